@@ -1,0 +1,143 @@
+"""`assistant` command line: a thin layer over `Assistant`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from .core import Assistant, QuestionError, Response
+from .evaluate import EvalFileError
+from .settings import SettingsError, load_settings
+from .store import Filters
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited answers from Chinese newspaper articles.")
+console = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+
+def _open() -> Assistant:
+    try:
+        return Assistant(load_settings())
+    except SettingsError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _notice(assistant: Assistant) -> None:
+    if assistant.mode_notice:
+        console.print(f"[yellow]{assistant.mode_notice}[/yellow]")
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or directories (.txt/.md)")]) -> None:
+    """Add articles to the index; unchanged files cost nothing."""
+    assistant = _open()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(done: int, total: int, label: str) -> None:
+            stage = "embedding" if label == "embedding" else "files"
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total, description=f"{stage}: {label}")
+
+        report = assistant.ingest(paths, progress)
+    out.print(
+        f"sources: {report.sources}  articles: {report.articles}  chunks added: {report.chunks_added}  "
+        f"unchanged: {report.chunks_unchanged}  removed: {report.chunks_removed}  skipped files: {len(report.skipped)}"
+    )
+    for path, reason in report.skipped:
+        console.print(f"[yellow]skipped {path}: {reason}[/yellow]")
+    _notice(assistant)
+
+
+@app.command()
+def ask(
+    question: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    top_k: Annotated[Optional[int], typer.Option(help="Chunks to retrieve")] = None,
+    file: Annotated[Optional[list[str]], typer.Option(help="Only this issue file (repeatable)")] = None,
+    date_from: Annotated[Optional[str], typer.Option(help="Earliest date, YYYY-MM-DD")] = None,
+    date_to: Annotated[Optional[str], typer.Option(help="Latest date, YYYY-MM-DD")] = None,
+) -> None:
+    """Answer a question with numbered citations."""
+    assistant = _open()
+    try:
+        response = assistant.ask(question, filters=Filters(tuple(file or ()), date_from, date_to), top_k=top_k)
+    except QuestionError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps(response.to_json(), ensure_ascii=False) + "\n")
+        return
+    _print_answer(response)
+
+
+def _print_answer(response: Response) -> None:
+    out.print(response.answer.text, highlight=False)
+    for citation in response.answer.citations:
+        chunk = citation.chunk
+        out.print(f"\n[bold][{citation.n}][/bold] {chunk.title} · {chunk.date or '日期不详'} · {chunk.source}", highlight=False)
+        out.print(f"    {citation.quote}", style="dim", highlight=False)
+    for notice in [response.answer.notice, *response.notices]:
+        if notice:
+            console.print(f"[yellow]{notice}[/yellow]")
+
+
+@app.command("eval")
+def evaluate(
+    qa_file: Annotated[Path, typer.Argument(help="Questions in the dev_qa.jsonl schema")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for results.jsonl, metrics.json, report.md")] = Path(
+        "eval-out"
+    ),
+) -> None:
+    """Run a question set and write a report with metrics and a chart."""
+    assistant = _open()
+    _notice(assistant)
+    try:
+        metrics = assistant.evaluate(qa_file, out_dir)
+    except (EvalFileError, FileNotFoundError) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    for key, value in metrics.items():
+        if key != "by_type":
+            out.print(f"{key}: {value}", highlight=False)
+    out.print(f"report: {out_dir / 'report.md'}")
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Counts of sources, articles and chunks, and the active retrieval mode."""
+    assistant = _open()
+    facts = assistant.stats()
+    if as_json:
+        sys.stdout.write(json.dumps(facts, ensure_ascii=False) + "\n")
+        return
+    for key, value in facts.items():
+        out.print(f"{key}: {value}", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Default from settings: 127.0.0.1")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Default from settings: 7860")] = None,
+) -> None:
+    """Launch the web chat (the same app as app.py)."""
+    from .ui import launch
+
+    launch(_open(), host=host, port=port)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

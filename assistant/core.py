@@ -1,0 +1,301 @@
+"""The `Assistant`: the one API behind the CLI, the chat UI and the evaluation.
+
+It wires the stages — parse, chunk, store, embed, retrieve, answer — and owns the
+decisions that span them: which retrieval mode is active (and why), what an
+ingest changed, and how a question becomes a cited answer.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .answer import Answer, ExtractiveAnswerer
+from .chunk import Chunk, chunk_article
+from .embed import Embedder, load_embedder
+from .evaluate import evaluate
+from .lexical import Catalog, LexicalIndex
+from .parse import Article, NotTextError, parse_file
+from .retrieve import Hit, Retriever, Turn, search_query
+from .settings import Settings, load_settings
+from .store import ChunkStore, Filters, VectorStore, open_client
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+MAX_QUESTION_CHARS = 2000
+_UNK_SAMPLE = 200
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    sources: int = 0
+    articles: int = 0
+    chunks_added: int = 0
+    chunks_unchanged: int = 0
+    chunks_removed: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+@dataclass
+class Response:
+    question: str
+    answer: Answer
+    retrieval_mode: str
+    hits: list[Hit]
+    latency_ms: float
+    notices: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The `ask --json` object; other tools parse it, so its keys are fixed."""
+        data = {
+            "question": self.question,
+            "answer": self.answer.text,
+            "refused": self.answer.refused,
+            "backend": self.answer.backend,
+            "retrieval_mode": self.retrieval_mode,
+            "citations": [
+                {
+                    "n": c.n,
+                    "file": c.chunk.source,
+                    "title": c.chunk.title,
+                    "date": c.chunk.date,
+                    "text": c.chunk.text,
+                    "quote": c.quote,
+                    "byline": c.chunk.byline,
+                    "section": c.chunk.section,
+                }
+                for c in self.answer.citations
+            ],
+            "retrieved": [
+                {
+                    "rank": h.rank,
+                    "file": h.chunk.source,
+                    "title": h.chunk.title,
+                    "date": h.chunk.date,
+                    "text": h.chunk.text,
+                    "score": round(h.score, 6),
+                }
+                for h in self.hits
+            ],
+            "latency_ms": round(self.latency_ms, 1),
+        }
+        if notices := [n for n in (self.answer.notice, *self.notices) if n]:
+            data["notice"] = " ".join(notices)
+        return data
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings()
+        self.index_dir = self.settings.index.dir
+        self.client = open_client(self.index_dir)
+        self.chunks = ChunkStore(self.client)
+        self.lexical = self._load_lexical()
+        # Why the dense leg is off, shown in CLI, UI and eval report; empty when hybrid.
+        self.mode_notice = ""
+        self._embedder: Embedder | None = None
+        self._vectors: VectorStore | None = None
+        self._open_dense()
+
+    # ----- retrieval mode -------------------------------------------------
+
+    def _open_dense(self) -> None:
+        wanted = self.settings.retrieval.mode
+        if wanted == "lexical":
+            self.mode_notice = "Lexical retrieval only (retrieval.mode = lexical)."
+            return
+        loaded = load_embedder(self.settings.embedding)
+        if loaded.embedder is None:
+            self.mode_notice = f"{loaded.notice}. Using lexical (BM25) retrieval only."
+            return
+        self._embedder = loaded.embedder
+        self._decide_dense([chunk.text for chunk in self._sample_chunks()])
+
+    def _decide_dense(self, sample: list[str]) -> None:
+        """Turn the dense leg on unless, in auto mode, the model cannot read the corpus."""
+        if self._embedder is None:
+            return
+        if self.settings.retrieval.mode == "auto" and sample:
+            rate = self._embedder.unknown_token_rate(sample)
+            if rate > self.settings.embedding.max_unknown_rate:
+                self.mode_notice = (
+                    f"Embedding model {self._embedder.name!r} maps {rate:.0%} of the articles' tokens to "
+                    f"[UNK] (limit {self.settings.embedding.max_unknown_rate:.0%}); dense retrieval is off, "
+                    "using lexical (BM25) retrieval. Configure a Chinese model such as BAAI/bge-small-zh-v1.5."
+                )
+                self._vectors = None
+                return
+        self.mode_notice = ""
+        if self._vectors is None:
+            self._vectors = VectorStore(self.client, self._embedder.name)
+            self._embed_missing(list(self.lexical.ids))
+
+    def _sample_chunks(self) -> list[Chunk]:
+        ids = self.lexical.ids
+        picked = random.Random(0).sample(ids, min(_UNK_SAMPLE, len(ids)))
+        return self.chunks.get(picked)
+
+    def _embed_missing(self, ids: list[str], progress: Progress | None = None) -> None:
+        if self._vectors is None or self._embedder is None or not ids:
+            return
+        missing = self._vectors.missing(ids)
+        step = 256
+        for start in range(0, len(missing), step):
+            batch = self.chunks.get(missing[start : start + step])
+            self._vectors.add(batch, self._embedder.embed_documents([c.search_text for c in batch]))
+            if progress:
+                progress(min(start + step, len(missing)), len(missing), "embedding")
+
+    @property
+    def retrieval_mode(self) -> str:
+        return self.retriever.mode
+
+    @property
+    def retriever(self) -> Retriever:
+        return Retriever(self.chunks, self.lexical, self.settings.retrieval, self._vectors, self._embedder)
+
+    # ----- ingest ---------------------------------------------------------
+
+    def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
+        report = IngestReport()
+        files = list(self._files(map(Path, paths), report))
+        changed = False
+        for done, path in enumerate(files, 1):
+            try:
+                articles = parse_file(path)
+            except (NotTextError, ValueError, OSError) as error:
+                report.skipped.append((str(path), str(error)))
+                continue
+            if not articles:
+                report.skipped.append((str(path), "no article text found (empty file?)"))
+                continue
+            changed |= self._store_source(path.name, articles, report)
+            if progress:
+                progress(done, len(files), path.name)
+        if changed:
+            self._rebuild_lexical()
+            if self._embedder is not None and self._vectors is None and self.settings.retrieval.mode != "lexical":
+                self._decide_dense([c.text for c in self._sample_chunks()])
+            self._embed_missing(list(self.lexical.ids), progress)
+        return report
+
+    def _files(self, paths: Iterable[Path], report: IngestReport) -> Iterator[Path]:
+        for path in paths:
+            if path.is_dir():
+                for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                        yield child
+                    elif not child.name.startswith("."):
+                        report.skipped.append((str(child), f"unsupported file type {child.suffix or '(none)'}"))
+            elif not path.exists():
+                report.skipped.append((str(path), "no such file"))
+            else:
+                yield path
+
+    def _store_source(self, source: str, articles: list[Article], report: IngestReport) -> bool:
+        """Make the store hold exactly this source's current chunks; True if anything changed."""
+        chunks: dict[str, Chunk] = {}
+        for article in articles:
+            for chunk in chunk_article(article, self.settings.chunking.size, self.settings.chunking.overlap):
+                chunks.setdefault(chunk.id, chunk)
+        old = set(self.chunks.ids_of_source(source))
+        new = [chunk for chunk_id, chunk in chunks.items() if chunk_id not in old]
+        stale = sorted(old - chunks.keys())
+        self.chunks.add(new)
+        if stale:
+            self.chunks.delete(stale)
+            if self._vectors is not None:
+                self._vectors.delete(stale)
+        report.sources += 1
+        report.articles += len(articles)
+        report.chunks_added += len(new)
+        report.chunks_unchanged += len(chunks) - len(new)
+        report.chunks_removed += len(stale)
+        return bool(new or stale)
+
+    # ----- lexical index ----------------------------------------------------
+
+    @property
+    def _lexical_dir(self) -> Path:
+        return self.index_dir / "bm25"
+
+    def _load_lexical(self) -> LexicalIndex:
+        if (self._lexical_dir / "catalog.json").exists():
+            return LexicalIndex.load(self._lexical_dir)
+        if self.chunks.count():
+            return self._rebuild_lexical()
+        return LexicalIndex.build([], Catalog())
+
+    def _rebuild_lexical(self) -> LexicalIndex:
+        catalog, texts = Catalog(), []
+        for chunk in self.chunks.all():
+            catalog.ids.append(chunk.id)
+            catalog.sources.append(chunk.source)
+            catalog.article_ids.append(chunk.article_id)
+            catalog.dates.append(chunk.date)
+            texts.append(chunk.search_text)
+        self.lexical = LexicalIndex.build(texts, catalog)
+        self.lexical.save(self._lexical_dir)
+        return self.lexical
+
+    # ----- questions ------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        filters: Filters = Filters(),
+        top_k: int | None = None,
+    ) -> Response:
+        started = time.perf_counter()
+        question, notices = clean_question(question)
+        history = history or []
+        hits = self.retriever.retrieve(search_query(question, history), filters, top_k)
+        answerer = ExtractiveAnswerer(self.lexical, self.settings.answer)
+        answer = answerer.answer(question, history, hits)
+        if self.mode_notice:
+            notices.append(self.mode_notice)
+        elapsed = (time.perf_counter() - started) * 1000
+        return Response(question, answer, self.retrieval_mode, hits, elapsed, notices)
+
+    def evaluate(self, qa_path: Path, out_dir: Path) -> dict:
+        return evaluate(self, qa_path, out_dir)
+
+    # ----- facts ----------------------------------------------------------
+
+    def stats(self) -> dict:
+        catalog = self.lexical.catalog
+        return {
+            "sources": len(set(catalog.sources)),
+            "articles": len(set(catalog.article_ids)),
+            "chunks": len(catalog.ids),
+            "retrieval_mode": self.retrieval_mode,
+            "embedding_model": self.settings.embedding.model,
+            "embedding_loaded": self._embedder is not None,
+            "backend": self.settings.answer.backend,
+            "index_dir": str(self.index_dir),
+            "notice": self.mode_notice,
+        }
+
+    def source_names(self) -> list[str]:
+        return sorted(set(self.lexical.catalog.sources))
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as given (e.g. it is empty)."""
+
+
+def clean_question(question: str) -> tuple[str, list[str]]:
+    """Strip control characters and bound the length; say what was changed."""
+    notices: list[str] = []
+    cleaned = "".join(ch for ch in question if ch in "\n\t" or ch.isprintable()).strip()
+    if not cleaned:
+        raise QuestionError("The question is empty. / 问题为空，请输入问题。")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        cleaned = cleaned[:MAX_QUESTION_CHARS]
+        notices.append(f"The question was cut to its first {MAX_QUESTION_CHARS} characters.")
+    return cleaned, notices

@@ -1,0 +1,134 @@
+"""One settings object for every entry point (CLI, chat, evaluation, tests).
+
+Values come from, in rising priority: the defaults below, `config/default.toml`,
+an optional TOML file named by `ASSISTANT_CONFIG`, and environment variables
+`ASSISTANT_<SECTION>__<KEY>` (e.g. `ASSISTANT_RETRIEVAL__TOP_K=8`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
+ENV_PREFIX = "ASSISTANT_"
+
+
+class SettingsError(ValueError):
+    """A setting has a bad value; the message names the setting and its env variable."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IndexSettings(Section):
+    dir: Path = Path("data/index")
+
+
+class EmbeddingSettings(Section):
+    # A Hugging Face model id (looked up in the local HF cache) or a local directory.
+    model: str = "BAAI/bge-small-zh-v1.5"
+    # Off by default: without network a hub lookup only costs time before failing.
+    allow_download: bool = False
+    device: str = "cpu"
+    batch_size: int = Field(32, ge=1, le=4096)
+    # The dense leg is switched off when the model cannot read the corpus: above this
+    # share of [UNK] tokens on a sample of chunks it would only add noise.
+    max_unknown_rate: float = Field(0.10, ge=0.0, le=1.0)
+
+
+class ChunkingSettings(Section):
+    size: int = Field(400, ge=50, le=4000)
+    overlap: int = Field(80, ge=0)
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> "ChunkingSettings":
+        if self.overlap >= self.size:
+            raise ValueError("overlap must be smaller than size")
+        return self
+
+
+class RetrievalSettings(Section):
+    mode: Literal["auto", "hybrid", "lexical"] = "auto"
+    top_k: int = Field(10, ge=1, le=200)  # chunks handed to the answerer and reported
+    candidates: int = Field(50, ge=1, le=2000)  # per leg, before fusion
+    rrf_k: int = Field(60, ge=1)
+    lexical_weight: float = Field(1.0, ge=0.0)
+    dense_weight: float = Field(1.0, ge=0.0)
+
+
+class AnswerSettings(Section):
+    backend: Literal["extractive"] = "extractive"
+    max_sentences: int = Field(3, ge=1, le=10)
+    # Refuse when the best sentence covers less than this share of the question's
+    # content words (weighted by idf); tuned on the dev set's unanswerable items.
+    min_support: float = Field(0.45, ge=0.0, le=1.0)
+
+
+class UiSettings(Section):
+    host: str = "127.0.0.1"  # loopback unless the user decides to expose the chat
+    port: int = Field(7860, ge=1, le=65535)
+    examples: list[str] = []
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    index: IndexSettings = IndexSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    answer: AnswerSettings = AnswerSettings()
+    ui: UiSettings = UiSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        files = [DEFAULT_CONFIG]
+        if extra := os.environ.get(f"{ENV_PREFIX}CONFIG"):
+            files.append(Path(extra))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=files))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Load settings, turning validation errors into one readable message."""
+    if extra := os.environ.get(f"{ENV_PREFIX}CONFIG"):
+        if not Path(extra).is_file():
+            raise SettingsError(f"{ENV_PREFIX}CONFIG points to {extra!r}, which is not a file")
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+
+
+def _describe(error: ValidationError) -> str:
+    lines = ["Invalid settings:"]
+    for problem in error.errors():
+        path = [str(part) for part in problem["loc"]]
+        dotted = ".".join(path)
+        env = ENV_PREFIX + "__".join(part.upper() for part in path)
+        given = problem.get("input")
+        shown = "" if isinstance(given, dict) else f" (got {given!r})"
+        lines.append(f"  {dotted} [{env}]: {problem['msg']}{shown}")
+    return "\n".join(lines)

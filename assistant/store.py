@@ -1,0 +1,198 @@
+"""Chunk records and dense vectors in Chroma.
+
+Two kinds of collection live in one Chroma database:
+- `chunks` holds every chunk's text and metadata. It is the source of truth (the
+  BM25 index is rebuilt from it) and must work with no embedding model at all,
+  so its records carry a constant one-dimensional vector.
+- `vectors-<model>` holds one embedding per chunk id for one embedding model.
+  Switching models adds a collection and embeds lazily; chunk records stay put.
+
+Chroma never embeds on its own here: its default embedding function downloads a
+model, so every collection gets `NoAutoEmbedding`, which fails loudly instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import chromadb
+from chromadb import Documents, EmbeddingFunction, Embeddings
+
+from .chunk import Chunk
+
+_PLACEHOLDER_VECTOR = [1.0]
+_PAGE = 2000
+
+
+class NoAutoEmbedding(EmbeddingFunction[Documents]):
+    """Refuses to embed, so a stray `query_texts` can never trigger a model download."""
+
+    def __init__(self) -> None:
+        pass
+
+    def __call__(self, input: Documents) -> Embeddings:
+        raise RuntimeError("Chroma was asked to embed text itself; pass embeddings explicitly")
+
+    @staticmethod
+    def name() -> str:
+        return "no-auto-embedding"
+
+    def get_config(self) -> dict[str, object]:
+        return {}
+
+    @staticmethod
+    def build_from_config(config: dict[str, object]) -> "NoAutoEmbedding":
+        return NoAutoEmbedding()
+
+
+def open_client(directory: Path) -> chromadb.ClientAPI:
+    directory.mkdir(parents=True, exist_ok=True)
+    settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+    return chromadb.PersistentClient(path=str(directory / "chroma"), settings=settings)
+
+
+def _collection(client: chromadb.ClientAPI, name: str) -> chromadb.Collection:
+    return client.get_or_create_collection(
+        name, embedding_function=NoAutoEmbedding(), metadata={"hnsw:space": "cosine"}
+    )
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to some issue files and/or an inclusive ISO date range."""
+
+    sources: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.date_from or self.date_to)
+
+    def where(self) -> dict | None:
+        clauses: list[dict] = []
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if self.date_from:
+            clauses.append({"day": {"$gte": _day_number(self.date_from)}})
+        if self.date_to:
+            clauses.append({"day": {"$lte": _day_number(self.date_to)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _day_number(date: str) -> int:
+    """ISO date as an integer (20221206), because Chroma compares only numbers by range."""
+    digits = re.sub(r"\D", "", date)[:8]
+    return int(digits.ljust(8, "0")) if digits else 0
+
+
+class ChunkStore:
+    """Every chunk's text and metadata, keyed by content-addressed id."""
+
+    def __init__(self, client: chromadb.ClientAPI) -> None:
+        self.client = client
+        self.collection = _collection(client, "chunks")
+        self.max_batch = client.get_max_batch_size()
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def existing(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for batch in _batches(ids, self.max_batch):
+            found.update(self.collection.get(ids=batch, include=[])["ids"])
+        return found
+
+    def add(self, chunks: list[Chunk]) -> None:
+        for batch in _batches(chunks, self.max_batch):
+            self.collection.upsert(
+                ids=[chunk.id for chunk in batch],
+                documents=[chunk.text for chunk in batch],
+                metadatas=[{**chunk.metadata(), "day": _day_number(chunk.date)} for chunk in batch],
+                embeddings=[_PLACEHOLDER_VECTOR] * len(batch),
+            )
+
+    def get(self, ids: list[str]) -> list[Chunk]:
+        """Chunks in the order of `ids` (missing ids are left out)."""
+        by_id: dict[str, Chunk] = {}
+        for batch in _batches(ids, self.max_batch):
+            for chunk in self._chunks(self.collection.get(ids=batch, include=["documents", "metadatas"])):
+                by_id[chunk.id] = chunk
+        return [by_id[i] for i in ids if i in by_id]
+
+    def ids_of_source(self, source: str) -> list[str]:
+        return self.collection.get(where={"source": source}, include=[])["ids"]
+
+    def delete(self, ids: list[str]) -> None:
+        for batch in _batches(ids, self.max_batch):
+            self.collection.delete(ids=batch)
+
+    def all(self) -> Iterator[Chunk]:
+        offset = 0
+        while True:
+            page = self.collection.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+            if not page["ids"]:
+                return
+            yield from self._chunks(page)
+            offset += len(page["ids"])
+
+    @staticmethod
+    def _chunks(result: dict) -> Iterator[Chunk]:
+        for chunk_id, text, metadata in zip(result["ids"], result["documents"], result["metadatas"]):
+            fields = {key: value for key, value in metadata.items() if key != "day"}
+            yield Chunk.from_record(chunk_id, text, fields)
+
+
+class VectorStore:
+    """Embeddings of one model, with the metadata needed to filter dense search."""
+
+    def __init__(self, client: chromadb.ClientAPI, model_name: str) -> None:
+        slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model_name.strip("/"))[-40:].strip("-._")
+        digest = hashlib.sha1(model_name.encode("utf-8")).hexdigest()[:8]
+        self.collection = _collection(client, f"vectors-{slug}-{digest}")
+        self.max_batch = client.get_max_batch_size()
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def missing(self, ids: list[str]) -> list[str]:
+        present: set[str] = set()
+        for batch in _batches(ids, self.max_batch):
+            present.update(self.collection.get(ids=batch, include=[])["ids"])
+        return [i for i in ids if i not in present]
+
+    def add(self, chunks: Iterable[Chunk], vectors: list[list[float]]) -> None:
+        chunks = list(chunks)
+        for start in range(0, len(chunks), self.max_batch):
+            batch = chunks[start : start + self.max_batch]
+            self.collection.upsert(
+                ids=[chunk.id for chunk in batch],
+                embeddings=vectors[start : start + self.max_batch],
+                metadatas=[{"source": c.source, "day": _day_number(c.date)} for c in batch],
+            )
+
+    def delete(self, ids: list[str]) -> None:
+        for batch in _batches(ids, self.max_batch):
+            self.collection.delete(ids=batch)
+
+    def search(self, vector: list[float], k: int, filters: Filters) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) pairs, best first."""
+        if self.count() == 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[vector],
+            n_results=min(k, self.count()),
+            where=filters.where(),
+            include=["distances"],
+        )
+        return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
