@@ -1,0 +1,33 @@
+# The two commands of the README:
+#   make run   - set up .venv and open the chat on the shipped articles
+#   make test  - set up .venv and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export HF_HUB_OFFLINE ?= 1
+export TRANSFORMERS_OFFLINE ?= 1
+
+.PHONY: run test eval setup clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python app.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	$(BIN)/assistant eval ../shared/eval/dev_qa.jsonl --out eval-out/dev
+	$(BIN)/assistant eval eval/seeds_qa.jsonl --out eval-out/seeds
+
+clean:
+	rm -rf $(VENV) data eval-out
