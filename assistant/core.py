@@ -255,7 +255,7 @@ class Assistant:
         question, notices = clean_question(question)
         history = history or []
         hits = self.retriever.retrieve(search_query(question, history), filters, top_k)
-        answerer = ExtractiveAnswerer(self.lexical, self.settings.answer)
+        answerer = ExtractiveAnswerer(self.lexical, self.settings.answer, self.chunks.article_chunks)
         answer = answerer.answer(question, history, hits)
         if self.mode_notice:
             notices.append(self.mode_notice)

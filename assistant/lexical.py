@@ -35,6 +35,8 @@ STOPWORDS = frozenset(
     who whom how many much when where why did do does has have had it its their they he she his her
     """.split()
 )
+GLOSSARY = Path(__file__).with_name("glossary_en_zh.tsv")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _KEEP = re.compile(r"[\w.%％]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -54,6 +56,32 @@ def tokenize(text: str) -> list[str]:
             continue
         tokens.append(piece)
     return tokens
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> list[tuple[str, str]]:
+    pairs = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, chinese = line.split("\t")
+            pairs.append((english.strip().lower(), chinese.strip()))
+    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def is_english(text: str) -> bool:
+    return not _CJK.search(text)
+
+
+def expand_english(text: str) -> str:
+    """Add Chinese equivalents of known English words and phrases, so an English
+    question can match Chinese articles without a translation model."""
+    lowered = f" {re.sub(r'[^a-z0-9%.]+', ' ', text.lower())} "
+    found = []
+    for english, chinese in _glossary():
+        if f" {english} " in lowered:
+            found.append(chinese)
+            lowered = lowered.replace(f" {english} ", " ")
+    return " ".join([text, *found])
 
 
 @dataclass
@@ -143,6 +171,14 @@ class LexicalIndex:
         if filters.date_to:
             keep &= (self.dates != "") & (self.dates <= filters.date_to)
         return keep.astype(np.float32)
+
+    def frequency(self, term: str) -> int:
+        """How many chunks contain the term."""
+        return self._doc_freq.get(term, 0)
+
+    def share(self, term: str) -> float:
+        """The fraction of chunks containing the term: near 1 means it tells nothing apart."""
+        return self.frequency(term) / max(len(self.ids), 1)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a term; unseen terms get the rarest weight."""

@@ -12,7 +12,7 @@ from typing import Literal, TypedDict
 
 from .chunk import Chunk
 from .embed import Embedder
-from .lexical import LexicalIndex, tokenize
+from .lexical import LexicalIndex, expand_english, is_english, tokenize
 from .settings import RetrievalSettings
 from .store import ChunkStore, Filters, VectorStore
 
@@ -46,9 +46,8 @@ def is_follow_up(question: str) -> bool:
 def search_query(question: str, history: list[Turn]) -> str:
     """The text to retrieve with: a follow-up borrows the subject of the last user turn."""
     earlier = [turn["content"] for turn in history if turn["role"] == "user"]
-    if earlier and is_follow_up(question):
-        return f"{earlier[-1]} {question}"
-    return question
+    query = f"{earlier[-1]} {question}" if earlier and is_follow_up(question) else question
+    return expand_english(query) if is_english(question) else query
 
 
 class Retriever:

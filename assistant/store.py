@@ -137,6 +137,11 @@ class ChunkStore:
         for batch in _batches(ids, self.max_batch):
             self.collection.delete(ids=batch)
 
+    def article_chunks(self, article_id: str) -> list[Chunk]:
+        """All chunks of one article in reading order."""
+        result = self.collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
+        return sorted(self._chunks(result), key=lambda chunk: chunk.start)
+
     def all(self) -> Iterator[Chunk]:
         offset = 0
         while True:
