@@ -35,6 +35,7 @@ _ASKS_SUMMARY = re.compile(
     re.I,
 )
 _SUMMARY_POINTS = 5
+_SUMMARY_CLAUSE = 50  # characters per summary point, so five points stay a short answer
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:区|市|县|局|镇|街道|公司|集团|中心|学校|医院)"
 _PAIR = re.compile(rf"({_PLACE})(?:和|与|及|、)({_PLACE})")
 _EACH = re.compile(r"各自|分别|各")
@@ -241,16 +242,21 @@ class ExtractiveAnswerer:
         points: list[tuple[str, _Candidate]] = []
         seen: set[str] = set()
         for rank, part in enumerate(chunks, 1):
-            if by_section and (not part.section or part.section in seen):
+            if by_section and part.section in seen:
                 continue
             seen.add(part.section)
-            spans = sentence_spans(part.text)
-            if not spans:
-                continue
-            start, end = _clause_windows(part.text, *spans[0])[0]
-            point = _Candidate(Hit(part, rank, 0.0, None, None), start, end, 0.0, 0.0, frozenset())
-            if not _overlaps(point, [c for _, c in points]):
-                points.append((f"{part.section}：" if by_section else "", point))
+            starts = [0] if by_section else [0, *(m.end() for m in re.finditer("\n", part.text))]
+            for offset in starts:
+                spans = sentence_spans(part.text[offset:])
+                if not spans:
+                    continue
+                first = (offset + spans[0][0], offset + spans[0][1])
+                start, end = _clause_windows(part.text, *first, limit=_SUMMARY_CLAUSE)[0]
+                point = _Candidate(Hit(part, rank, 0.0, None, None), start, end, 0.0, 0.0, frozenset())
+                if not _overlaps(point, [c for _, c in points]):
+                    points.append((f"{part.section}：" if by_section and part.section else "", point))
+        if not by_section and len(points) > _SUMMARY_POINTS:
+            points = points[1:]  # the opening paragraph sets the scene; the points follow it
         return points[:_SUMMARY_POINTS]
 
 def _overlaps(candidate: _Candidate, chosen: list[_Candidate]) -> bool:
@@ -322,16 +328,16 @@ def posseg_cut(text: str) -> list[tuple[str, str]]:
     return [(pair.word, pair.flag) for pair in jieba.posseg.cut(text)]
 
 
-def _clause_windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _clause_windows(text: str, start: int, end: int, limit: int = _MAX_CLAUSE_WINDOW) -> list[tuple[int, int]]:
     """The sentence itself when short; otherwise its runs of whole clauses that fit the
     window, so a long sentence can be quoted by the part that answers."""
-    if end - start <= _MAX_CLAUSE_WINDOW:
+    if end - start <= limit:
         return [(start, end)]
     cuts = sorted({start, end, *(m.end() for m in _CLAUSE_END.finditer(text, start, end))})
     windows = []
     for i in range(len(cuts) - 1):
         j = i + 1
-        while j + 1 < len(cuts) and cuts[j + 1] - cuts[i] <= _MAX_CLAUSE_WINDOW:
+        while j + 1 < len(cuts) and cuts[j + 1] - cuts[i] <= limit:
             j += 1
         windows.append((cuts[i], cuts[j]))
     return windows

@@ -104,7 +104,8 @@ def build(assistant: Assistant) -> gr.Blocks:
             for end_at in range(_STREAM_STEP, len(text) + _STREAM_STEP, _STREAM_STEP):
                 messages[-1] = {"role": "assistant", "content": text[:end_at]}
                 yield messages, ""
-            notices = [n for n in (response.answer.notice, *response.notices) if n]
+            # The retrieval-mode notice is on the status line already; repeat only per-question ones.
+            notices = [n for n in (response.answer.notice, *response.notices) if n and n != assistant.mode_notice]
             if notices:
                 messages.append({"role": "assistant", "content": "ℹ️ " + " ".join(notices), "metadata": {"title": "说明 notice"}})
             yield messages + citation_messages(response), ""
