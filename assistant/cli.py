@@ -71,7 +71,7 @@ def ask(
     assistant = _open()
     try:
         response = assistant.ask(question, filters=Filters(tuple(file or ()), date_from, date_to), top_k=top_k)
-    except QuestionError as error:
+    except (QuestionError, ValueError) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
     if as_json:

@@ -74,7 +74,10 @@ def load_embedder(settings: EmbeddingSettings) -> EmbedderLoad:
             local_files_only=not settings.allow_download,
         )
     except Exception as error:  # any failure here means "run without the dense leg"
-        reason = (str(error).splitlines() or [type(error).__name__])[0][:200].rstrip(".")
-        hint = "" if settings.allow_download else " (offline; set embedding.model to a local path)"
-        return EmbedderLoad(None, f"Embedding model {name!r} could not be loaded{hint}: {reason}")
+        missing_offline = not settings.allow_download and "cached files" in str(error)
+        if missing_offline:
+            reason = "it is not in the local Hugging Face cache and downloads are off; set embedding.model to a local folder"
+        else:
+            reason = (str(error).splitlines() or [type(error).__name__])[0][:160].rstrip(".")
+        return EmbedderLoad(None, f"Embedding model {name!r} could not be loaded ({reason})")
     return EmbedderLoad(Embedder(model, name, settings.batch_size), "")

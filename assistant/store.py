@@ -25,6 +25,7 @@ from chromadb import Documents, EmbeddingFunction, Embeddings
 from .chunk import Chunk
 
 _PLACEHOLDER_VECTOR = [1.0]
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _PAGE = 2000
 
 
@@ -73,6 +74,12 @@ class Filters:
     sources: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value is not None and not _ISO_DATE.fullmatch(value):
+                raise ValueError(f"{name} must look like 2023-01-31 (or 2023-01, 2023), got {value!r}")
 
     def __bool__(self) -> bool:
         return bool(self.sources or self.date_from or self.date_to)

@@ -37,16 +37,16 @@ def citation_messages(response: Response) -> list[dict]:
     messages = []
     for citation in response.answer.citations:
         chunk = citation.chunk
-        passage = html.escape(chunk.text)
+        passage = html.escape(chunk.text, quote=False)
         for part in citation.quote.split("……"):
-            escaped = html.escape(part)
+            escaped = html.escape(part, quote=False)
             if escaped and escaped in passage:
                 passage = passage.replace(escaped, f"**{escaped}**", 1)
-        byline = f" · 记者 {html.escape(chunk.byline)}" if chunk.byline else ""
+        byline = f" · 记者 {html.escape(chunk.byline, quote=False)}" if chunk.byline else ""
         messages.append(
             {
                 "role": "assistant",
-                "content": f"{passage}\n\n<small>{html.escape(chunk.source)}{byline}</small>",
+                "content": f"{passage}\n\n<small>{html.escape(chunk.source, quote=False)}{byline}</small>",
                 "metadata": {
                     "title": f"[{citation.n}] {chunk.title} · {chunk.date or '日期不详'} · {chunk.source}",
                     "status": "done",
@@ -64,7 +64,7 @@ def status_line(assistant: Assistant) -> str:
         f"{facts['chunks']} 段 chunks"
     )
     if facts["notice"]:
-        line += f"\n\n⚠️ {html.escape(facts['notice'])}"
+        line += f"\n\n⚠️ {html.escape(facts['notice'], quote=False)}"
     return line
 
 
@@ -92,10 +92,10 @@ def build(assistant: Assistant) -> gr.Blocks:
             messages = list(messages or [])
             turns = _history_turns(messages)
             messages.append({"role": "user", "content": message})
-            filters = Filters(tuple(chosen or ()), start.strip() or None, end.strip() or None)
             try:
+                filters = Filters(tuple(chosen or ()), (start or "").strip() or None, (end or "").strip() or None)
                 response = assistant.ask(message, turns, filters, int(k))
-            except QuestionError as error:
+            except (QuestionError, ValueError) as error:
                 messages.append({"role": "assistant", "content": str(error)})
                 yield messages, ""
                 return
