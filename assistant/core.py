@@ -119,7 +119,9 @@ class Assistant:
         """Turn the dense leg on unless, in auto mode, the model cannot read the corpus."""
         if self._embedder is None:
             return
-        if self.settings.retrieval.mode == "auto" and sample:
+        if self.settings.retrieval.mode == "auto":
+            if not sample:
+                return  # nothing indexed yet: decided after the first ingest
             rate = self._embedder.unknown_token_rate(sample)
             if rate > self.settings.embedding.max_unknown_rate:
                 self.mode_notice = (

@@ -166,10 +166,10 @@ class LexicalIndex:
         keep = np.ones(len(self.ids), dtype=bool)
         if filters.sources:
             keep &= np.isin(self.sources, list(filters.sources))
-        if filters.date_from:
-            keep &= (self.dates != "") & (self.dates >= filters.date_from)
-        if filters.date_to:
-            keep &= (self.dates != "") & (self.dates <= filters.date_to)
+        if filters.first_day:
+            keep &= (self.dates != "") & (self.dates >= filters.first_day)
+        if filters.last_day:
+            keep &= (self.dates != "") & (self.dates <= filters.last_day)
         return keep.astype(np.float32)
 
     def frequency(self, term: str) -> int:

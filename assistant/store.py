@@ -84,17 +84,33 @@ class Filters:
     def __bool__(self) -> bool:
         return bool(self.sources or self.date_from or self.date_to)
 
+    @property
+    def first_day(self) -> str | None:
+        """Inclusive lower bound as a full ISO date ("2022-11" -> "2022-11-01")."""
+        return _complete(self.date_from, upper=False) if self.date_from else None
+
+    @property
+    def last_day(self) -> str | None:
+        """Inclusive upper bound as a full ISO date ("2022-11" -> "2022-11-31"; only order matters)."""
+        return _complete(self.date_to, upper=True) if self.date_to else None
+
     def where(self) -> dict | None:
         clauses: list[dict] = []
         if self.sources:
             clauses.append({"source": {"$in": list(self.sources)}})
-        if self.date_from:
-            clauses.append({"day": {"$gte": _day_number(self.date_from)}})
-        if self.date_to:
-            clauses.append({"day": {"$lte": _day_number(self.date_to)}})
+        if self.first_day:
+            clauses.append({"day": {"$gte": _day_number(self.first_day)}})
+        if self.last_day:
+            clauses.append({"day": {"$lte": _day_number(self.last_day)}})
+            clauses.append({"day": {"$gt": 0}})  # undated chunks are outside every range
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _complete(date: str, upper: bool) -> str:
+    year, month, day = (date.split("-") + ["", ""])[:3]
+    return f"{year}-{month or ('12' if upper else '01')}-{day or ('31' if upper else '01')}"
 
 
 def _day_number(date: str) -> int:

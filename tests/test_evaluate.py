@@ -1,0 +1,262 @@
+"""Evaluation: question files, scoring, and the written report."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from assistant.evaluate import CONCISE_CHARS, EvalFileError, EvalItem, Source, load_items, normalise, score
+
+from conftest import QA_FILE
+
+METRIC_KEYS = {
+    "evidence_hit@1",
+    "evidence_hit@5",
+    "answer_accuracy",
+    "citation_hit",
+    "citation_precision",
+    "refusal_accuracy",
+    "false_refusal_rate",
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "by_type",
+}
+
+
+# ------------------------------------------------------------------ full run
+
+
+@pytest.fixture(scope="module")
+def eval_run(lexical_assistant, tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("eval-out")
+    metrics = lexical_assistant.evaluate(QA_FILE, out)
+    return metrics, out
+
+
+def qa_lines() -> list[dict]:
+    return [json.loads(line) for line in QA_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_results_jsonl_one_object_per_item(eval_run) -> None:
+    _, out = eval_run
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    items = qa_lines()
+    assert [r["id"] for r in results] == [item["id"] for item in items]
+    for result, item in zip(results, items):
+        assert result["question"] == item["question"]
+        assert {"answer", "refused", "citations", "retrieved", "latency_ms", "retrieval_mode"} <= set(result)
+        assert result["retrieval_mode"] == "lexical"
+
+
+def test_metrics_json(eval_run) -> None:
+    metrics, out = eval_run
+    written = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert written == metrics
+    assert METRIC_KEYS <= set(metrics)
+    items = qa_lines()
+    assert metrics["questions"] == len(items)
+    assert metrics["unanswerable"] == sum(1 for item in items if not item.get("sources"))
+    assert metrics["answerable"] + metrics["unanswerable"] == len(items)
+    for key in METRIC_KEYS - {"by_type", "latency_p50_ms", "latency_p95_ms"}:
+        assert metrics[key] is None or 0.0 <= metrics[key] <= 1.0, key
+    assert 0 <= metrics["latency_p50_ms"] <= metrics["latency_p95_ms"]
+    assert metrics["retrieval_mode"] == "lexical"
+    assert metrics["notice"]
+    assert set(metrics["by_type"]) == {item.get("type", "factoid") for item in items}
+    assert sum(group["questions"] for group in metrics["by_type"].values()) == len(items)
+
+
+def test_metrics_agree_with_results(eval_run) -> None:
+    """Recompute two metrics from results.jsonl with independent, plain code."""
+    metrics, out = eval_run
+    results = {r["id"]: r for r in map(json.loads, (out / "results.jsonl").read_text(encoding="utf-8").splitlines())}
+
+    def squash(text: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+    hits, refusals, unanswerable = [], [], []
+    for item in qa_lines():
+        result = results[item["id"]]
+        if item.get("sources"):
+            evidence = [squash(s["evidence"]) for s in item["sources"] if s.get("evidence")]
+            top5 = [squash(r["text"]) for r in result["retrieved"][:5]]
+            hits.append(any(e in t for e in evidence for t in top5))
+        else:
+            unanswerable.append(result["refused"])
+        refusals.append(result["refused"])
+    assert metrics["evidence_hit@5"] == pytest.approx(sum(hits) / len(hits), abs=1e-3)
+    if unanswerable:
+        assert metrics["refusal_accuracy"] == pytest.approx(sum(unanswerable) / len(unanswerable), abs=1e-3)
+    # retrieval on the project's own set must find the evidence most of the time
+    assert metrics["evidence_hit@5"] >= 0.5
+
+
+def test_report_md_references_existing_png(eval_run) -> None:
+    metrics, out = eval_run
+    report = (out / "report.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", report)
+    assert images
+    for name in images:
+        assert name.endswith(".png")
+        png = out / name
+        assert png.is_file()
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert QA_FILE.name in report
+    assert "lexical" in report
+    for kind in metrics["by_type"]:
+        assert f"| {kind} |" in report
+
+
+def test_evaluate_small_subset(lexical_assistant, tmp_path: Path) -> None:
+    items = qa_lines()
+    picked = {}
+    for item in items:
+        picked.setdefault(item.get("type", "factoid"), item)
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in picked.values()) + "\n\n", encoding="utf-8")
+    metrics = lexical_assistant.evaluate(subset, tmp_path / "out")
+    assert metrics["questions"] == len(picked)
+    assert set(metrics["by_type"]) == set(picked)
+    lines = (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [i["id"] for i in picked.values()]
+
+
+# ------------------------------------------------------------------ load_items
+
+
+def test_load_items_parses_the_project_set() -> None:
+    items = load_items(QA_FILE)
+    assert len(items) == len(qa_lines())
+    assert all(isinstance(item, EvalItem) and item.id and item.question for item in items)
+    assert any(not item.answerable for item in items)
+    assert any(item.history for item in items)
+
+
+def test_load_items_malformed_json_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    good = json.dumps({"id": "a", "question": "问题？"}, ensure_ascii=False)
+    path.write_text(f"{good}\n\n{{not json\n{good}\n", encoding="utf-8")
+    with pytest.raises(EvalFileError) as caught:
+        load_items(path)
+    assert f"{path}:3:" in str(caught.value)
+
+
+def test_load_items_missing_field_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "question": "q"}\n{"id": "b"}\n', encoding="utf-8")
+    with pytest.raises(EvalFileError) as caught:
+        load_items(path)
+    assert ":2:" in str(caught.value)
+    assert "question" in str(caught.value)
+
+
+def test_load_items_wrong_shape_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "question": "q"}\n["not", "an", "object"]\n', encoding="utf-8")
+    with pytest.raises(EvalFileError, match=":2:"):
+        load_items(path)
+
+
+def test_load_items_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(EvalFileError, match="no questions"):
+        load_items(path)
+
+
+def test_load_items_bom_and_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "bom.jsonl"
+    path.write_text('\ufeff{"id": 1, "question": "q", "sources": [{"file": "f.txt"}]}\n\n', encoding="utf-8")
+    (item,) = load_items(path)
+    assert item.id == "1" and item.type == "factoid" and item.answerable
+    assert item.sources == (Source("f.txt", "", ""),)
+
+
+# ------------------------------------------------------------------ score()
+
+
+def item(**fields) -> EvalItem:
+    defaults = dict(
+        id="x",
+        type="factoid",
+        question="今冬青岛全市供热面积是多少？",
+        answer="3.35亿平方米",
+        must_contain=("3.35亿平方米",),
+        sources=(Source("000.txt", "供热", "供热面积3.35亿平方米，居民用户304万户"),),
+    )
+    return EvalItem(**{**defaults, **fields})
+
+
+def result(answer: str, refused: bool = False, retrieved=(), cited=()) -> dict:
+    return {
+        "answer": answer,
+        "refused": refused,
+        "retrieved": [{"text": t} for t in retrieved],
+        "citations": [{"file": f, "text": t} for f, t in cited],
+        "latency_ms": 1.0,
+    }
+
+
+def test_normalise() -> None:
+    assert normalise(" 3.35 亿\n平方米 ") == "3.35亿平方米"
+    assert normalise("增长５０％") == normalise("增长50%")
+    assert normalise("ABC") == "abc"
+
+
+def test_score_evidence_is_whitespace_insensitive() -> None:
+    passage = "全市已进入正式供热阶段，供热面积 3.35 亿平方米，\n居民用户304 万户。"
+    scored = score(item(), result("供热面积3.35亿平方米。[1]", retrieved=["无关段落。", passage], cited=[("000.txt", passage)]))
+    assert scored.hit1 is False
+    assert scored.hit5 is True
+    assert scored.citation_hit is True
+    assert scored.correct is True
+    assert scored.citation_precision == 1.0
+
+
+def test_score_evidence_outside_top5_is_a_miss() -> None:
+    passage = "供热面积3.35亿平方米，居民用户304万户。"
+    scored = score(item(), result("x", retrieved=["无关。"] * 5 + [passage]))
+    assert scored.hit5 is False
+
+
+def test_score_refused_answer_is_not_correct() -> None:
+    scored = score(item(), result("供热面积3.35亿平方米，但文章中没有找到。", refused=True))
+    assert scored.correct is False
+
+
+def test_score_long_answer_is_not_concise() -> None:
+    filler = "供热管家每天入户解决问题。" * 30
+    long_answer = "供热面积3.35亿平方米。" + filler
+    assert len(long_answer) > CONCISE_CHARS
+    assert score(item(), result(long_answer)).correct is False
+    short = "供热面积3.35亿平方米。[1]"
+    assert score(item(), result(short)).correct is True
+
+
+def test_score_citation_markers_do_not_count_towards_length() -> None:
+    body = "供" * (CONCISE_CHARS - 20) + "3.35亿平方米"
+    assert len(body) <= CONCISE_CHARS
+    answer = body + "[1][2][3][4][5][6][7][8][9]"
+    assert len(answer) > CONCISE_CHARS
+    assert score(item(), result(answer)).correct is True
+
+
+def test_score_wrong_answer() -> None:
+    assert score(item(), result("供热面积3.36亿平方米。[1]")).correct is False
+
+
+def test_score_citation_precision() -> None:
+    cited = [("000.txt", "a"), ("001.txt", "b"), ("000.txt", "c"), ("002.txt", "d")]
+    assert score(item(), result("x", cited=cited)).citation_precision == 0.5
+    assert score(item(), result("x")).citation_precision is None
+
+
+def test_score_unanswerable_item() -> None:
+    unanswerable = item(sources=(), must_contain=(), answer="")
+    assert not unanswerable.answerable
+    scored = score(unanswerable, result("文章中没有找到。", refused=True, retrieved=["任何"]))
+    assert (scored.hit1, scored.hit5, scored.correct, scored.citation_hit) == (False, False, False, False)
