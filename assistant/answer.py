@@ -40,7 +40,8 @@ _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:区|市|县|局|镇|街道|公司|集团|中�
 _PAIR = re.compile(rf"({_PLACE})(?:和|与|及|、)({_PLACE})")
 _EACH = re.compile(r"各自|分别|各")
 _NEARBY_WEIGHT = 0.6  # a question word in the headline or the previous sentence counts this much
-_MISSING_ANCHOR = 0.3  # support kept when a year or name of the question is absent
+_MISSING_ANCHOR = 0.2  # support kept when the years and names of the question are all absent
+_RARE_NAME = 0.1  # a name in more chunks than this is too common to insist on
 _SIDEBAR = re.compile(r"预告|感言|链接|相关阅读|编后")
 _ASKS_QUANTITY = re.compile(r"多少|几|多大|多长|多高|多久|规模|面积|比例|比重|增速|增长|how (many|much|long|large)|what (share|rate|percentage)", re.I)
 _ASKS_TIME = re.compile(r"什么时候|何时|哪天|哪一天|哪年|几月|日期|when\b|what date", re.I)
@@ -170,7 +171,7 @@ class ExtractiveAnswerer:
         terms = self._weights(question)
         anchors = set(_YEAR.findall(question))
         for word, flag in posseg_cut(question):
-            if flag in _NAME_TAGS and len(word) >= 2 and self.lexical.share(word) < 0.2:
+            if flag in _NAME_TAGS and len(word) >= 2 and self.lexical.share(word) < _RARE_NAME:
                 anchors.add(word.lower())
         unit = asked_unit(question)
         return _Question(
@@ -272,9 +273,9 @@ def _penalty(asked: _Question, clause: str, surroundings: str) -> float:
     """Scale support down when the clause cannot be the answer: a year or name the
     question insists on is absent, or the quantity asked for is not there."""
     factor = 1.0
-    for anchor in asked.anchors:
-        if anchor not in surroundings:
-            factor *= _MISSING_ANCHOR
+    if asked.anchors:
+        missing = sum(anchor not in surroundings for anchor in asked.anchors)
+        factor *= _MISSING_ANCHOR ** (missing / len(asked.anchors))
     if asked.unit and not has_quantity(clause, asked.unit):
         factor *= 0.4
     elif asked.wants_number and not _HAS_NUMBER.search(clause):

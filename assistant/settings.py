@@ -73,7 +73,7 @@ class AnswerSettings(Section):
     max_sentences: int = Field(3, ge=1, le=10)
     # Refuse when the best sentence covers less than this share of the question's
     # content words (weighted by idf); tuned on the dev set's unanswerable items.
-    min_support: float = Field(0.30, ge=0.0, le=1.0)
+    min_support: float = Field(0.35, ge=0.0, le=1.0)
 
 
 class UiSettings(Section):
