@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from .chunk import Chunk, sentence_spans
@@ -60,6 +60,7 @@ class Citation:
     n: int
     chunk: Chunk
     quote: str  # the exact text quoted from chunk.text
+    verified: bool = True  # False when a sentence citing it failed verification
 
 
 @dataclass
@@ -70,6 +71,8 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     support: float = 0.0  # how well the best evidence covers the question, 0..1
     notice: str = ""
+    verified: bool = True  # quotes are verbatim; generated answers are checked (verify.py)
+    problems: list[str] = field(default_factory=list)  # why verification failed
 
 
 class Answerer(Protocol):
@@ -77,7 +80,9 @@ class Answerer(Protocol):
 
     name: str
 
-    def answer(self, question: str, history: list[Turn], hits: list[Hit]) -> Answer: ...
+    def stream(self, question: str, history: list[Turn], hits: list[Hit]) -> Iterator[str | Answer]:
+        """Text as it is written, then the finished `Answer`, whose text is authoritative."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,11 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.article_chunks = article_chunks
         self.passages = passages
+
+    def stream(self, question: str, history: list[Turn], hits: list[Hit]) -> Iterator[str | Answer]:
+        answer = self.answer(question, history, hits)
+        yield answer.text
+        yield answer
 
     def answer(self, question: str, history: list[Turn], hits: list[Hit]) -> Answer:
         context = self._weights(" ".join(t["content"] for t in history if t["role"] == "user"))

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args
 
 from .answer import Answer, ExtractiveAnswerer
 from .chunk import Chunk, chunk_article
 from .embed import Embedder, load_embedder
 from .evaluate import evaluate
-from .lexical import Catalog, LexicalIndex
+from .lexical import Catalog, LexicalIndex, is_english
+from .llm import ModelAnswerer, ModelError, describe, load_model
 from .parse import Article, NotTextError, parse_file
 from .retrieve import Hit, Retriever, Turn, search_query
-from .settings import Settings, load_settings
+from .settings import Backend, Settings, load_settings
 from .store import ChunkStore, Filters, VectorStore, open_client
 
 SUPPORTED_SUFFIXES = (".txt", ".md")
@@ -67,6 +69,7 @@ class Response:
                     "quote": c.quote,
                     "byline": c.chunk.byline,
                     "section": c.chunk.section,
+                    "verified": c.verified,
                 }
                 for c in self.answer.citations
             ],
@@ -82,7 +85,10 @@ class Response:
                 for h in self.hits
             ],
             "latency_ms": round(self.latency_ms, 1),
+            "verified": self.answer.verified,
         }
+        if self.answer.problems:
+            data["problems"] = self.answer.problems
         if notices := [n for n in (self.answer.notice, *self.notices) if n]:
             data["notice"] = " ".join(notices)
         return data
@@ -99,6 +105,7 @@ class Assistant:
         self.mode_notice = ""
         self._embedder: Embedder | None = None
         self._vectors: VectorStore | None = None
+        self._answerers: dict[str, ModelAnswerer] = {}
         self._open_dense()
 
     # ----- retrieval mode -------------------------------------------------
@@ -252,20 +259,71 @@ class Assistant:
         history: list[Turn] | None = None,
         filters: Filters = Filters(),
         top_k: int | None = None,
+        backend: str | None = None,
     ) -> Response:
+        """The finished answer; `ask_stream` is the same with the text as it is written."""
+        for item in self.ask_stream(question, history, filters, top_k, backend):
+            if isinstance(item, Response):
+                return item
+        raise AssertionError("ask_stream ended without a response")
+
+    def ask_stream(
+        self,
+        question: str,
+        history: list[Turn] | None = None,
+        filters: Filters = Filters(),
+        top_k: int | None = None,
+        backend: str | None = None,
+    ) -> Iterator[str | Response]:
+        """Answer text as it is written, then the `Response`. When a model fails the
+        extractive answer replaces whatever was streamed, and a notice says why."""
         started = time.perf_counter()
         question, notices = clean_question(question)
         history = history or []
-        hits = self.retriever.retrieve(search_query(question, history), filters, top_k)
-        answerer = ExtractiveAnswerer(self.lexical, self.settings.answer, self.chunks.article_chunks)
-        answer = answerer.answer(question, history, hits)
+        backend = backend or self.settings.llm.backend
+        if backend not in self.backends():
+            raise QuestionError(f"Unknown backend {backend!r}; choose one of {', '.join(self.backends())}.")
+        extractive = ExtractiveAnswerer(self.lexical, self.settings.answer, self.chunks.article_chunks)
+        answerer, failure = self._answerer(backend)
+        query = search_query(question, history)
+        if isinstance(answerer, ModelAnswerer) and (history or is_english(question)):
+            try:
+                query = f"{answerer.condense(question, history)} {query}"
+            except ModelError:
+                pass  # the heuristic query above still finds the passages
+        hits = self.retriever.retrieve(query, filters, top_k)
+        answer = None
+        if answerer is not None:
+            try:
+                answer = yield from _relay(answerer.stream(question, history, hits))
+            except Exception as error:  # any model failure: answer without the model
+                failure = str(error) if isinstance(error, ModelError) else describe(error)
+        if answer is None:
+            answer = extractive.answer(question, history, hits)
+            if failure:
+                answer.notice = f"The {backend} backend failed ({failure}); answered with the extractive backend instead."
         if self.mode_notice:
             notices.append(self.mode_notice)
         elapsed = (time.perf_counter() - started) * 1000
-        return Response(question, answer, self.retrieval_mode, hits, elapsed, notices)
+        yield Response(question, answer, self.retrieval_mode, hits, elapsed, notices)
 
-    def evaluate(self, qa_path: Path, out_dir: Path) -> dict:
-        return evaluate(self, qa_path, out_dir)
+    def backends(self) -> list[str]:
+        return list(get_args(Backend))
+
+    def _answerer(self, backend: str) -> tuple[ModelAnswerer | None, str]:
+        """The model answerer for a backend (loaded once), or None and why not."""
+        if backend == "extractive":
+            return None, ""
+        if backend not in self._answerers:
+            settings = self.settings.llm.model_copy(update={"backend": backend})
+            try:
+                self._answerers[backend] = ModelAnswerer(load_model(settings), settings)
+            except Exception as error:  # a missing file or package must not stop the chat
+                return None, str(error) if isinstance(error, ModelError) else describe(error)
+        return self._answerers[backend], ""
+
+    def evaluate(self, qa_path: Path, out_dir: Path, backend: str | None = None) -> dict:
+        return evaluate(self, qa_path, out_dir, backend)
 
     # ----- facts ----------------------------------------------------------
 
@@ -278,13 +336,22 @@ class Assistant:
             "retrieval_mode": self.retrieval_mode,
             "embedding_model": self.settings.embedding.model,
             "embedding_loaded": self._embedder is not None,
-            "backend": self.settings.answer.backend,
+            "backend": self.settings.llm.backend,
             "index_dir": str(self.index_dir),
             "notice": self.mode_notice,
         }
 
     def source_names(self) -> list[str]:
         return sorted(set(self.lexical.catalog.sources))
+
+
+def _relay(stream: Iterator[str | Answer]) -> Generator[str, None, Answer | None]:
+    """Pass text pieces on and return the final `Answer` (used with `yield from`)."""
+    for item in stream:
+        if isinstance(item, Answer):
+            return item
+        yield item
+    return None
 
 
 class QuestionError(ValueError):

@@ -149,19 +149,21 @@ def summarise(scored: list[Scored]) -> dict:
         "citation_precision": _mean([s.citation_precision for s in answerable if s.citation_precision is not None]),
         "refusal_accuracy": _mean([s.result["refused"] for s in unanswerable]),
         "false_refusal_rate": _mean([s.result["refused"] for s in answerable]),
+        "verified_citation_rate": _mean([c.get("verified", True) for s in scored for c in s.result["citations"]]),
+        "verified_answer_rate": _mean([s.result.get("verified", True) for s in scored if not s.result["refused"]]),
         "latency_p50_ms": _percentile(latencies, 0.5),
         "latency_p95_ms": _percentile(latencies, 0.95),
     }
 
 
-def evaluate(assistant: "Assistant", qa_path: Path, out_dir: Path) -> dict:
+def evaluate(assistant: "Assistant", qa_path: Path, out_dir: Path, backend: str | None = None) -> dict:
     """Ask every question, then write results.jsonl, metrics.json and report.md (+ chart)."""
     items = load_items(qa_path)
     out_dir.mkdir(parents=True, exist_ok=True)
     scored = []
     with (out_dir / "results.jsonl").open("w", encoding="utf-8") as results:
         for item in items:
-            result = {"id": item.id, **assistant.ask(item.question, list(item.history)).to_json()}
+            result = {"id": item.id, **assistant.ask(item.question, list(item.history), backend=backend).to_json()}
             results.write(json.dumps(result, ensure_ascii=False) + "\n")
             scored.append(score(item, result))
     by_type = defaultdict(list)
@@ -170,7 +172,8 @@ def evaluate(assistant: "Assistant", qa_path: Path, out_dir: Path) -> dict:
     metrics = {
         **summarise(scored),
         "retrieval_mode": assistant.retrieval_mode,
-        "backend": assistant.settings.answer.backend,
+        "backend": backend or assistant.settings.llm.backend,
+        "fallbacks": sum("notice" in s.result and "backend failed" in s.result["notice"] for s in scored),
         "embedding_model": assistant.settings.embedding.model,
         "notice": assistant.mode_notice,
         "by_type": {kind: summarise(group) for kind, group in sorted(by_type.items())},

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -34,6 +34,20 @@ class Section(BaseModel):
 
 class IndexSettings(Section):
     dir: Path = Path("data/index")
+
+
+class StoreSettings(Section):
+    """Where Chroma lives: embedded in index.dir, or a `chroma run` server that
+    several app replicas share (the BM25 index stays in each replica's index.dir)."""
+
+    mode: Literal["embedded", "http"] = "embedded"
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+
+
+class IngestSettings(Section):
+    # Tokeniser processes for large ingests; 0 means one per CPU core.
+    workers: int = Field(0, ge=0, le=64)
 
 
 class EmbeddingSettings(Section):
@@ -69,17 +83,46 @@ class RetrievalSettings(Section):
 
 
 class AnswerSettings(Section):
-    backend: Literal["extractive"] = "extractive"
     max_sentences: int = Field(3, ge=1, le=10)
     # Refuse when the best sentence covers less than this share of the question's
     # content words (weighted by idf); tuned on the dev set's unanswerable items.
     min_support: float = Field(0.35, ge=0.0, le=1.0)
 
 
+Backend = Literal["extractive", "openai", "llamacpp"]
+
+
+class LlmSettings(Section):
+    """The answer backend. `extractive` needs no model; the others write fluent answers
+    from the same retrieved passages and fall back to `extractive` when they fail."""
+
+    backend: Backend = "extractive"
+    # openai: any OpenAI-compatible chat API (OpenAI, DeepSeek, Qwen, vLLM, Ollama, llama.cpp server)
+    base_url: str | None = None
+    model: str = "gpt-4o-mini"
+    api_key: SecretStr | None = None  # falls back to OPENAI_API_KEY; never printed
+    # llamacpp: a local GGUF file
+    model_path: Path | None = None
+    threads: int = Field(2, ge=1, le=256)
+    context_size: int = Field(4096, ge=512, le=131072)
+    # both
+    max_tokens: int = Field(384, ge=16, le=8192)
+    temperature: float = Field(0.1, ge=0.0, le=2.0)
+    timeout: float = Field(60.0, gt=0.0, le=3600.0)  # seconds for a whole answer, then fall back
+    passages: int = Field(5, ge=1, le=20)  # retrieved chunks shown to the model
+    passage_chars: int = Field(600, ge=100, le=4000)  # each passage cut to this many characters
+
+    def key(self) -> str | None:
+        if self.api_key is not None:
+            return self.api_key.get_secret_value()
+        return os.environ.get("OPENAI_API_KEY")
+
+
 class UiSettings(Section):
     host: str = "127.0.0.1"  # loopback unless the user decides to expose the chat
     port: int = Field(7860, ge=1, le=65535)
     examples: list[str] = []
+    auth: str | None = None  # "user:password" turns on the chat's login page; never printed
 
 
 class Settings(BaseSettings):
@@ -90,10 +133,13 @@ class Settings(BaseSettings):
     )
 
     index: IndexSettings = IndexSettings()
+    store: StoreSettings = StoreSettings()
+    ingest: IngestSettings = IngestSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    llm: LlmSettings = LlmSettings()
     ui: UiSettings = UiSettings()
 
     @classmethod

@@ -326,8 +326,10 @@ def test_long_question_is_cut_with_notice(lexical_assistant) -> None:
 
 def test_to_json_schema(any_assistant) -> None:
     data = any_assistant.ask(FACT_QUESTION).to_json()
-    optional = {"notice"}
+    optional = {"notice", "verified", "problems"}
     assert TOP_KEYS <= set(data) <= TOP_KEYS | optional
+    assert data["verified"] is True  # extractive answers quote passages verbatim
+    assert "problems" not in data
     if any_assistant.mode_notice:
         assert any_assistant.mode_notice in data["notice"]
     else:
