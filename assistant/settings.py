@@ -107,7 +107,7 @@ class LlmSettings(Section):
     context_size: int = Field(4096, ge=512, le=131072)
     # both
     max_tokens: int = Field(384, ge=16, le=8192)
-    temperature: float = Field(0.1, ge=0.0, le=2.0)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)  # deterministic: the same question, the same answer
     timeout: float = Field(60.0, gt=0.0, le=3600.0)  # seconds for a whole answer, then fall back
     passages: int = Field(5, ge=1, le=20)  # retrieved chunks shown to the model
     passage_chars: int = Field(600, ge=100, le=4000)  # each passage cut to this many characters
