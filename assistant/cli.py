@@ -9,12 +9,22 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from .core import Assistant, QuestionError, Response
 from .evaluate import EvalFileError
 from .settings import SettingsError, load_settings
-from .store import Filters
+from .store import Filters, StoreUnavailable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited answers from Chinese newspaper articles.")
 console = Console(stderr=True)
@@ -24,7 +34,7 @@ out = Console(soft_wrap=True)
 def _open() -> Assistant:
     try:
         return Assistant(load_settings())
-    except SettingsError as error:
+    except (SettingsError, StoreUnavailable) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
 
@@ -34,28 +44,52 @@ def _notice(assistant: Assistant) -> None:
         console.print(f"[yellow]{assistant.mode_notice}[/yellow]")
 
 
-@app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or directories (.txt/.md)")]) -> None:
-    """Add articles to the index; unchanged files cost nothing."""
-    assistant = _open()
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        tasks: dict[str, int] = {}
+class _RateColumn(ProgressColumn):
+    """Items per second of a stage (documents, chunks embedded)."""
 
-        def progress(done: int, total: int, label: str) -> None:
-            stage = "embedding" if label == "embedding" else "files"
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (.txt/.md), or JSONL corpora (.jsonl)")],
+) -> None:
+    """Add articles to the index; unchanged files are skipped without being read."""
+    assistant = _open()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(done: int, total: int, stage: str) -> None:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total, description=f"{stage}: {label}")
+            bar.update(tasks[stage], completed=done, total=total)
 
         report = assistant.ingest(paths, progress)
     out.print(
         f"sources: {report.sources}  articles: {report.articles}  chunks added: {report.chunks_added}  "
         f"unchanged: {report.chunks_unchanged}  removed: {report.chunks_removed}  skipped files: {len(report.skipped)}"
     )
+    rate = report.sources / report.seconds if report.seconds else 0.0
+    out.print(f"files unchanged: {report.files_unchanged}  seconds: {report.seconds:.1f}  docs per second: {rate:,.0f}")
     for path, reason in report.skipped:
         console.print(f"[yellow]skipped {path}: {reason}[/yellow]")
     _notice(assistant)
+
+
+@app.command()
+def remove(
+    source: Annotated[str, typer.Argument(help="An ingested file (path or name; a .jsonl removes all its records) or one source id")],
+) -> None:
+    """Delete a file's or a source's chunks from both indexes."""
+    assistant = _open()
+    try:
+        report = assistant.remove(source)
+    except KeyError as error:
+        console.print(f"[red]{error.args[0]}[/red]")
+        raise typer.Exit(1) from None
+    out.print(f"sources removed: {len(report.sources)}  chunks removed: {report.chunks_removed}")
 
 
 @app.command()

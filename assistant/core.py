@@ -9,37 +9,24 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import get_args
 
 from .answer import Answer, ExtractiveAnswerer
-from .chunk import Chunk, chunk_article
+from .chunk import Chunk
 from .embed import Embedder, load_embedder
 from .evaluate import evaluate
-from .lexical import Catalog, LexicalIndex, is_english
+from .ingest import Indexer, IngestReport, Progress, RemoveReport, embed_missing, rebuild_lexical
+from .lexical import LexicalIndex, is_english
 from .llm import ModelAnswerer, ModelError, describe, load_model
-from .parse import Article, NotTextError, parse_file
 from .retrieve import Hit, Retriever, Turn, search_query
 from .settings import Backend, Settings, load_settings
 from .store import ChunkStore, Filters, VectorStore, open_client
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
 MAX_QUESTION_CHARS = 2000
 _UNK_SAMPLE = 200
-
-Progress = Callable[[int, int, str], None]
-
-
-@dataclass
-class IngestReport:
-    sources: int = 0
-    articles: int = 0
-    chunks_added: int = 0
-    chunks_unchanged: int = 0
-    chunks_removed: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
 
 
 @dataclass
@@ -98,7 +85,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or load_settings()
         self.index_dir = self.settings.index.dir
-        self.client = open_client(self.index_dir)
+        self.client = open_client(self.index_dir, self.settings.store)
         self.chunks = ChunkStore(self.client)
         self.lexical = self._load_lexical()
         # Why the dense leg is off, shown in CLI, UI and eval report; empty when hybrid.
@@ -151,13 +138,7 @@ class Assistant:
     def _embed_missing(self, ids: list[str], progress: Progress | None = None) -> None:
         if self._vectors is None or self._embedder is None or not ids:
             return
-        missing = self._vectors.missing(ids)
-        step = 256
-        for start in range(0, len(missing), step):
-            batch = self.chunks.get(missing[start : start + step])
-            self._vectors.add(batch, self._embedder.embed_documents([c.search_text for c in batch]))
-            if progress:
-                progress(min(start + step, len(missing)), len(missing), "embedding")
+        embed_missing(self.chunks, self._vectors, self._embedder, ids, progress)
 
     @property
     def retrieval_mode(self) -> str:
@@ -170,61 +151,26 @@ class Assistant:
     # ----- ingest ---------------------------------------------------------
 
     def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
-        report = IngestReport()
-        files = list(self._files(map(Path, paths), report))
-        changed = False
-        for done, path in enumerate(files, 1):
-            try:
-                articles = parse_file(path)
-            except (NotTextError, ValueError, OSError) as error:
-                report.skipped.append((str(path), str(error)))
-                continue
-            if not articles:
-                report.skipped.append((str(path), "no article text found (empty file?)"))
-                continue
-            changed |= self._store_source(path.name, articles, report)
-            if progress:
-                progress(done, len(files), path.name)
-        if changed:
-            self._rebuild_lexical()
+        """Index article files and JSONL corpora; unchanged files are skipped unread."""
+        indexer = self._indexer(progress)
+        self.lexical = indexer.ingest(map(Path, paths))
+        if indexer.report.changed:
             if self._embedder is not None and self._vectors is None and self.settings.retrieval.mode != "lexical":
                 self._decide_dense([c.text for c in self._sample_chunks()])
-            self._embed_missing(list(self.lexical.ids), progress)
+            self._embed_missing(indexer.added_ids, progress)
+        return indexer.report
+
+    def remove(self, name: str) -> RemoveReport:
+        """Delete an ingested file's chunks (a corpus: all its records), or one source's,
+        from the chunk store, the vectors and BM25."""
+        report, self.lexical = self._indexer().remove(name)
         return report
 
-    def _files(self, paths: Iterable[Path], report: IngestReport) -> Iterator[Path]:
-        for path in paths:
-            if path.is_dir():
-                for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                        yield child
-                    elif not child.name.startswith("."):
-                        report.skipped.append((str(child), f"unsupported file type {child.suffix or '(none)'}"))
-            elif not path.exists():
-                report.skipped.append((str(path), "no such file"))
-            else:
-                yield path
-
-    def _store_source(self, source: str, articles: list[Article], report: IngestReport) -> bool:
-        """Make the store hold exactly this source's current chunks; True if anything changed."""
-        chunks: dict[str, Chunk] = {}
-        for article in articles:
-            for chunk in chunk_article(article, self.settings.chunking.size, self.settings.chunking.overlap):
-                chunks.setdefault(chunk.id, chunk)
-        old = set(self.chunks.ids_of_source(source))
-        new = [chunk for chunk_id, chunk in chunks.items() if chunk_id not in old]
-        stale = sorted(old - chunks.keys())
-        self.chunks.add(new)
-        if stale:
-            self.chunks.delete(stale)
-            if self._vectors is not None:
-                self._vectors.delete(stale)
-        report.sources += 1
-        report.articles += len(articles)
-        report.chunks_added += len(new)
-        report.chunks_unchanged += len(chunks) - len(new)
-        report.chunks_removed += len(stale)
-        return bool(new or stale)
+    def _indexer(self, progress: Progress | None = None) -> Indexer:
+        return Indexer(
+            self.chunks, self._vectors, self.lexical, self._lexical_dir, self.settings.chunking,
+            self.settings.ingest.workers, progress,
+        )
 
     # ----- lexical index ----------------------------------------------------
 
@@ -233,23 +179,15 @@ class Assistant:
         return self.index_dir / "bm25"
 
     def _load_lexical(self) -> LexicalIndex:
-        if (self._lexical_dir / "catalog.json").exists():
+        """The persisted BM25 index (memory-mapped); rebuilt from the chunk store only
+        when there is none, e.g. a new replica next to a shared Chroma server."""
+        if LexicalIndex.exists(self._lexical_dir):
             return LexicalIndex.load(self._lexical_dir)
         if self.chunks.count():
-            return self._rebuild_lexical()
-        return LexicalIndex.build([], Catalog())
-
-    def _rebuild_lexical(self) -> LexicalIndex:
-        catalog, texts = Catalog(), []
-        for chunk in self.chunks.all():
-            catalog.ids.append(chunk.id)
-            catalog.sources.append(chunk.source)
-            catalog.article_ids.append(chunk.article_id)
-            catalog.dates.append(chunk.date)
-            texts.append(chunk.search_text)
-        self.lexical = LexicalIndex.build(texts, catalog)
-        self.lexical.save(self._lexical_dir)
-        return self.lexical
+            lexical = rebuild_lexical(self.chunks, self.settings.ingest.workers)
+            lexical.save(self._lexical_dir)
+            return lexical
+        return LexicalIndex.empty()
 
     # ----- questions ------------------------------------------------------
 

@@ -91,6 +91,102 @@ class Catalog:
     article_ids: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
 
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def select(self, rows: np.ndarray) -> "Catalog":
+        """The entries at `rows` (indices), in that order."""
+        return Catalog(*([column[i] for i in rows] for column in self._columns()))
+
+    def extend(self, other: "Catalog") -> None:
+        for mine, theirs in zip(self._columns(), other._columns()):
+            mine.extend(theirs)
+
+    def _columns(self) -> tuple[list[str], ...]:
+        return self.ids, self.sources, self.article_ids, self.dates
+
+
+class TokenTable:
+    """Every chunk's tokens as term ids, row i belonging to catalog entry i.
+
+    Kept beside the BM25 index so that adding or removing a few sources rebuilds
+    BM25 from stored ids instead of re-running jieba over the whole collection.
+    Rows are one flat int32 array plus offsets: millions of tokens as Python
+    lists would cost gigabytes. Appended batches are joined once, on first read."""
+
+    def __init__(self, vocab: dict[str, int] | None = None, flat: np.ndarray | None = None,
+                 offsets: np.ndarray | None = None) -> None:
+        self.vocab: dict[str, int] = vocab if vocab is not None else {}
+        self._flat = [flat if flat is not None else np.zeros(0, dtype=np.int32)]
+        self._lengths = [np.diff(offsets) if offsets is not None else np.zeros(0, dtype=np.int64)]
+
+    def __len__(self) -> int:
+        return sum(len(lengths) for lengths in self._lengths)
+
+    @property
+    def flat(self) -> np.ndarray:
+        if len(self._flat) > 1:
+            self._flat = [np.concatenate(self._flat)]
+        return self._flat[0]
+
+    @property
+    def offsets(self) -> np.ndarray:
+        if len(self._lengths) > 1:
+            self._lengths = [np.concatenate(self._lengths)]
+        return np.concatenate([[0], np.cumsum(self._lengths[0], dtype=np.int64)])
+
+    def append(self, batch: "TokenBatch") -> None:
+        """Add a worker's batch, translating its local term ids into this table's vocabulary."""
+        terms, local, lengths = batch
+        vocab = self.vocab
+        remap = np.array([vocab.setdefault(term, len(vocab)) for term in terms], dtype=np.int32)
+        self._flat.append(remap[local] if len(local) else np.zeros(0, dtype=np.int32))
+        self._lengths.append(lengths)
+
+    def extend(self, other: "TokenTable") -> None:
+        """Append `other`'s rows. Its vocabulary must extend this one's, as it does when
+        `other` was started from a copy of it; it becomes this table's vocabulary."""
+        self.vocab = other.vocab
+        self._flat.append(other.flat)
+        self._lengths.append(np.diff(other.offsets))
+
+    def select(self, rows: np.ndarray) -> "TokenTable":
+        """The rows at `rows` (indices), in that order (the vocabulary is shared)."""
+        offsets = self.offsets
+        lengths = np.diff(offsets)[rows]
+        starts = offsets[:-1][rows]
+        # Position of every kept token in `flat`: each row's start plus 0..length-1.
+        within = np.arange(lengths.sum(), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        flat = np.asarray(self.flat)[np.repeat(starts, lengths) + within]
+        return TokenTable(self.vocab, flat, np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]))
+
+    def compacted(self) -> "TokenTable":
+        """Drop terms no row uses, so the vocabulary is exactly the indexed terms."""
+        flat = self.flat
+        used = np.zeros(len(self.vocab), dtype=bool)
+        used[flat] = True
+        if used.all():
+            return self
+        new_ids = np.cumsum(used, dtype=np.int64) - 1
+        vocab = {term: int(new_ids[i]) for term, i in self.vocab.items() if used[i]}
+        return TokenTable(vocab, new_ids[flat].astype(np.int32), self.offsets)
+
+
+TokenBatch = tuple[list[str], np.ndarray, np.ndarray]  # (terms, term index per token, tokens per text)
+
+
+def tokenize_batch(texts: list[str]) -> TokenBatch:
+    """Tokenise texts in a worker process; the result is compact to send back
+    (each distinct term once, tokens as small integers)."""
+    local: dict[str, int] = {}
+    ids: list[int] = []
+    lengths: list[int] = []
+    for text in texts:
+        tokens = tokenize(text)
+        ids.extend(local.setdefault(token, len(local)) for token in tokens)
+        lengths.append(len(tokens))
+    return list(local), np.array(ids, dtype=np.int32), np.array(lengths, dtype=np.int64)
+
 
 @dataclass(frozen=True)
 class LexicalHit:
@@ -98,49 +194,89 @@ class LexicalHit:
     score: float
 
 
+_TOKENS, _OFFSETS, _CATALOG = "tokens.npy", "offsets.npy", "catalog.json"
+
+
 class LexicalIndex:
-    """BM25 over chunk search texts, persisted in a directory (bm25s files + catalog.json).
+    """BM25 over chunk search texts, persisted in a directory (bm25s files,
+    catalog.json and the token table).
 
     The catalog (chunk id, source, article id, date per document) doubles as a cheap
     summary of the index for filters and stats, with no scan of the chunk store."""
 
-    def __init__(self, bm25: bm25s.BM25 | None, catalog: Catalog) -> None:
+    def __init__(self, bm25: bm25s.BM25 | None, catalog: Catalog, tokens: TokenTable | None = None,
+                 directory: Path | None = None) -> None:
         self.bm25 = bm25
         self.ids = catalog.ids
         self.catalog = catalog
         self.sources = np.array(catalog.sources, dtype=object)
         self.dates = np.array(catalog.dates, dtype=object)
-        self._doc_freq = self._document_frequencies() if bm25 is not None else {}
+        self._tokens = tokens
+        self._directory = directory
+        # Documents per term, straight from the CSC column lengths: no per-term dict at start-up.
+        self._doc_freq = np.diff(np.asarray(bm25.scores["indptr"])) if bm25 is not None else np.zeros(0, dtype=np.int64)
 
     @classmethod
-    def build(cls, texts: list[str], catalog: Catalog) -> "LexicalIndex":
-        if not catalog.ids:
-            return cls(None, catalog)
-        bm25 = bm25s.BM25()
-        tokens = [tokenize(text) or ["\u2205"] for text in texts]  # bm25s rejects empty documents
-        bm25.index(_as_tokenized(tokens), show_progress=False)
-        return cls(bm25, catalog)
+    def empty(cls) -> "LexicalIndex":
+        return cls(None, Catalog(), TokenTable())
 
-    def save(self, directory: Path) -> None:
-        """Write beside the live index, then swap: a crash mid-write leaves the old one."""
+    @classmethod
+    def from_tokens(cls, catalog: Catalog, tokens: TokenTable) -> "LexicalIndex":
+        if len(catalog) != len(tokens):
+            raise ValueError(f"catalog has {len(catalog)} entries but the token table {len(tokens)} rows")
+        if not catalog.ids:
+            return cls.empty()
+        tokens = tokens.compacted()
+        return cls(_bm25(tokens), catalog, tokens)
+
+    @property
+    def tokens(self) -> TokenTable | None:
+        """The token table, read (memory-mapped) on first use; None for an index
+        written before token tables were kept, which must be rebuilt from the store."""
+        if self._tokens is None and self._directory is not None and (self._directory / _TOKENS).exists():
+            self._tokens = TokenTable(
+                self.bm25.vocab_dict,
+                np.load(self._directory / _TOKENS, mmap_mode="r"),
+                np.load(self._directory / _OFFSETS),
+            )
+        return self._tokens
+
+    def save(self, directory: Path, attachments: dict[str, str] | None = None) -> None:
+        """Write beside the live index, then swap: a crash mid-write leaves the old one.
+        `attachments` (file name -> text) are written into the same directory, so they
+        change together with the index they describe."""
         fresh = directory.with_name(directory.name + ".new")
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
+        tokens = self.tokens
         if self.bm25 is not None:
             self.bm25.save(str(fresh))
-        (fresh / "catalog.json").write_text(json.dumps(asdict(self.catalog), ensure_ascii=False), encoding="utf-8")
+        if tokens is not None:
+            np.save(fresh / _TOKENS, np.asarray(tokens.flat))
+            np.save(fresh / _OFFSETS, np.asarray(tokens.offsets))
+        (fresh / _CATALOG).write_text(json.dumps(asdict(self.catalog), ensure_ascii=False), encoding="utf-8")
+        for name, text in (attachments or {}).items():
+            (fresh / name).write_text(text, encoding="utf-8")
         retired = directory.with_name(directory.name + ".old")
         shutil.rmtree(retired, ignore_errors=True)
         if directory.exists():
             directory.rename(retired)
         fresh.rename(directory)
         shutil.rmtree(retired, ignore_errors=True)
+        self._directory = directory
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex":
-        catalog = Catalog(**json.loads((directory / "catalog.json").read_text(encoding="utf-8")))
-        bm25 = bm25s.BM25.load(str(directory), mmap=True) if catalog.ids else None
-        return cls(bm25, catalog)
+        """Open a saved index: the score matrix is memory-mapped, nothing is recomputed."""
+        catalog = Catalog(**json.loads((directory / _CATALOG).read_text(encoding="utf-8")))
+        if not catalog.ids:
+            return cls.empty()
+        bm25 = bm25s.BM25.load(str(directory), mmap=True, show_progress=False)
+        return cls(bm25, catalog, None, directory)
+
+    @staticmethod
+    def exists(directory: Path) -> bool:
+        return (directory / _CATALOG).exists()
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -174,7 +310,8 @@ class LexicalIndex:
 
     def frequency(self, term: str) -> int:
         """How many chunks contain the term."""
-        return self._doc_freq.get(term, 0)
+        index = self.bm25.vocab_dict.get(term) if self.bm25 is not None else None
+        return int(self._doc_freq[index]) if index is not None and index < len(self._doc_freq) else 0
 
     def share(self, term: str) -> float:
         """The fraction of chunks containing the term: near 1 means it tells nothing apart."""
@@ -182,17 +319,41 @@ class LexicalIndex:
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a term; unseen terms get the rarest weight."""
-        count = self._doc_freq.get(term, 0)
+        count = self.frequency(term)
         total = max(len(self.ids), 1)
         return float(np.log(1 + (total - count + 0.5) / (count + 0.5)))
 
-    def _document_frequencies(self) -> dict[str, int]:
-        indptr = np.asarray(self.bm25.scores["indptr"])
-        counts = np.diff(indptr)
-        return {term: int(counts[index]) for term, index in self.bm25.vocab_dict.items() if index < len(counts)}
+
+def _bm25(tokens: TokenTable) -> bm25s.BM25:
+    bm25 = _TableBM25()
+    bm25.index(bm25s.tokenization.Tokenized(ids=tokens, vocab=dict(tokens.vocab)), create_empty_token=False,
+               show_progress=False)
+    return bm25
 
 
-def _as_tokenized(tokens: list[list[str]]) -> bm25s.tokenization.Tokenized:
-    vocab: dict[str, int] = {}
-    ids = [[vocab.setdefault(token, len(vocab)) for token in document] for document in tokens]
-    return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab)
+class _TableBM25(bm25s.BM25):
+    """bm25s (Lucene variant, its defaults) built from a `TokenTable` with vectorised
+    numpy. bm25s's own builder loops over documents in Python, which at 100,000+
+    chunks costs many seconds and over a gigabyte of lists; bm25s documents
+    `build_index_from_ids` as the method to override. The result is bm25s's own
+    layout (CSC of shape documents x terms), saved and loaded by bm25s."""
+
+    def build_index_from_ids(self, unique_token_ids: list[int], corpus_token_ids: TokenTable, **_: object) -> dict:
+        self.nonoccurrence_array = None  # only the BM25L/BM25+ variants use it
+        flat = np.asarray(corpus_token_ids.flat, dtype=np.int64)
+        lengths = np.diff(corpus_token_ids.offsets)
+        n_docs, n_terms = len(lengths), len(unique_token_ids)
+        docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        # One key per (term, document) pair, sorted term-major: exactly CSC order.
+        keys, tf = np.unique(flat * n_docs + docs, return_counts=True)
+        terms, rows = np.divmod(keys, n_docs)
+        df = np.bincount(terms, minlength=n_terms)
+        idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(self.dtype)
+        tf = tf.astype(self.dtype)
+        tfc = tf / (self.k1 * ((1 - self.b) + self.b * lengths[rows] / max(lengths.mean(), 1e-9)) + tf)
+        return {
+            "data": (idf[terms] * tfc).astype(self.dtype),
+            "indices": rows.astype(self.int_dtype),
+            "indptr": np.concatenate([[0], np.cumsum(df)]).astype(self.int_dtype),
+            "num_docs": n_docs,
+        }

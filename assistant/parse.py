@@ -7,8 +7,10 @@ file holds one article. Everything downstream (chunking, citations) works on
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum, auto
 from pathlib import Path
@@ -47,6 +49,7 @@ class NotTextError(ValueError):
 
 
 SUFFIXES = (".txt", ".md")
+CORPUS_SUFFIXES = (".jsonl",)
 
 # A sentence may end inside closing quotes/brackets: `……好。”` ends, `“更暖心”` does not.
 _TERMINAL = "。！？；…!?;"
@@ -59,6 +62,7 @@ _SIDEBARS = ("记者感言", "记者手记", "下期预告", "相关链接", "�
 _CJK = r"[\u3400-\u9fff]"
 _NAME_LINE = re.compile(rf"{_CJK}{{1,3}}(?:\s+{_CJK}{{1,3}})+")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_RECORD_DATE = re.compile(r"\s*((?:19|20)\d\d)[-/.年](\d{1,2})[-/.月](\d{1,2})")
 
 
 class _Kind(Enum):
@@ -121,6 +125,52 @@ def parse_file(path: Path) -> list[Article]:
     if _looks_like_issue(text):
         return parse_issue(text, path.name)
     return parse_plain(text, path.name)
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw line) of a JSONL corpus, streamed: a corpus can be far larger
+    than what should sit in memory, and blank lines are not records."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, 1):
+            line = line.strip()
+            if line:
+                yield number, line
+
+
+def parse_record(line: bytes) -> Article:
+    """One JSONL record (`{"id", "text", "title"?, "date"?, ...}`) as a single article.
+
+    The record's id is the article's source, so citations and evaluation name the
+    document as the corpus does. Dates are kept only as ISO days (time dropped);
+    a date without a year, such as "08-16 13:50", is unknown rather than guessed."""
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"not valid JSON ({error})") from None
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    source, text = record.get("id"), record.get("text")
+    if source is None or str(source).strip() == "":
+        raise ValueError("no \"id\"")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"record {source!r} has no \"text\"")
+    paragraphs = [Paragraph(part.strip()) for part in text.replace("\r", "\n").split("\n") if part.strip()]
+    title = record.get("title")
+    return Article(
+        source=str(source).strip(),
+        index=0,
+        title=title.strip() if isinstance(title, str) else "",
+        paragraphs=paragraphs,
+        date=_iso_day(record.get("date")),
+    )
+
+
+def _iso_day(value: object) -> str | None:
+    match = _RECORD_DATE.match(value) if isinstance(value, str) else None
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def _looks_like_issue(text: str) -> bool:

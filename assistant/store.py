@@ -23,6 +23,7 @@ import chromadb
 from chromadb import Documents, EmbeddingFunction, Embeddings
 
 from .chunk import Chunk
+from .settings import StoreSettings
 
 _PLACEHOLDER_VECTOR = [1.0]
 _ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
@@ -50,9 +51,23 @@ class NoAutoEmbedding(EmbeddingFunction[Documents]):
         return NoAutoEmbedding()
 
 
-def open_client(directory: Path) -> chromadb.ClientAPI:
-    directory.mkdir(parents=True, exist_ok=True)
+class StoreUnavailable(RuntimeError):
+    """The configured Chroma server cannot be reached; the message says how to start one."""
+
+
+def open_client(directory: Path, store: StoreSettings | None = None) -> chromadb.ClientAPI:
+    """Chroma embedded in `directory`, or (store.mode = http) a `chroma run` server.
+    Both speak the same API, so nothing else changes with the mode."""
     settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+    if store is not None and store.mode == "http":
+        try:
+            return chromadb.HttpClient(host=store.host, port=store.port, settings=settings)
+        except Exception as error:  # connection refused, DNS, TLS...: all mean "no server there"
+            raise StoreUnavailable(
+                f"No Chroma server at {store.host}:{store.port} (store.mode = http): {error}. Start one with "
+                f"`chroma run --path DIR --host {store.host} --port {store.port}` or set ASSISTANT_STORE__MODE=embedded."
+            ) from None
+    directory.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(directory / "chroma"), settings=settings)
 
 
@@ -119,6 +134,14 @@ def _day_number(date: str) -> int:
     return int(digits.ljust(8, "0")) if digits else 0
 
 
+_EMPTY_FIELDS = {"title": "", "date": "", "byline": "", "section": "", "text": None}
+
+
+def _record(chunk: Chunk) -> dict[str, str | int]:
+    fields = {key: value for key, value in chunk.metadata().items() if value != ""}
+    return {**fields, "text": chunk.text, "day": _day_number(chunk.date)}
+
+
 class ChunkStore:
     """Every chunk's text and metadata, keyed by content-addressed id."""
 
@@ -130,18 +153,16 @@ class ChunkStore:
     def count(self) -> int:
         return self.collection.count()
 
-    def existing(self, ids: list[str]) -> set[str]:
-        found: set[str] = set()
-        for batch in _batches(ids, self.max_batch):
-            found.update(self.collection.get(ids=batch, include=[])["ids"])
-        return found
-
     def add(self, chunks: list[Chunk]) -> None:
+        """Upsert in batches of Chroma's maximum size. The text goes into the metadata,
+        not `documents`: Chroma builds a trigram full-text index over every document
+        (even with full-text search disabled in the collection schema), which this
+        project never queries (BM25 does that) and which more than doubles the
+        ingest time and the size on disk. Empty fields are left out for the same reason."""
         for batch in _batches(chunks, self.max_batch):
             self.collection.upsert(
                 ids=[chunk.id for chunk in batch],
-                documents=[chunk.text for chunk in batch],
-                metadatas=[{**chunk.metadata(), "day": _day_number(chunk.date)} for chunk in batch],
+                metadatas=[_record(chunk) for chunk in batch],
                 embeddings=[_PLACEHOLDER_VECTOR] * len(batch),
             )
 
@@ -152,9 +173,6 @@ class ChunkStore:
             for chunk in self._chunks(self.collection.get(ids=batch, include=["documents", "metadatas"])):
                 by_id[chunk.id] = chunk
         return [by_id[i] for i in ids if i in by_id]
-
-    def ids_of_source(self, source: str) -> list[str]:
-        return self.collection.get(where={"source": source}, include=[])["ids"]
 
     def delete(self, ids: list[str]) -> None:
         for batch in _batches(ids, self.max_batch):
@@ -176,8 +194,10 @@ class ChunkStore:
 
     @staticmethod
     def _chunks(result: dict) -> Iterator[Chunk]:
-        for chunk_id, text, metadata in zip(result["ids"], result["documents"], result["metadatas"]):
-            fields = {key: value for key, value in metadata.items() if key != "day"}
+        for chunk_id, document, metadata in zip(result["ids"], result["documents"], result["metadatas"]):
+            fields = {**_EMPTY_FIELDS, **metadata}
+            text = fields.pop("text") or document  # stores written before texts moved to metadata
+            del fields["day"]
             yield Chunk.from_record(chunk_id, text, fields)
 
 
