@@ -100,25 +100,44 @@ def ask(
     file: Annotated[Optional[list[str]], typer.Option(help="Only this issue file (repeatable)")] = None,
     date_from: Annotated[Optional[str], typer.Option(help="Earliest date, YYYY-MM-DD")] = None,
     date_to: Annotated[Optional[str], typer.Option(help="Latest date, YYYY-MM-DD")] = None,
+    backend: Annotated[Optional[str], typer.Option(help="extractive, openai or llamacpp (default from settings)")] = None,
 ) -> None:
-    """Answer a question with numbered citations."""
+    """Answer a question with numbered citations (streamed as it is written)."""
     assistant = _open()
+    streamed = ""
     try:
-        response = assistant.ask(question, filters=Filters(tuple(file or ()), date_from, date_to), top_k=top_k)
+        filters = Filters(tuple(file or ()), date_from, date_to)
+        for item in assistant.ask_stream(question, filters=filters, top_k=top_k, backend=backend):
+            if isinstance(item, Response):
+                response = item
+            elif not as_json:
+                streamed += item
+                sys.stdout.write(item)
+                sys.stdout.flush()
     except (QuestionError, ValueError) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps(response.to_json(), ensure_ascii=False) + "\n")
         return
-    _print_answer(response)
+    _print_answer(response, streamed)
 
 
-def _print_answer(response: Response) -> None:
-    out.print(response.answer.text, highlight=False)
+def _print_answer(response: Response, streamed: str) -> None:
+    if streamed.strip() != response.answer.text.strip():
+        # The model failed part-way (or nothing streamed): the final answer replaces it.
+        sys.stdout.write("\n" if streamed else "")
+        out.print(response.answer.text, highlight=False)
+    else:
+        sys.stdout.write("\n")
+    if not response.answer.verified:
+        console.print("[yellow]Some sentences could not be verified against the cited passages:[/yellow]")
+        for problem in response.answer.problems:
+            console.print(f"[yellow]  - {problem}[/yellow]")
     for citation in response.answer.citations:
         chunk = citation.chunk
-        out.print(f"\n[bold][{citation.n}][/bold] {chunk.title} · {chunk.date or '日期不详'} · {chunk.source}", highlight=False)
+        mark = "" if citation.verified else " [yellow](unverified)[/yellow]"
+        out.print(f"\n[bold][{citation.n}][/bold]{mark} {chunk.title} · {chunk.date or '日期不详'} · {chunk.source}", highlight=False)
         out.print(f"    {citation.quote}", style="dim", highlight=False)
     for notice in [response.answer.notice, *response.notices]:
         if notice:
@@ -131,12 +150,13 @@ def evaluate(
     out_dir: Annotated[Path, typer.Option("--out", help="Directory for results.jsonl, metrics.json, report.md")] = Path(
         "eval-out"
     ),
+    backend: Annotated[Optional[str], typer.Option(help="extractive, openai or llamacpp (default from settings)")] = None,
 ) -> None:
     """Run a question set and write a report with metrics and a chart."""
     assistant = _open()
     _notice(assistant)
     try:
-        metrics = assistant.evaluate(qa_file, out_dir)
+        metrics = assistant.evaluate(qa_file, out_dir, backend)
     except (EvalFileError, FileNotFoundError) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
@@ -162,11 +182,18 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 def serve(
     host: Annotated[Optional[str], typer.Option(help="Default from settings: 127.0.0.1")] = None,
     port: Annotated[Optional[int], typer.Option(help="Default from settings: 7860")] = None,
+    auth: Annotated[
+        Optional[str], typer.Option(help="user:password turns on the login page (or ASSISTANT_UI__AUTH)", show_default=False)
+    ] = None,
 ) -> None:
     """Launch the web chat (the same app as app.py)."""
     from .ui import launch
 
-    launch(_open(), host=host, port=port)
+    try:
+        launch(_open(), host=host, port=port, auth=auth)
+    except SettingsError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

@@ -227,8 +227,8 @@ class Assistant:
         if isinstance(answerer, ModelAnswerer) and (history or is_english(question)):
             try:
                 query = f"{answerer.condense(question, history)} {query}"
-            except ModelError:
-                pass  # the heuristic query above still finds the passages
+            except ModelError as error:  # do not wait for a failing model twice
+                answerer, failure = None, str(error)
         hits = self.retriever.retrieve(query, filters, top_k)
         answer = None
         if answerer is not None:
