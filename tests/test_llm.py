@@ -10,6 +10,7 @@ notice, in time.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -204,3 +205,25 @@ def test_api_key_never_appears_in_output(seed_index: Path) -> None:
     assistant = _assistant(seed_index, base_url=url, api_key=secret, timeout=5)
     text = str(assistant.ask(HEATING_QUESTION).to_json()) + str(assistant.settings) + repr(assistant.settings.llm)
     assert secret not in text
+
+
+def test_cli_falls_back_and_exits_zero(seed_index: Path) -> None:
+    env = {
+        **os.environ,
+        "ASSISTANT_INDEX__DIR": str(seed_index),
+        "ASSISTANT_RETRIEVAL__MODE": "lexical",
+        "ASSISTANT_LLM__BASE_URL": f"http://127.0.0.1:{_free_port()}/v1",
+        "ASSISTANT_LLM__API_KEY": "sk-cli-SECRET-0987654321",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "ask", "--json", "--backend", "openai", HEATING_QUESTION],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["backend"] == "extractive"
+    assert "openai backend failed" in data["notice"]
+    assert "sk-cli-SECRET" not in done.stdout + done.stderr
