@@ -10,7 +10,7 @@ LLM_STAMP := $(VENV)/.installed-llm
 export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 
-.PHONY: run test eval setup clean
+.PHONY: run test eval setup clean browser-deps
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,13 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python app.py
 
-test: $(LLM_STAMP)
+# The browser tests drive Debian's chromium, with fonts-wqy-zenhei for the Chinese
+# glyphs (never `playwright install`). Installed once, as root, when missing.
+browser-deps:
+	(command -v chromium && fc-list | grep -qi "WenQuanYi Zen Hei") >/dev/null 2>&1 || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-wqy-zenhei)
+
+test: $(LLM_STAMP) browser-deps
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)
