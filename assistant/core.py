@@ -152,12 +152,14 @@ class Assistant:
 
     def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
         """Index article files and JSONL corpora; unchanged files are skipped unread."""
+        started = time.perf_counter()
         indexer = self._indexer(progress)
         self.lexical = indexer.ingest(map(Path, paths))
         if indexer.report.changed:
             if self._embedder is not None and self._vectors is None and self.settings.retrieval.mode != "lexical":
                 self._decide_dense([c.text for c in self._sample_chunks()])
             self._embed_missing(indexer.added_ids, progress)
+        indexer.report.seconds = time.perf_counter() - started
         return indexer.report
 
     def remove(self, name: str) -> RemoveReport:
@@ -180,14 +182,18 @@ class Assistant:
 
     def _load_lexical(self) -> LexicalIndex:
         """The persisted BM25 index (memory-mapped); rebuilt from the chunk store only
-        when there is none, e.g. a new replica next to a shared Chroma server."""
-        if LexicalIndex.exists(self._lexical_dir):
-            return LexicalIndex.load(self._lexical_dir)
-        if self.chunks.count():
-            lexical = rebuild_lexical(self.chunks, self.settings.ingest.workers)
-            lexical.save(self._lexical_dir)
-            return lexical
-        return LexicalIndex.empty()
+        when there is none or it does not match the store: a new replica next to a
+        shared Chroma server, or one that another replica's ingest left behind."""
+        stale = LexicalIndex.exists(self._lexical_dir)
+        if stale:
+            lexical = LexicalIndex.load(self._lexical_dir)
+            if len(lexical) == self.chunks.count():
+                return lexical
+        if not stale and not self.chunks.count():
+            return LexicalIndex.empty()
+        lexical = rebuild_lexical(self.chunks, self.settings.ingest.workers)
+        lexical.save(self._lexical_dir)  # replaces a stale index together with its manifest
+        return lexical
 
     # ----- questions ------------------------------------------------------
 

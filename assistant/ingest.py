@@ -61,7 +61,7 @@ class IngestReport:
     chunks_removed: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path or path:line, reason)
     files_unchanged: int = 0  # files the manifest let through without reading them
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole ingest, embedding included
 
     @property
     def changed(self) -> bool:
@@ -321,7 +321,6 @@ class Indexer:
     # ----- ingest
 
     def ingest(self, paths: Iterable[Path]) -> LexicalIndex:
-        started = time.perf_counter()
         try:
             plan = self._plan(self._files(paths))
             total = sum(count for _, _, _, count in plan)
@@ -340,7 +339,6 @@ class Indexer:
             lexical = self._commit()
         finally:
             self._tokenizer.close()
-        self.report.seconds = time.perf_counter() - started
         return lexical
 
     def _files(self, paths: Iterable[Path]) -> Iterator[Path]:

@@ -92,6 +92,11 @@ def test_ingest_and_ask_through_the_server(chroma_server: int, tmp_path: Path) -
     assert assistant.chunks.count() == assistant.stats()["chunks"]
     assert HEATING_FILE not in assistant.source_names()
 
+    # The replica's own BM25 index no longer matches the server: on restart it is rebuilt.
+    restarted = http_assistant(tmp_path / "replica", chroma_server)
+    assert set(restarted.lexical.ids) == set(assistant.lexical.ids)
+    assert HEATING_FILE not in restarted.source_names()
+
 
 def test_server_mode_needs_a_server(tmp_path: Path) -> None:
     with pytest.raises(StoreUnavailable, match="chroma run"):
