@@ -124,7 +124,9 @@ class ExtractiveAnswerer:
 
     def stream(self, question: str, history: list[Turn], hits: list[Hit]) -> Iterator[str | Answer]:
         answer = self.answer(question, history, hits)
-        yield answer.text
+        for sentence in re.split(r"(?<=\])(?!\[)", answer.text):  # one cited sentence at a time
+            if sentence:
+                yield sentence
         yield answer
 
     def answer(self, question: str, history: list[Turn], hits: list[Hit]) -> Answer:
