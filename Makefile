@@ -42,5 +42,12 @@ eval: $(STAMP)
 	$(BIN)/assistant eval ../shared/eval/dev_qa.jsonl --out eval-out/dev
 	$(BIN)/assistant eval eval/seeds_qa.jsonl --out eval-out/seeds
 
+# Retrieval benchmark on ../shared/bench/crud_rag (see README, Benchmarks):
+# corpus_small by default; `make bench BENCH_ARGS=` runs corpus_medium too.
+BENCH_ARGS ?= --quick
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) data eval-out

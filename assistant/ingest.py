@@ -560,9 +560,5 @@ def _cores() -> int:
 
 
 def _count_lines(path: Path) -> int:
-    """Records in a corpus, for the progress bar: counting newlines costs ~0.1 s per 100 MB."""
-    count = 0
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 22):
-            count += block.count(b"\n")
-    return count
+    """Records in a corpus, for the progress bar (a fraction of a second per 100 MB)."""
+    return sum(1 for _ in iter_lines(path))
