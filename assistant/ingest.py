@@ -36,7 +36,7 @@ import numpy as np
 
 from .chunk import Chunk, chunk_article
 from .embed import Embedder
-from .lexical import Catalog, LexicalIndex, TokenTable, tokenize_batch
+from .lexical import Catalog, LexicalIndex, TokenBatch, TokenTable, tokenize_batch
 from .parse import CORPUS_SUFFIXES, SUFFIXES, Article, NotTextError, iter_lines, parse_file, parse_record
 from .settings import ChunkingSettings
 from .store import ChunkStore, VectorStore
@@ -173,15 +173,19 @@ class Tokenizer:
     help); a pool is only started once enough texts are waiting to pay for it, as
     each worker imports the package and loads jieba's dictionary."""
 
-    def __init__(self, table: TokenTable, workers: int) -> None:
+    def __init__(self, table: TokenTable, workers: int, progress: Progress | None = None) -> None:
         self.table = table
         self.workers = workers or _cores()
+        self.progress = progress  # ("tokenising": texts done of texts added so far)
+        self._added = 0
+        self._done = 0
         self._waiting: list[str] = []
         self._futures: deque[Future] = deque()
         self._pool: ProcessPoolExecutor | None = None
 
     def add(self, text: str) -> None:
         self._waiting.append(text)
+        self._added += 1
         if len(self._waiting) < _TOKEN_BATCH:
             return
         if self._pool is None and self.workers > 1 and len(self._waiting) >= _POOL_AFTER:
@@ -190,14 +194,14 @@ class Tokenizer:
             self._submit()
             self._collect(limit=_IN_FLIGHT * self.workers)  # bound the texts held in memory
         elif self.workers <= 1:
-            self.table.append(tokenize_batch(self._waiting))
+            self._append(tokenize_batch(self._waiting))
             self._waiting = []
 
     def finish(self) -> TokenTable:
         try:
             if self._pool is None:
                 if self._waiting:
-                    self.table.append(tokenize_batch(self._waiting))
+                    self._append(tokenize_batch(self._waiting))
                     self._waiting = []
             else:
                 self._submit()
@@ -219,7 +223,13 @@ class Tokenizer:
     def _collect(self, limit: int) -> None:
         """Take finished batches in order; wait while more than `limit` are in flight."""
         while self._futures and (self._futures[0].done() or len(self._futures) > limit):
-            self.table.append(self._futures.popleft().result())
+            self._append(self._futures.popleft().result())
+
+    def _append(self, batch: TokenBatch) -> None:
+        self.table.append(batch)
+        self._done += len(batch[2])
+        if self.progress:
+            self.progress(self._done, self._added, "tokenising")
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -312,7 +322,7 @@ class Indexer:
         self._keep = np.ones(len(self.old), dtype=bool)
         self._rows: dict[str, list[int]] | None = None
         self._added = Catalog()
-        self._tokenizer = Tokenizer(TokenTable(dict(self.old.tokens.vocab)), workers)
+        self._tokenizer = Tokenizer(TokenTable(dict(self.old.tokens.vocab)), workers, progress)
         self._upserts: list[Chunk] = []
         self._stale: list[str] = []
         self._seen: dict[str, str] = {}  # source -> where it was read in this run
