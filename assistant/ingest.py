@@ -306,7 +306,6 @@ class Indexer:
         self.vectors = vectors
         self.lexical_dir = lexical_dir
         self.chunking = chunking
-        self.workers = workers
         self.progress = progress
         self.manifest = Manifest.load(lexical_dir, (chunking.size, chunking.overlap))
         self.old = lexical
@@ -497,7 +496,7 @@ class Indexer:
             if self._keep[row]:
                 self._keep[row] = False
                 self._stale.append(self.old.ids[row])
-        self.report.chunks_removed += len(rows)
+                self.report.chunks_removed += 1
 
     def _drop_source(self, source: str) -> None:
         self._remove_rows(self._source_rows().get(source, []))

@@ -208,7 +208,7 @@ def launch(system: str, phase: str, corpus: Path, work: Path, qa: Path) -> dict:
 
     def sample() -> None:
         nonlocal peak, peak_pss
-        while not stop.wait(0.1):
+        while not stop.wait(0.5):  # reading PSS costs the sampler CPU the measured child would miss
             rss, pss = tree_memory(child.pid)
             peak, peak_pss = max(peak, rss), max(peak_pss, pss)
 
