@@ -10,6 +10,7 @@ lexical retrieval with a notice.
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,13 @@ QA_FILE = ROOT / "eval" / "seeds_qa.jsonl"
 
 HEATING_FILE = "000_57c203a4d156ad1d.txt"
 UNDATED_FILE = "003_ee312a2f878f1b90.txt"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now (for servers the tests start)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,7 +4,6 @@ ASSISTANT_STORE__MODE=http exactly as the embedded store is used."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -17,17 +16,11 @@ import pytest
 from assistant import SettingsError, load_settings
 from assistant.store import StoreUnavailable
 
-from conftest import HEATING_FILE, SEEDS, make_assistant
+from conftest import HEATING_FILE, SEEDS, free_port, make_assistant
 
 CHROMA = Path(sys.executable).with_name("chroma")
 SLICE = Path(__file__).resolve().parent / "data" / "crud_slice.jsonl"
 QUESTION = "今冬青岛全市供热面积是多少？"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

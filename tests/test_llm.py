@@ -24,15 +24,9 @@ import pytest
 
 from assistant import Assistant, Response, load_settings
 
-from conftest import SEEDS
+from conftest import SEEDS, free_port
 
 HEATING_QUESTION = "全市供热面积是多少？"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +44,7 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _start_server(model: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
         stdout=subprocess.DEVNULL,
@@ -122,7 +116,7 @@ def test_openai_backend_without_streaming_consumer(server: str, seed_index: Path
 
 
 def test_closed_port_falls_back_to_extractive(seed_index: Path) -> None:
-    url = f"http://127.0.0.1:{_free_port()}/v1"  # nothing listens there
+    url = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     response = _assistant(seed_index, base_url=url, timeout=10).ask(HEATING_QUESTION)
     data = response.to_json()
     assert data["backend"] == "extractive"
@@ -201,7 +195,7 @@ def test_missing_gguf_file_falls_back_with_notice(seed_index: Path, tmp_path: Pa
 
 def test_api_key_never_appears_in_output(seed_index: Path) -> None:
     secret = "sk-test-SECRET-1234567890"
-    url = f"http://127.0.0.1:{_free_port()}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"
     assistant = _assistant(seed_index, base_url=url, api_key=secret, timeout=5)
     text = str(assistant.ask(HEATING_QUESTION).to_json()) + str(assistant.settings) + repr(assistant.settings.llm)
     assert secret not in text
@@ -212,7 +206,7 @@ def test_cli_falls_back_and_exits_zero(seed_index: Path) -> None:
         **os.environ,
         "ASSISTANT_INDEX__DIR": str(seed_index),
         "ASSISTANT_RETRIEVAL__MODE": "lexical",
-        "ASSISTANT_LLM__BASE_URL": f"http://127.0.0.1:{_free_port()}/v1",
+        "ASSISTANT_LLM__BASE_URL": f"http://127.0.0.1:{free_port()}/v1",
         "ASSISTANT_LLM__API_KEY": "sk-cli-SECRET-0987654321",
     }
     done = subprocess.run(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import socket
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,15 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HEATING_FILE, UNDATED_FILE, make_assistant
+from conftest import HEATING_FILE, UNDATED_FILE, free_port, make_assistant
 
 QUESTION = "今冬青岛全市供热面积是多少？"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def text_of(message: dict) -> str:
