@@ -20,10 +20,13 @@ because chunk ids are content-addressed and upserts idempotent.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -47,6 +50,7 @@ _TOKEN_BATCH = 256  # chunk texts per tokeniser task
 _POOL_AFTER = 2000  # texts waiting before worker processes are worth their start-up (seconds)
 _EMBED_BATCH = 512  # chunks read back, embedded and upserted at a time
 _IN_FLIGHT = 64  # tokeniser tasks queued per worker: enough to keep workers busy through a Chroma upsert
+_PR_SET_PDEATHSIG = 1  # prctl option, from <linux/prctl.h>
 _RACY_NS = 2_000_000_000  # a file written this close to being checked may change with the same mtime
 
 Progress = Callable[[int, int, str], None]
@@ -238,9 +242,16 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     the caller's main module (a script without a `__main__` guard would fail). The
     workers only run jieba and numpy, never the parent's Chroma or torch threads."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent)
     jieba.initialize()
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """A worker whose ingesting process is killed would wait for work forever (it holds
+    both ends of the task pipe), so on Linux it asks to be terminated with its parent."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def rebuild_lexical(chunks: ChunkStore, workers: int) -> LexicalIndex:

@@ -5,9 +5,12 @@ changes, removal, the token table and the vectorised BM25 build, the process poo
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import bm25s
@@ -375,3 +378,41 @@ def test_progress_reports_documents(tmp_path: Path) -> None:
     assert documents[-1] == (200, 200, "documents")
     assert [d for d, _, _ in documents] == sorted(d for d, _, _ in documents)
     assert ("bm25" in {stage for _, _, stage in seen})
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux-only")
+def test_pool_workers_end_with_a_killed_ingest(tmp_path: Path) -> None:
+    """Killing an ingest mid-run must not leave tokeniser workers waiting forever."""
+    script = tmp_path / "pool.py"
+    script.write_text(
+        "import sys, time\n"
+        "from assistant.ingest import Tokenizer\n"
+        "from assistant.lexical import TokenTable\n"
+        "tokenizer = Tokenizer(TokenTable(), workers=2)\n"
+        "for i in range(3000):\n"
+        "    tokenizer.add('青岛新闻' * 5)\n"
+        "print(*[p.pid for p in tokenizer._pool._processes.values()], flush=True)\n"
+        "time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                              env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"})
+    workers = [int(pid) for pid in parent.stdout.readline().split()]
+    assert len(workers) == 2
+    parent.kill()
+    parent.wait()
+
+    def running(pid: int) -> bool:
+        try:  # a zombie has ended; only its exit status waits to be collected
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 20
+    try:
+        while any(running(pid) for pid in workers):
+            assert time.monotonic() < deadline, f"tokeniser workers {workers} outlived their killed parent"
+            time.sleep(0.2)
+    finally:
+        for pid in filter(running, workers):  # do not leave them behind when the test fails
+            os.kill(pid, signal.SIGKILL)
