@@ -184,12 +184,12 @@ class Assistant:
         """The persisted BM25 index (memory-mapped); rebuilt from the chunk store only
         when there is none or it does not match the store: a new replica next to a
         shared Chroma server, or one that another replica's ingest left behind."""
-        stale = LexicalIndex.exists(self._lexical_dir)
-        if stale:
+        persisted = LexicalIndex.exists(self._lexical_dir)
+        if persisted:
             lexical = LexicalIndex.load(self._lexical_dir)
             if len(lexical) == self.chunks.count():
                 return lexical
-        if not stale and not self.chunks.count():
+        if not persisted and not self.chunks.count():
             return LexicalIndex.empty()
         lexical = rebuild_lexical(self.chunks, self.settings.ingest.workers)
         lexical.save(self._lexical_dir)  # replaces a stale index together with its manifest
