@@ -33,10 +33,13 @@ out = Console(soft_wrap=True)
 
 def _open() -> Assistant:
     try:
-        return Assistant(load_settings())
+        assistant = Assistant(load_settings())
     except (SettingsError, StoreUnavailable) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
+    if assistant.index_notice:  # a repair at start-up is worth saying once, whatever the command
+        console.print(f"[yellow]{assistant.index_notice}[/yellow]")
+    return assistant
 
 
 def _notice(assistant: Assistant) -> None:
@@ -197,7 +200,11 @@ def serve(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except StoreUnavailable as error:  # the Chroma server went away during a command
+        console.print(f"[red]{error}[/red]")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -19,11 +19,11 @@ from .chunk import Chunk
 from .embed import Embedder, load_embedder
 from .evaluate import evaluate
 from .ingest import Indexer, IngestReport, Progress, RemoveReport, embed_missing, rebuild_lexical
-from .lexical import LexicalIndex, is_english
+from .lexical import DamagedIndex, LexicalIndex, is_english
 from .llm import ModelAnswerer, ModelError, describe, load_model
 from .retrieve import Hit, Retriever, Turn, search_query
 from .settings import Backend, Settings, load_settings
-from .store import ChunkStore, Filters, VectorStore, open_client
+from .store import ChunkStore, Filters, VectorStore, open_client, server_errors
 
 MAX_QUESTION_CHARS = 2000
 _UNK_SAMPLE = 200
@@ -86,14 +86,17 @@ class Assistant:
         self.settings = settings or load_settings()
         self.index_dir = self.settings.index.dir
         self.client = open_client(self.index_dir, self.settings.store)
-        self.chunks = ChunkStore(self.client)
-        self.lexical = self._load_lexical()
+        # What start-up had to repair (a rebuilt BM25 index); empty when nothing was wrong.
+        self.index_notice = ""
         # Why the dense leg is off, shown in CLI, UI and eval report; empty when hybrid.
         self.mode_notice = ""
         self._embedder: Embedder | None = None
         self._vectors: VectorStore | None = None
         self._answerers: dict[str, ModelAnswerer] = {}
-        self._open_dense()
+        with server_errors(self.settings.store):
+            self.chunks = ChunkStore(self.client)
+            self.lexical = self._load_lexical()
+            self._open_dense()
 
     # ----- retrieval mode -------------------------------------------------
 
@@ -153,19 +156,21 @@ class Assistant:
     def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
         """Index article files and JSONL corpora; unchanged files are skipped unread."""
         started = time.perf_counter()
-        indexer = self._indexer(progress)
-        self.lexical = indexer.ingest(map(Path, paths))
-        if indexer.report.changed:
-            if self._embedder is not None and self._vectors is None and self.settings.retrieval.mode != "lexical":
-                self._decide_dense([c.text for c in self._sample_chunks()])
-            self._embed_missing(indexer.added_ids, progress)
+        with server_errors(self.settings.store):
+            indexer = self._indexer(progress)
+            self.lexical = indexer.ingest(map(Path, paths))
+            if indexer.report.changed:
+                if self._embedder is not None and self._vectors is None and self.settings.retrieval.mode != "lexical":
+                    self._decide_dense([c.text for c in self._sample_chunks()])
+                self._embed_missing(indexer.added_ids, progress)
         indexer.report.seconds = time.perf_counter() - started
         return indexer.report
 
     def remove(self, name: str) -> RemoveReport:
         """Delete an ingested file's chunks (a corpus: all its records), or one source's,
         from the chunk store, the vectors and BM25."""
-        report, self.lexical = self._indexer().remove(name)
+        with server_errors(self.settings.store):
+            report, self.lexical = self._indexer().remove(name)
         return report
 
     def _indexer(self, progress: Progress | None = None) -> Indexer:
@@ -181,18 +186,31 @@ class Assistant:
         return self.index_dir / "bm25"
 
     def _load_lexical(self) -> LexicalIndex:
-        """The persisted BM25 index (memory-mapped); rebuilt from the chunk store only
-        when there is none or it does not match the store: a new replica next to a
-        shared Chroma server, or one that another replica's ingest left behind."""
-        persisted = LexicalIndex.exists(self._lexical_dir)
-        if persisted:
-            lexical = LexicalIndex.load(self._lexical_dir)
-            if len(lexical) == self.chunks.count():
-                return lexical
-        if not persisted and not self.chunks.count():
-            return LexicalIndex.empty()
+        """The persisted BM25 index (memory-mapped); rebuilt from the chunk store, with
+        a notice, when it is missing, damaged or does not match the store: a deleted
+        or corrupted file, a new replica next to a shared Chroma server, or a replica
+        that another replica's ingest left behind."""
+        stored = self.chunks.count()
+        if not LexicalIndex.exists(self._lexical_dir):
+            if not stored:
+                return LexicalIndex.empty()
+            problem = "missing"
+        else:
+            try:
+                lexical = LexicalIndex.load(self._lexical_dir)
+            except DamagedIndex as error:
+                problem = f"damaged ({error})"
+            else:
+                if len(lexical) == stored:
+                    return lexical
+                problem = f"out of step with the chunk store ({len(lexical):,} chunks indexed, {stored:,} stored)"
+        started = time.perf_counter()
         lexical = rebuild_lexical(self.chunks, self.settings.ingest.workers)
-        lexical.save(self._lexical_dir)  # replaces a stale index together with its manifest
+        lexical.save(self._lexical_dir)  # replaces the old index together with its manifest
+        self.index_notice = (
+            f"The lexical (BM25) index was {problem}; rebuilt from the {stored:,} stored chunks "
+            f"in {time.perf_counter() - started:.1f} s."
+        )
         return lexical
 
     # ----- questions ------------------------------------------------------
@@ -221,6 +239,12 @@ class Assistant:
     ) -> Iterator[str | Response]:
         """Answer text as it is written, then the `Response`. When a model fails the
         extractive answer replaces whatever was streamed, and a notice says why."""
+        with server_errors(self.settings.store):
+            yield from self._answer_stream(question, history, filters, top_k, backend)
+
+    def _answer_stream(
+        self, question: str, history: list[Turn] | None, filters: Filters, top_k: int | None, backend: str | None
+    ) -> Iterator[str | Response]:
         started = time.perf_counter()
         question, notices = clean_question(question)
         history = history or []
@@ -282,7 +306,7 @@ class Assistant:
             "embedding_loaded": self._embedder is not None,
             "backend": self.settings.llm.backend,
             "index_dir": str(self.index_dir),
-            "notice": self.mode_notice,
+            "notice": " ".join(n for n in (self.index_notice, self.mode_notice) if n),
         }
 
     def source_names(self) -> list[str]:

@@ -116,21 +116,22 @@ class Manifest:
 
     @classmethod
     def load(cls, directory: Path, chunking: tuple[int, int]) -> "Manifest":
-        """The manifest beside the index; empty when missing or written for other chunk
-        settings (every file is then read again, and unchanged chunks are still found)."""
-        path = directory / MANIFEST
-        if not path.exists():
+        """The manifest beside the index; empty when missing, unreadable or written for
+        other chunk settings (every file is then read again, and unchanged chunks are
+        still found, so a lost manifest costs time, never correctness)."""
+        try:
+            data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+            if tuple(data.get("chunking", ())) != chunking:
+                return cls(chunking)
+            files = {
+                key: FileEntry(
+                    raw["size"], raw["mtime_ns"], raw["checked_ns"], raw["digest"],
+                    {source: SourceEntry(*values) for source, values in raw["sources"].items()},
+                )
+                for key, raw in data["files"].items()
+            }
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return cls(chunking)
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data.get("chunking", ())) != chunking:
-            return cls(chunking)
-        files = {
-            key: FileEntry(
-                raw["size"], raw["mtime_ns"], raw["checked_ns"], raw["digest"],
-                {source: SourceEntry(*values) for source, values in raw["sources"].items()},
-            )
-            for key, raw in data["files"].items()
-        }
         return cls(chunking, files)
 
     def dumps(self) -> str:

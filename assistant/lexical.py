@@ -7,6 +7,7 @@ what newspaper questions mostly ask about.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -195,6 +196,11 @@ class LexicalHit:
 
 
 _TOKENS, _OFFSETS, _CATALOG = "tokens.npy", "offsets.npy", "catalog.json"
+_CHECKSUMS = "checksums.json"  # written last: without it (or with a mismatch) the index is not trusted
+
+
+class DamagedIndex(RuntimeError):
+    """A persisted BM25 index is incomplete or altered; it must be rebuilt from the store."""
 
 
 class LexicalIndex:
@@ -255,7 +261,9 @@ class LexicalIndex:
             np.save(fresh / _TOKENS, np.asarray(tokens.flat))
             np.save(fresh / _OFFSETS, np.asarray(tokens.offsets))
         (fresh / _CATALOG).write_text(json.dumps(asdict(self.catalog), ensure_ascii=False), encoding="utf-8")
-        for name, text in (attachments or {}).items():
+        sums = {path.name: _checksum(path) for path in sorted(fresh.iterdir())}
+        (fresh / _CHECKSUMS).write_text(json.dumps(sums), encoding="utf-8")
+        for name, text in (attachments or {}).items():  # not checksummed: they are replaced on their own
             (fresh / name).write_text(text, encoding="utf-8")
         retired = directory.with_name(directory.name + ".old")
         shutil.rmtree(retired, ignore_errors=True)
@@ -267,11 +275,25 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex":
-        """Open a saved index: the score matrix is memory-mapped, nothing is recomputed."""
-        catalog = Catalog(**json.loads((directory / _CATALOG).read_text(encoding="utf-8")))
-        if not catalog.ids:
-            return cls.empty()
-        bm25 = bm25s.BM25.load(str(directory), mmap=True, show_progress=False)
+        """Open a saved index: the score matrix is memory-mapped, nothing is recomputed.
+        Every file is first checked against the checksums written with it (a fraction
+        of a second per 100 MB), because a truncated or altered score matrix would not
+        fail to load: it would silently rank the wrong articles."""
+        try:
+            expected = json.loads((directory / _CHECKSUMS).read_text(encoding="utf-8"))
+            for name, checksum in expected.items():
+                if not (directory / name).is_file():
+                    raise DamagedIndex(f"{name} is missing")
+                if _checksum(directory / name) != checksum:
+                    raise DamagedIndex(f"{name} does not match its checksum")
+            catalog = Catalog(**json.loads((directory / _CATALOG).read_text(encoding="utf-8")))
+            if not catalog.ids:
+                return cls.empty()
+            bm25 = bm25s.BM25.load(str(directory), mmap=True, show_progress=False)
+        except DamagedIndex:
+            raise
+        except (OSError, ValueError, TypeError, KeyError) as error:  # missing file, bad JSON, bad array
+            raise DamagedIndex(f"{type(error).__name__}: {error}") from None
         return cls(bm25, catalog, None, directory)
 
     @staticmethod
@@ -322,6 +344,14 @@ class LexicalIndex:
         count = self.frequency(term)
         total = max(len(self.ids), 1)
         return float(np.log(1 + (total - count + 0.5) / (count + 0.5)))
+
+
+def _checksum(path: Path) -> str:
+    digest = hashlib.sha1()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return f"{path.stat().st_size}:{digest.hexdigest()}"
 
 
 def _bm25(tokens: TokenTable) -> bm25s.BM25:

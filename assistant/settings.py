@@ -43,6 +43,9 @@ class StoreSettings(Section):
     mode: Literal["embedded", "http"] = "embedded"
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    # Seconds one request to the server may take; without a limit a frozen server
+    # would freeze every question with it.
+    timeout: float = Field(60.0, gt=0.0, le=3600.0)
 
 
 class IngestSettings(Section):
@@ -123,6 +126,12 @@ class UiSettings(Section):
     port: int = Field(7860, ge=1, le=65535)
     examples: list[str] = []
     auth: str | None = None  # "user:password" turns on the chat's login page; never printed
+    # Answers computed at once (Gradio's queue concurrency, shared by every way of asking).
+    # The extractive path is CPU-bound Python on the GIL, so more than a few only share
+    # the same cores; model backends mostly wait on HTTP and want more (README, Load).
+    concurrency: int = Field(4, ge=1, le=64)
+    # Questions waiting beyond this get "queue is full" at once instead of a long wait.
+    queue_size: int = Field(100, ge=1, le=10000)
 
 
 class Settings(BaseSettings):

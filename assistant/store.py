@@ -16,10 +16,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import chromadb
+import httpx
 from chromadb import Documents, EmbeddingFunction, Embeddings
 
 from .chunk import Chunk
@@ -61,14 +63,35 @@ def open_client(directory: Path, store: StoreSettings | None = None) -> chromadb
     settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
     if store is not None and store.mode == "http":
         try:
-            return chromadb.HttpClient(host=store.host, port=store.port, settings=settings)
+            client = chromadb.HttpClient(host=store.host, port=store.port, settings=settings)
         except Exception as error:  # connection refused, DNS, TLS...: all mean "no server there"
-            raise StoreUnavailable(
-                f"No Chroma server at {store.host}:{store.port} (store.mode = http): {error}. Start one with "
-                f"`chroma run --path DIR --host {store.host} --port {store.port}` or set ASSISTANT_STORE__MODE=embedded."
-            ) from None
+            raise _unavailable(store, error) from None
+        # Chroma's HTTP session has no timeout at all; a frozen server would hang every caller.
+        client._server._session.timeout = httpx.Timeout(store.timeout)  # type: ignore[attr-defined]
+        return client
     directory.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(directory / "chroma"), settings=settings)
+
+
+@contextmanager
+def server_errors(store: StoreSettings) -> Iterator[None]:
+    """Turn a Chroma server that went away (refused, reset, timed out) into
+    `StoreUnavailable`. Nothing needs reopening afterwards: the HTTP client
+    connects again on the next request, so the caller works once the server is back."""
+    try:
+        yield
+    except httpx.TransportError as error:
+        raise _unavailable(store, error) from None
+
+
+def _unavailable(store: StoreSettings, error: Exception) -> StoreUnavailable:
+    return StoreUnavailable(
+        f"The Chroma server at {store.host}:{store.port} is not answering "
+        f"(store.mode = http, store.host [ASSISTANT_STORE__HOST], store.port [ASSISTANT_STORE__PORT], "
+        f"store.timeout {store.timeout:g} s): {type(error).__name__}: {error or 'no reply'}. "
+        f"Start it with `chroma run --path DIR --host {store.host} --port {store.port}`, "
+        "or set ASSISTANT_STORE__MODE=embedded. Nothing was changed; ask again once it is back."
+    )
 
 
 def _collection(client: chromadb.ClientAPI, name: str) -> chromadb.Collection:
