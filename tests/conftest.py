@@ -9,8 +9,15 @@ lexical retrieval with a notice.
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,6 +41,55 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class ChromaServer:
+    """A real `chroma run` on a loopback port, which tests can stop and start again on
+    the same data directory and port (a server that goes away and comes back)."""
+
+    executable = Path(sys.executable).with_name("chroma")
+
+    def __init__(self, data: Path, log: Path) -> None:
+        self.data, self.log_path, self.port = data, log, free_port()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "ChromaServer":
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [str(self.executable), "run", "--path", str(self.data), "--host", "127.0.0.1", "--port", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=2) as reply:
+                    json.load(reply)
+                return self
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"chroma run did not come up on port {self.port}: {self.log_path.read_text()[-2000:]}")
+                time.sleep(0.3)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a frozen server cannot act on SIGTERM
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+@pytest.fixture
+def chroma(tmp_path: Path) -> Iterator[ChromaServer]:
+    if not ChromaServer.executable.exists():
+        pytest.fail(f"the chroma CLI is not installed beside {sys.executable}")
+    server = ChromaServer(tmp_path / "chroma-server", tmp_path / "chroma.log").start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,11 +3,6 @@ ASSISTANT_STORE__MODE=http exactly as the embedded store is used."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,45 +11,19 @@ import pytest
 from assistant import SettingsError, load_settings
 from assistant.store import StoreUnavailable
 
-from conftest import HEATING_FILE, SEEDS, free_port, make_assistant
+from conftest import HEATING_FILE, SEEDS, ChromaServer, free_port, make_assistant
 
-CHROMA = Path(sys.executable).with_name("chroma")
 SLICE = Path(__file__).resolve().parent / "data" / "crud_slice.jsonl"
 QUESTION = "今冬青岛全市供热面积是多少？"
 
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """`chroma run` in its own directory; stopped by its process id afterwards."""
-    if not CHROMA.exists():
-        pytest.skip(f"the chroma CLI is not installed beside {sys.executable}")
-    port = free_port()
-    log = (tmp_path_factory.mktemp("chroma-log") / "server.log").open("wb")
-    server = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2) as reply:
-                    json.load(reply)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"chroma run did not come up on port {port}: {Path(log.name).read_text()[-2000:]}")
-                time.sleep(0.3)
-        yield port
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    """`chroma run` in its own directory, shared by this module's tests."""
+    directory = tmp_path_factory.mktemp("chroma-server")
+    server = ChromaServer(directory / "data", directory / "server.log").start()
+    yield server.port
+    server.stop()
 
 
 def http_assistant(index_dir: Path, port: int, **overrides: object):
