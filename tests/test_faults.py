@@ -277,3 +277,24 @@ def test_cli_says_the_server_is_gone(chroma: ChromaServer, tmp_path: Path) -> No
     chroma.start()
     run = cli("ask", "--json", QUESTIONS[0])
     assert run.returncode == 0 and not json.loads(run.stdout)["refused"]
+
+
+def test_chat_says_the_server_is_gone_and_recovers(chroma: ChromaServer, tmp_path: Path) -> None:
+    from gradio_client import Client
+
+    from test_ui import ask, serve, text_of
+
+    assistant = _http(tmp_path / "index", chroma)
+    assistant.ingest([SEEDS / HEATING_FILE])
+    demo, url = serve(assistant)
+    try:
+        client = Client(url, verbose=False)
+        chroma.stop()
+        messages, _ = ask(client, message=QUESTIONS[0])
+        reply = text_of(messages[-1])
+        assert "Chroma server" in reply and "ask again once it is back" in reply
+        chroma.start()
+        messages, _ = ask(client, message=QUESTIONS[0])
+        assert "3.35亿平方米" in " ".join(text_of(m) for m in messages)
+    finally:
+        demo.close()
