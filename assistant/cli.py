@@ -27,7 +27,7 @@ from .settings import SettingsError, load_settings
 from .store import Filters, StoreUnavailable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited answers from Chinese newspaper articles.")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # a path cut across lines cannot be copied
 out = Console(soft_wrap=True)
 
 

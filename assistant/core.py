@@ -19,13 +19,19 @@ from .chunk import Chunk
 from .embed import Embedder, load_embedder
 from .evaluate import evaluate
 from .ingest import Indexer, IngestReport, Progress, RemoveReport, embed_missing, rebuild_lexical
-from .lexical import DamagedIndex, LexicalIndex, is_english
+from .lexical import DamagedIndex, LexicalIndex, foreign_share, is_english
 from .llm import ModelAnswerer, ModelError, describe, load_model
 from .retrieve import Hit, Retriever, Turn, search_query
 from .settings import Backend, Settings, load_settings
 from .store import ChunkStore, Filters, VectorStore, open_client, server_errors
 
 MAX_QUESTION_CHARS = 2000
+# What to check when a backend fails, named as in config/*.toml and the environment.
+_BACKEND_SETTINGS = {
+    "openai": "llm.base_url [ASSISTANT_LLM__BASE_URL], llm.model [ASSISTANT_LLM__MODEL], llm.timeout",
+    "llamacpp": "llm.model_path [ASSISTANT_LLM__MODEL_PATH], llm.timeout",
+}
+_FOREIGN_SHARE = 0.3  # Japanese mixes kanji into kana, so a minority of other letters already says "not Chinese"
 _UNK_SAMPLE = 200
 
 
@@ -269,7 +275,10 @@ class Assistant:
         if answer is None:
             answer = extractive.answer(question, history, hits)
             if failure:
-                answer.notice = f"The {backend} backend failed ({failure}); answered with the extractive backend instead."
+                answer.notice = (
+                    f"The {backend} backend failed ({failure}); answered with the extractive backend instead "
+                    f"(settings: {_BACKEND_SETTINGS.get(backend, 'the [llm] section')})."
+                )
         if self.mode_notice:
             notices.append(self.mode_notice)
         elapsed = (time.perf_counter() - started) * 1000
@@ -327,12 +336,22 @@ class QuestionError(ValueError):
 
 
 def clean_question(question: str) -> tuple[str, list[str]]:
-    """Strip control characters and bound the length; say what was changed."""
+    """Strip control characters and bound the length; say what was changed, and refuse
+    what cannot be searched for rather than answer it with a guess."""
     notices: list[str] = []
     cleaned = "".join(ch for ch in question if ch in "\n\t" or ch.isprintable()).strip()
     if not cleaned:
         raise QuestionError("The question is empty. / 问题为空，请输入问题。")
+    if not any(ch.isalnum() for ch in cleaned):
+        raise QuestionError(
+            "The question has only punctuation or symbols, no words to search for. / 问题里只有标点或符号，没有可以检索的文字。"
+        )
     if len(cleaned) > MAX_QUESTION_CHARS:
         cleaned = cleaned[:MAX_QUESTION_CHARS]
         notices.append(f"The question was cut to its first {MAX_QUESTION_CHARS} characters.")
+    if foreign_share(cleaned) > _FOREIGN_SHARE:
+        notices.append(
+            "The articles are in Chinese and questions are searched in Chinese or English; this one seems to be in "
+            "another language, so the answer may miss. / 文章是中文的，请用中文或英文提问。"
+        )
     return cleaned, notices

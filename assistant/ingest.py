@@ -30,6 +30,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,9 @@ import numpy as np
 from .chunk import Chunk, chunk_article
 from .embed import Embedder
 from .lexical import Catalog, LexicalIndex, TokenBatch, TokenTable, tokenize_batch
-from .parse import CORPUS_SUFFIXES, SUFFIXES, Article, NotTextError, iter_lines, parse_file, parse_record
+from .parse import (
+    CORPUS_SUFFIXES, SUFFIXES, Article, NotTextError, detect_encoding, iter_articles, iter_lines, parse_record,
+)
 from .settings import ChunkingSettings
 from .store import ChunkStore, VectorStore
 
@@ -297,7 +300,7 @@ class _Document:
     source: str
     digest: str
     where: str  # path, or path:line for a corpus record
-    articles: list[Article] | None
+    articles: Iterable[Article] | None  # streamed: a file may be far larger than memory
 
 
 class Indexer:
@@ -441,18 +444,24 @@ class Indexer:
             yield _Document(article.source, digest, where, [article])
 
     def _article_file(self, path: Path, old: FileEntry | None, entry: FileEntry) -> _Document | None:
+        """The file's document; its articles are parsed as they are stored. The encoding
+        is checked over the whole file first, so a file found bad half-way through never
+        leaves half its articles behind."""
         try:
-            entry.digest = hashlib.sha1(path.read_bytes()).hexdigest()[:20]
+            with path.open("rb") as handle:
+                entry.digest = hashlib.file_digest(handle, "sha1").hexdigest()[:20]
             if old is not None and old.digest == entry.digest and path.name in old.sources:
                 return _Document(path.name, entry.digest, str(path), None)
-            articles = parse_file(path)
+            detect_encoding(path)
+            articles = iter_articles(path)
+            first = next(articles, None)
         except (NotTextError, ValueError, OSError) as error:
             self.report.skipped.append((str(path), str(error)))
             return None
-        if not articles:
+        if first is None:
             self.report.skipped.append((str(path), "no article text found (empty file?)"))
             return None
-        return _Document(path.name, entry.digest, str(path), articles)
+        return _Document(path.name, entry.digest, str(path), chain([first], articles))
 
     def _store(self, document: _Document, old: FileEntry | None) -> SourceEntry | None:
         """Make the stores hold exactly this source's current chunks; its manifest entry,
@@ -466,17 +475,20 @@ class Indexer:
             known = old.sources[document.source]
             self._count(known.articles, unchanged=len(rows))
             return known
-        chunks: dict[str, Chunk] = {}
-        for article in document.articles:
-            for chunk in chunk_article(article, self.chunking.size, self.chunking.overlap):
-                chunks.setdefault(chunk.id, chunk)
         old_ids = {self.old.ids[row]: row for row in rows}
-        self._remove_rows([row for chunk_id, row in old_ids.items() if chunk_id not in chunks])
-        new = [chunk for chunk in chunks.values() if chunk.id not in old_ids]
-        for chunk in new:
-            self._add(chunk)
-        self._count(len(document.articles), unchanged=len(chunks) - len(new), added=len(new))
-        return SourceEntry(document.digest, len(document.articles), len(chunks))
+        current: set[str] = set()  # ids only: the chunks themselves go on as they are made
+        articles = added = 0
+        for article in document.articles:
+            fresh = [c for c in chunk_article(article, self.chunking.size, self.chunking.overlap) if c.id not in current]
+            articles += bool(fresh)  # an article repeated word for word inside a source is stored once
+            for chunk in fresh:
+                current.add(chunk.id)
+                if chunk.id not in old_ids:
+                    self._add(chunk)
+                    added += 1
+        self._remove_rows([row for chunk_id, row in old_ids.items() if chunk_id not in current])
+        self._count(articles, unchanged=len(current) - added, added=added)
+        return SourceEntry(document.digest, articles, len(current))
 
     def _count(self, articles: int, unchanged: int = 0, added: int = 0) -> None:
         self.report.sources += 1

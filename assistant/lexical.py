@@ -12,6 +12,7 @@ import json
 import logging
 import re
 import shutil
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -71,6 +72,14 @@ def _glossary() -> list[tuple[str, str]]:
 
 def is_english(text: str) -> bool:
     return not _CJK.search(text)
+
+
+def foreign_share(text: str) -> float:
+    """The share of letters that are neither Chinese nor Latin (kana, Hangul, Cyrillic,
+    Arabic...): questions in those scripts match nothing in Chinese articles."""
+    letters = [ch for ch in text if ch.isalpha()]
+    foreign = sum(1 for ch in letters if not (_CJK.match(ch) or ch.isascii() or "LATIN" in unicodedata.name(ch, "")))
+    return foreign / len(letters) if letters else 0.0
 
 
 def expand_english(text: str) -> str:
@@ -347,11 +356,8 @@ class LexicalIndex:
 
 
 def _checksum(path: Path) -> str:
-    digest = hashlib.sha1()
     with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return f"{path.stat().st_size}:{digest.hexdigest()}"
+        return f"{path.stat().st_size}:{hashlib.file_digest(handle, 'sha1').hexdigest()}"
 
 
 def _bm25(tokens: TokenTable) -> bm25s.BM25:

@@ -7,6 +7,7 @@ file holds one article. Everything downstream (chunking, citations) works on
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections import Counter
@@ -49,6 +50,9 @@ class NotTextError(ValueError):
 
 
 SUFFIXES = (".txt", ".md")
+_BLOCK = 1 << 20  # bytes read at a time when checking a file's encoding
+_WINDOW = 1_000_000  # characters of a file parsed at a time
+_CARRY_LINES = 20_000  # an "article" longer than this many lines is cut rather than carried on
 CORPUS_SUFFIXES = (".jsonl",)
 
 # A sentence may end inside closing quotes/brackets: `……好。”` ends, `“更暖心”` does not.
@@ -84,47 +88,108 @@ class _Line:
 
 
 def read_text(path: Path) -> str:
-    """Decode a source file whatever encoding the newsroom exported it in.
+    """A whole source file as text, whatever encoding the newsroom exported it in."""
+    return path.read_text(encoding=detect_encoding(path)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding a source file decodes with, checked over the whole file a block at
+    a time (a file of any size, without holding it).
 
     Exports come as UTF-8 (with or without BOM), UTF-16 from Windows tools, or
-    GB18030/GBK from older Chinese systems; anything else is refused rather
-    than indexed as mojibake.
+    GB18030/GBK from older Chinese systems; anything else is refused with
+    `NotTextError` rather than indexed as mojibake.
     """
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = _decode(data, "utf-8-sig", path)
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = _decode(data, "utf-16", path)
-    elif b"\x00" in data:
-        raise NotTextError(f"{path.name}: not text, it contains NUL bytes (binary, or UTF-16 without a BOM)")
-    else:
-        try:
-            text = _decode(data, "utf-8", path)
-        except NotTextError:
-            text = _decode(data, "gb18030", path)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _decode(data: bytes, encoding: str, path: Path) -> str:
-    """GB18030 maps almost any byte soup to characters, so control characters are the binary tell."""
+    with path.open("rb") as handle:
+        head = handle.read(3)
+    if head.startswith(b"\xef\xbb\xbf"):
+        return _check(path, "utf-8-sig")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _check(path, "utf-16")
     try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise NotTextError(f"{path.name}: not text, undecodable as {encoding} at byte {error.start}") from None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    if controls * 100 > len(text):
+        return _check(path, "utf-8")
+    except _Undecodable:
+        return _check(path, "gb18030")
+
+
+class _Undecodable(NotTextError):
+    pass
+
+
+def _check(path: Path, encoding: str) -> str:
+    """GB18030 maps almost any byte soup to characters, so NUL and other control
+    characters are the binary tell."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    chars = controls = offset = 0
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            if encoding != "utf-16" and b"\x00" in block:
+                raise NotTextError(f"{path.name}: not text, it contains NUL bytes (binary, or UTF-16 without a BOM)")
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError as error:
+                raise _Undecodable(f"{path.name}: not text, undecodable as {encoding} at byte {offset + error.start}") from None
+            offset += len(block)
+            chars += len(text)
+            controls += sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise _Undecodable(f"{path.name}: not text, it ends inside a {encoding} character") from None
+    if controls * 100 > chars:
         raise NotTextError(f"{path.name}: not text, {controls} control characters look binary")
-    return text
+    return encoding
 
 
 def parse_file(path: Path) -> list[Article]:
-    """One entry point for ingestion: it cannot know in advance whether a file is an issue."""
+    return list(iter_articles(path))
+
+
+def iter_articles(path: Path) -> Iterator[Article]:
+    """A file's articles, parsed a window of about a megabyte at a time, so a file of
+    any size (a year of issues in one export) is never held whole.
+
+    A window ends where its last article starts: that article is parsed again with
+    the next window, so none is cut at a window's edge. A file that is not laid out
+    as an issue is one article; past a window it continues as "（续n）" parts."""
     if path.suffix.lower() not in SUFFIXES:
         raise ValueError(f"{path.name}: unsupported file type {path.suffix!r}, expected one of {SUFFIXES}")
-    text = read_text(path)
-    if _looks_like_issue(text):
-        return parse_issue(text, path.name)
-    return parse_plain(text, path.name)
+    issue: bool | None = None
+    carried: list[_Line] = []
+    index = 0
+    for text, last in _windows(path):
+        if issue is None:
+            issue = _looks_like_issue(text)
+        if not issue:
+            for article in parse_plain(text, path.name):
+                if index:
+                    article.index, article.title = index, f"{article.title}（续{index + 1}）"
+                index += 1
+                yield article
+            continue
+        lines = carried + _classify(text)
+        starts = _article_starts(lines)
+        cut = len(lines) if last or (len(starts) == 1 and len(lines) > _CARRY_LINES) else starts[-1]
+        articles = _split_articles(lines[:cut], [start for start in starts if start < cut], path.name, index)
+        _assign_dates(articles, text)
+        yield from articles
+        index += len(articles)
+        carried = lines[cut:]
+
+
+def _windows(path: Path) -> Iterator[tuple[str, bool]]:
+    """(text, is it the last) in pieces of about `_WINDOW` characters that end at a
+    blank line (or, in a file without blank lines, at a line end)."""
+    with path.open(encoding=detect_encoding(path), newline=None) as handle:
+        lines: list[str] = []
+        size = 0
+        for line in handle:
+            lines.append(line)
+            size += len(line)
+            if size >= _WINDOW and (not line.strip() or size >= 2 * _WINDOW):
+                yield "".join(lines), False
+                lines, size = [], 0
+        yield "".join(lines), True
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -197,13 +262,16 @@ def parse_plain(text: str, source: str) -> list[Article]:
 def parse_issue(text: str, source: str) -> list[Article]:
     """Split a whole issue into articles and date them from the issue's datelines."""
     lines = _classify(text)
-    starts = _article_starts(lines)
-    articles: list[Article] = []
-    for index, (start, end) in enumerate(zip(starts, starts[1:] + [len(lines)])):
-        head, rest = _split_header(lines[start:end])
-        articles.append(_build_article(head, rest, source, index))
+    articles = _split_articles(lines, _article_starts(lines), source, 0)
     _assign_dates(articles, text)
     return articles
+
+
+def _split_articles(lines: list[_Line], starts: list[int], source: str, first_index: int) -> list[Article]:
+    return [
+        _build_article(*_split_header(lines[start:end]), source, index)
+        for index, (start, end) in enumerate(zip(starts, [*starts[1:], len(lines)]), first_index)
+    ]
 
 
 # ---------------------------------------------------------------- line kinds
