@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from .chunk import Chunk, sentence_spans
+from .guard import instruction_spans
 from .lexical import LexicalIndex, expand_english, is_english, tokenize
 from .retrieve import Hit, Turn
 from .settings import AnswerSettings
@@ -208,7 +209,10 @@ class ExtractiveAnswerer:
         context_total = sum(context.values()) or 1.0
         found = []
         previous = ""
+        flagged = instruction_spans(chunk.text)  # instructions to a machine are never an answer (guard.py)
         for sentence_start, sentence_end in sentence_spans(chunk.text):
+            if (sentence_start, sentence_end) in flagged:
+                continue
             whole = chunk.text[sentence_start:sentence_end].lower()
             surroundings = f"{heading} {previous} {whole}"
             for start, end in _clause_windows(chunk.text, sentence_start, sentence_end):
@@ -260,7 +264,8 @@ class ExtractiveAnswerer:
             seen.add(part.section)
             starts = [0] if by_section else [0, *(m.end() for m in re.finditer("\n", part.text))]
             for offset in starts:
-                spans = sentence_spans(part.text[offset:])
+                flagged = instruction_spans(part.text[offset:])
+                spans = [span for span in sentence_spans(part.text[offset:]) if span not in flagged]
                 if not spans:
                     continue
                 first = (offset + spans[0][0], offset + spans[0][1])

@@ -28,6 +28,7 @@ import gradio as gr
 from .answer import Citation
 from .chunk import Chunk
 from .core import Assistant, IngestReport, QuestionError, Response
+from .parse import NotTextError, detect_encoding
 from .retrieve import Turn
 from .settings import SettingsError
 from .store import Filters
@@ -371,6 +372,8 @@ def ingest_uploads(
             skipped.append((upload.name, f"不支持的文件类型 unsupported type {suffix or '(none)'}; use {', '.join(UPLOAD_SUFFIXES)}"))
         elif upload.stat().st_size > MAX_UPLOAD_MB * 1024 * 1024:
             skipped.append((upload.name, f"文件太大 larger than {MAX_UPLOAD_MB} MB"))
+        elif not_text := _not_text(upload):  # a binary renamed .txt never reaches the data directory
+            skipped.append((upload.name, f"不是文本 {not_text}"))
         else:
             target = store_upload(upload, folder, taken)
             taken.add(target.name)
@@ -379,6 +382,15 @@ def ingest_uploads(
                 notes.append(f"{upload.name} → {target.name}")
     report = assistant.ingest(stored, progress) if stored else IngestReport()
     return report, skipped, notes
+
+
+def _not_text(upload: Path) -> str:
+    """Why the file is not text (empty when it is), judged as the ingester will read it."""
+    try:
+        detect_encoding(upload)
+    except NotTextError as error:
+        return str(error)
+    return ""
 
 
 def report_text(report: IngestReport, skipped: Sequence[tuple[str, str]], notes: Sequence[str]) -> str:

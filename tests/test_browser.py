@@ -213,6 +213,15 @@ def test_uploaded_article_is_listed_asked_about_and_cited(page, tmp_path: Path) 
     assert page.locator("#chat img[src=x]").count() == 0
     screenshot(page, "04-uploaded-article-cited")
 
+    # an answer that quotes the markup shows it as text too, and so does its source
+    answer = ask(page, "科普节的展板上写着什么字样？")
+    assert '<img src=x onerror="window.__pwned = 2">' in answer.inner_text()
+    answer.locator("a.cite-ref").first.click()
+    page.locator("#chat mark").filter(has_text="onerror").first.wait_for()
+    page.wait_for_timeout(500)  # an <img onerror> would have fired by now
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#chat img[src=x], #chat .message-content script").count() == 0
+
 
 def test_issue_filter_restricts_citations(page) -> None:
     issues = page.locator("#issues")
