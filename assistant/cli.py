@@ -19,6 +19,7 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.markup import escape
 from rich.text import Text
 
 from .core import Assistant, QuestionError, Response
@@ -35,16 +36,21 @@ def _open() -> Assistant:
     try:
         assistant = Assistant(load_settings())
     except (SettingsError, StoreUnavailable) as error:
-        console.print(f"[red]{error}[/red]")
+        _say(error, "red")
         raise typer.Exit(2) from None
     if assistant.index_notice:  # a repair at start-up is worth saying once, whatever the command
-        console.print(f"[yellow]{assistant.index_notice}[/yellow]")
+        _say(assistant.index_notice)
     return assistant
+
+
+def _say(message: object, style: str = "yellow") -> None:
+    """Messages carry file names, titles and values the user typed: never read as markup."""
+    console.print(escape(str(message)), style=style)
 
 
 def _notice(assistant: Assistant) -> None:
     if assistant.mode_notice:
-        console.print(f"[yellow]{assistant.mode_notice}[/yellow]")
+        _say(assistant.mode_notice)
 
 
 class _RateColumn(ProgressColumn):
@@ -77,7 +83,7 @@ def ingest(
     rate = report.sources / report.seconds if report.seconds else 0.0
     out.print(f"files unchanged: {report.files_unchanged}  seconds: {report.seconds:.1f}  docs per second: {rate:,.0f}")
     for path, reason in report.skipped:
-        console.print(f"[yellow]skipped {path}: {reason}[/yellow]")
+        _say(f"skipped {path}: {reason}")
     _notice(assistant)
 
 
@@ -90,7 +96,7 @@ def remove(
     try:
         report = assistant.remove(source)
     except KeyError as error:
-        console.print(f"[red]{error.args[0]}[/red]")
+        _say(error.args[0], "red")
         raise typer.Exit(1) from None
     out.print(f"sources removed: {len(report.sources)}  chunks removed: {report.chunks_removed}")
 
@@ -118,7 +124,7 @@ def ask(
                 sys.stdout.write(item)
                 sys.stdout.flush()
     except (QuestionError, ValueError) as error:
-        console.print(f"[red]{error}[/red]")
+        _say(error, "red")
         raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps(response.to_json(), ensure_ascii=False) + "\n")
@@ -130,21 +136,22 @@ def _print_answer(response: Response, streamed: str) -> None:
     if streamed.strip() != response.answer.text.strip():
         # The model failed part-way (or nothing streamed): the final answer replaces it.
         sys.stdout.write("\n" if streamed else "")
-        out.print(response.answer.text, highlight=False)
+        out.print(response.answer.text, highlight=False, markup=False)
     else:
         sys.stdout.write("\n")
     if not response.answer.verified:
         console.print("[yellow]Some sentences could not be verified against the cited passages:[/yellow]")
         for problem in response.answer.problems:
-            console.print(f"[yellow]  - {problem}[/yellow]")
+            _say(f"  - {problem}")
     for citation in response.answer.citations:
         chunk = citation.chunk
         mark = "" if citation.verified else " [yellow](unverified)[/yellow]"
-        out.print(f"\n[bold][{citation.n}][/bold]{mark} {chunk.title} · {chunk.date or '日期不详'} · {chunk.source}", highlight=False)
-        out.print(f"    {citation.quote}", style="dim", highlight=False)
+        where = f"{chunk.title} · {chunk.date or '日期不详'} · {chunk.source}"
+        out.print(f"\n[bold]\\[{citation.n}][/bold]{mark} {escape(where)}", highlight=False)
+        out.print(f"    {citation.quote}", style="dim", highlight=False, markup=False)
     for notice in [response.answer.notice, *response.notices]:
         if notice:
-            console.print(f"[yellow]{notice}[/yellow]")
+            _say(notice)
 
 
 @app.command("eval")
@@ -161,7 +168,7 @@ def evaluate(
     try:
         metrics = assistant.evaluate(qa_file, out_dir, backend)
     except (EvalFileError, FileNotFoundError) as error:
-        console.print(f"[red]{error}[/red]")
+        _say(error, "red")
         raise typer.Exit(2) from None
     for key, value in metrics.items():
         if key != "by_type":
@@ -195,7 +202,7 @@ def serve(
     try:
         launch(_open(), host=host, port=port, auth=auth)
     except SettingsError as error:
-        console.print(f"[red]{error}[/red]")
+        _say(error, "red")
         raise typer.Exit(2) from None
 
 
@@ -203,7 +210,7 @@ def main() -> None:
     try:
         app()
     except StoreUnavailable as error:  # the Chroma server went away during a command
-        console.print(f"[red]{error}[/red]")
+        _say(error, "red")
         sys.exit(2)
 
 

@@ -8,6 +8,7 @@ an optional TOML file named by `ASSISTANT_CONFIG`, and environment variables
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +23,7 @@ from pydantic_settings import (
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
 ENV_PREFIX = "ASSISTANT_"
+_SECRET = re.compile(r"key|auth|pass|token|secret", re.IGNORECASE)
 
 
 class SettingsError(ValueError):
@@ -171,6 +173,14 @@ def load_settings(**overrides: object) -> Settings:
     if extra := os.environ.get(f"{ENV_PREFIX}CONFIG"):
         if not Path(extra).is_file():
             raise SettingsError(f"{ENV_PREFIX}CONFIG points to {extra!r}, which is not a file")
+    sections = Settings.model_fields
+    for name in os.environ:
+        section = name[len(ENV_PREFIX) :].split("__", 1)[0].lower()
+        if name.startswith(ENV_PREFIX) and name != f"{ENV_PREFIX}CONFIG" and section not in sections:
+            raise SettingsError(
+                f"Unknown setting {name}: there is no [{section}] section (sections: {', '.join(sections)}); "
+                f"variables look like {ENV_PREFIX}RETRIEVAL__TOP_K"
+            )
     try:
         return Settings(**overrides)
     except ValidationError as error:
@@ -184,6 +194,8 @@ def _describe(error: ValidationError) -> str:
         dotted = ".".join(path)
         env = ENV_PREFIX + "__".join(part.upper() for part in path)
         given = problem.get("input")
-        shown = "" if isinstance(given, dict) else f" (got {given!r})"
+        # A misspelt key's value may be a secret (ASSISTANT_LLM__APIKEY=sk-...): never echo those.
+        hidden = isinstance(given, dict) or problem["type"] == "extra_forbidden" or _SECRET.search(dotted)
+        shown = "" if hidden else f" (got {given!r})"
         lines.append(f"  {dotted} [{env}]: {problem['msg']}{shown}")
     return "\n".join(lines)

@@ -265,3 +265,41 @@ def test_windowed_parse_equals_the_whole_text_parse(monkeypatch: pytest.MonkeyPa
     whole = parse_issue(issues, path.name)
     assert len(issues) > 15 * 2000
     assert [(a.index, a.title, a.text, a.byline) for a in windowed] == [(a.index, a.title, a.text, a.byline) for a in whole]
+
+
+# ----- settings ----------------------------------------------------------------------
+
+
+def _stats(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ASSISTANT_INDEX__DIR": str(tmp_path / "index"), **env}
+    return subprocess.run([sys.executable, "-m", "assistant.cli", "stats"], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_misspelt_section_in_the_environment_is_an_error(tmp_path: Path) -> None:
+    run = _stats(tmp_path, ASSISTANT_RETRIVAL__TOP_K="5")
+    assert run.returncode == 2
+    assert "Unknown setting ASSISTANT_RETRIVAL__TOP_K: there is no [retrival] section" in run.stderr
+
+
+def test_misspelt_key_is_named_without_echoing_its_value(tmp_path: Path) -> None:
+    run = _stats(tmp_path, ASSISTANT_LLM__APIKEY="sk-do-not-print-4711")
+    assert run.returncode == 2 and "llm.apikey [ASSISTANT_LLM__APIKEY]" in run.stderr
+    assert "sk-do-not-print-4711" not in run.stderr + run.stdout
+
+
+def test_wrong_type_names_the_setting_and_its_value(tmp_path: Path) -> None:
+    run = _stats(tmp_path, ASSISTANT_RETRIEVAL__TOP_K="many")
+    assert run.returncode == 2 and "retrieval.top_k [ASSISTANT_RETRIEVAL__TOP_K]" in run.stderr and "'many'" in run.stderr
+
+
+def test_unreachable_model_names_the_settings_to_check(tmp_path: Path) -> None:
+    from conftest import free_port
+
+    llm = {"base_url": f"http://127.0.0.1:{free_port()}/v1", "timeout": 5, "model_path": tmp_path / "missing.gguf"}
+    assistant = make_assistant(tmp_path / "index", retrieval={"mode": "lexical"}, llm=llm)
+    assistant.ingest([SEEDS / HEATING_FILE])
+    response = assistant.ask(QUESTION, backend="openai")
+    assert response.answer.backend == "extractive" and ANSWER in response.answer.text
+    assert "llm.base_url [ASSISTANT_LLM__BASE_URL]" in response.answer.notice
+    response = assistant.ask(QUESTION, backend="llamacpp")
+    assert response.answer.backend == "extractive" and "llm.model_path [ASSISTANT_LLM__MODEL_PATH]" in response.answer.notice
