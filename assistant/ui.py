@@ -31,7 +31,7 @@ from .core import Assistant, IngestReport, QuestionError, Response
 from .parse import NotTextError, detect_encoding
 from .retrieve import Turn
 from .settings import SettingsError
-from .store import Filters
+from .store import Filters, StoreUnavailable, server_errors
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".jsonl")
 MAX_UPLOAD_MB = 20  # also Gradio's own upload limit, so larger files never reach the disk
@@ -486,7 +486,7 @@ def build(assistant: Assistant) -> gr.Blocks:
                         written += item
                         messages[-1] = {"role": "assistant", "content": as_text(written)}
                         yield messages, "", history
-            except (QuestionError, ValueError) as error:
+            except (QuestionError, ValueError, StoreUnavailable) as error:
                 messages[-1] = {"role": "assistant", "content": as_text(str(error))}
                 yield messages, "", history
                 return
@@ -494,7 +494,12 @@ def build(assistant: Assistant) -> gr.Blocks:
             if notices := notice_lines(response, assistant.mode_notice):
                 messages.append({"role": "assistant", "content": "\n".join(map(as_text, notices)), "metadata": {"title": "ℹ️ 说明 notice"}})
             history += [{"role": "user", "content": response.question}, {"role": "assistant", "content": response.answer.text}]
-            yield messages + citation_messages(response, assistant.chunks.article_chunks), "", history
+            try:
+                with server_errors(assistant.settings.store):
+                    sources = citation_messages(response, assistant.chunks.article_chunks)
+            except StoreUnavailable as error:  # the answer stands; its articles cannot be shown now
+                sources = [{"role": "assistant", "content": as_text(str(error)), "metadata": {"title": "⚠️ 出处暂不可用 sources unavailable"}}]
+            yield messages + sources, "", history
 
         def ingest(files: list[str] | None, chosen: list[str], progress: gr.Progress = gr.Progress()) -> tuple:
             before = set(assistant.source_names())
@@ -503,7 +508,10 @@ def build(assistant: Assistant) -> gr.Blocks:
                 progress((done, total), desc=f"导入 ingesting: {label}")
 
             progress(0, desc="保存文件 saving files")
-            result = ingest_uploads(assistant, files or [], step)
+            try:
+                result = ingest_uploads(assistant, files or [], step)
+            except StoreUnavailable as error:  # saved uploads stay; uploading again resumes
+                return (f"⚠️ {as_text(str(error))}", *[gr.skip()] * 6)
             sources = assistant.source_names()
             issue_rows, article_rows = catalog(assistant)
             return (
