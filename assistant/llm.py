@@ -19,7 +19,7 @@ from typing import Protocol
 
 from .answer import REFUSAL_EN, REFUSAL_ZH, Answer, Citation, refusal_for
 from .chunk import Chunk, sentence_spans
-from .guard import CLOSE, OPEN, obeyed, quoted
+from .guard import CLOSE, OPEN, obeyed, payloads, quoted
 from .retrieve import Hit, Turn
 from .settings import LlmSettings
 from .verify import MARKER, verify
@@ -200,14 +200,21 @@ class ModelAnswerer:
             return
         prompt = build_prompt(question, history, passages, self.settings.passage_chars)
         deadline = time.monotonic() + self.settings.timeout
+        # With an instruction among the passages, nothing is shown before the answer is
+        # checked: a streamed payload would be on screen before `finish` rejects it.
+        held_back = any(payloads(chunk.text) for chunk in passages)
         written = []
         for piece in stream_with_deadline(self.model, deadline, prompt.system, prompt.user, prompt.completion):
             written.append(piece)
-            yield piece
+            if not held_back:
+                yield piece
         text = "".join(written).strip()
         if not text:
             raise ModelError("the model returned an empty answer")
-        yield self.finish(question, text, passages)
+        answer = self.finish(question, text, passages)
+        if held_back:
+            yield text
+        yield answer
 
     def finish(self, question: str, text: str, passages: list[Chunk]) -> Answer:
         if obeyed(text, [c.text for c in passages]):  # guard.py: prompt injection

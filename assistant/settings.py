@@ -19,6 +19,7 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from pydantic_settings import SettingsError as PydanticSettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "default.toml"
@@ -127,11 +128,12 @@ class UiSettings(Section):
     host: str = "127.0.0.1"  # loopback unless the user decides to expose the chat
     port: int = Field(7860, ge=1, le=65535)
     examples: list[str] = []
-    auth: str | None = None  # "user:password" turns on the chat's login page; never printed
+    auth: SecretStr | None = None  # "user:password" turns on the chat's login page; never printed
     # Answers computed at once (Gradio's queue concurrency, shared by every way of asking).
-    # The extractive path is CPU-bound Python on the GIL, so more than a few only share
-    # the same cores; model backends mostly wait on HTTP and want more (README, Load).
-    concurrency: int = Field(4, ge=1, le=64)
+    # 2, measured (README, Load): the extractive path is CPU-bound Python under one GIL,
+    # so on two cores 4 or 8 only add contention, and 1 measured slower too. The openai
+    # backend mostly waits on HTTP and wants 8-16.
+    concurrency: int = Field(2, ge=1, le=64)
     # Questions waiting beyond this get "queue is full" at once instead of a long wait.
     queue_size: int = Field(100, ge=1, le=10000)
 
@@ -185,6 +187,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
+    except PydanticSettingsError as error:  # e.g. ASSISTANT_UI=... given a whole section a plain value
+        raise SettingsError(f"{error}: set single keys such as {ENV_PREFIX}UI__PORT, not a whole section") from None
 
 
 def _describe(error: ValidationError) -> str:

@@ -563,10 +563,14 @@ def launch(
 ) -> gr.Blocks:
     """Serve the chat on loopback by default, with no share link and no analytics. A
     login page appears when `auth` (or settings.ui.auth) is given."""
-    credentials = auth or assistant.settings.ui.auth
+    configured = assistant.settings.ui.auth
+    credentials = auth or (configured.get_secret_value() if configured else None)
     login = parse_auth(credentials) if credentials else None
     demo = build(assistant)
-    demo.queue(default_concurrency_limit=4)
+    # One queue for every way of asking (Enter, Send, an example), so ui.concurrency caps
+    # the answers computed at once; the upload has its own queue of one. See README, Load.
+    ui = assistant.settings.ui
+    demo.queue(default_concurrency_limit=ui.concurrency, max_size=ui.queue_size)
     demo.launch(
         server_name=host or assistant.settings.ui.host,
         server_port=port or assistant.settings.ui.port,

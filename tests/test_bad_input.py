@@ -303,3 +303,9 @@ def test_unreachable_model_names_the_settings_to_check(tmp_path: Path) -> None:
     assert "llm.base_url [ASSISTANT_LLM__BASE_URL]" in response.answer.notice
     response = assistant.ask(QUESTION, backend="llamacpp")
     assert response.answer.backend == "extractive" and "llm.model_path [ASSISTANT_LLM__MODEL_PATH]" in response.answer.notice
+
+
+def test_a_whole_section_given_one_value_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    run = _stats(tmp_path, ASSISTANT_UI="reader:hunter2-secret")
+    assert run.returncode == 2 and "set single keys such as ASSISTANT_UI__PORT" in run.stderr
+    assert "Traceback" not in run.stderr and "hunter2-secret" not in run.stderr

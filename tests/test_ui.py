@@ -392,7 +392,8 @@ def test_auth_from_the_environment(lexical_assistant, monkeypatch) -> None:
     from assistant import load_settings
 
     monkeypatch.setenv("ASSISTANT_UI__AUTH", "env-user:env-pass")
-    assert load_settings().ui.auth == "env-user:env-pass"
+    auth = load_settings().ui.auth
+    assert auth.get_secret_value() == "env-user:env-pass" and "env-pass" not in repr(load_settings())
     proxy = Streaming(lexical_assistant)
     proxy.settings = lexical_assistant.settings.model_copy(update={"ui": load_settings().ui})
     demo, url = serve(proxy)
