@@ -49,5 +49,12 @@ BENCH_ARGS ?= --quick
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Load test (see README, Load): 20 chat sessions for 60 s against the running app, an
+# upload ingested mid-run; `make load LOAD_ARGS="--concurrency 1,2,4,8"` compares values.
+LOAD_ARGS ?=
+.PHONY: load
+load: $(STAMP)
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) data eval-out

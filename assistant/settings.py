@@ -130,9 +130,9 @@ class UiSettings(Section):
     examples: list[str] = []
     auth: SecretStr | None = None  # "user:password" turns on the chat's login page; never printed
     # Answers computed at once (Gradio's queue concurrency, shared by every way of asking).
-    # 2, measured (README, Load): the extractive path is CPU-bound Python under one GIL,
-    # so on two cores 4 or 8 only add contention, and 1 measured slower too. The openai
-    # backend mostly waits on HTTP and wants 8-16.
+    # 2 (README, Load): 1, 2, 4 and 8 measured alike on this shared 2-core machine; the
+    # extractive path is CPU-bound Python under one GIL, so more threads add no CPU,
+    # while 1 lets one slow answer hold up every reader. openai mostly waits: 8-16.
     concurrency: int = Field(2, ge=1, le=64)
     # Questions waiting beyond this get "queue is full" at once instead of a long wait.
     queue_size: int = Field(100, ge=1, le=10000)

@@ -526,10 +526,10 @@ def build(assistant: Assistant) -> gr.Blocks:
 
         inputs = [question, chatbot, turns, backend, top_k, issues, date_from, date_to]
         outputs = [chatbot, question, turns]
-        question.submit(respond, inputs, outputs, api_name="ask")
-        send.click(respond, inputs, outputs, api_visibility="private")
+        question.submit(respond, inputs, outputs, api_name="ask", concurrency_id="answer")
+        send.click(respond, inputs, outputs, api_visibility="private", concurrency_id="answer")
         chatbot.example_select(_example_text, None, question, api_visibility="private").then(
-            respond, inputs, outputs, api_visibility="private"
+            respond, inputs, outputs, api_visibility="private", concurrency_id="answer"
         )
         for cleared in (clear.click, chatbot.clear):  # the chat's own trash icon clears it too
             cleared(lambda: [], None, turns, api_visibility="private")
