@@ -96,16 +96,21 @@ class LlamaCppModel:
             verbose=False,
         )
         self.has_chat_template = bool(self.llm.metadata.get("tokenizer.chat_template"))
+        # One llama.cpp context cannot serve two answers at once (the chat computes
+        # ui.concurrency answers in parallel): they take turns, and a turn waited too
+        # long ends in the extractive fallback at llm.timeout like any slow answer.
+        self._turn = threading.Lock()
 
     def stream(self, system: str, user: str, completion_prompt: str) -> Iterator[str]:
         options = {"max_tokens": self.settings.max_tokens, "temperature": self.settings.temperature, "stream": True}
-        if self.has_chat_template:
-            messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-            for part in self.llm.create_chat_completion(messages=messages, **options):
-                yield part["choices"][0]["delta"].get("content") or ""
-        else:
-            for part in self.llm.create_completion(completion_prompt, stop=["\n"], **options):
-                yield part["choices"][0]["text"]
+        with self._turn:
+            if self.has_chat_template:
+                messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+                for part in self.llm.create_chat_completion(messages=messages, **options):
+                    yield part["choices"][0]["delta"].get("content") or ""
+            else:
+                for part in self.llm.create_completion(completion_prompt, stop=["\n"], **options):
+                    yield part["choices"][0]["text"]
 
 
 def load_model(settings: LlmSettings) -> TextModel:

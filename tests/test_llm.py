@@ -178,6 +178,13 @@ def test_llamacpp_backend_answers_from_the_seed_article(gemma_path: Path, seed_i
     assert "3.35亿平方米" in response.answer.text
     assert streamed.strip() == response.answer.text
     _assert_checked(response)
+    # Two chat sessions at once share the one loaded model: they take turns, and both
+    # get the model's (deterministic) answer.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        both = list(pool.map(lambda _: assistant.ask(HEATING_QUESTION), range(2)))
+    assert [r.answer.text for r in both] == [response.answer.text] * 2
 
 
 def test_missing_gguf_file_falls_back_with_notice(seed_index: Path, tmp_path: Path) -> None:
