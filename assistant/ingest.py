@@ -325,9 +325,9 @@ class Indexer:
         self.manifest = Manifest.load(lexical_dir, (chunking.size, chunking.overlap))
         self.old = lexical
         self.rebuilt = False
-        if lexical.tokens is None or len(lexical) != chunks.count():
-            # Written before token tables were kept, or the store was changed by another
-            # writer: rebuild from the store and distrust the manifest that described it.
+        if len(lexical) != chunks.count():
+            # The store was changed by another writer (a replica, or an ingest killed after
+            # its Chroma writes): rebuild from the store and distrust the manifest.
             self.old = rebuild_lexical(chunks, workers)
             self.manifest = Manifest(self.manifest.chunking)
             self.rebuilt = True

@@ -245,10 +245,9 @@ class LexicalIndex:
         return cls(_bm25(tokens), catalog, tokens)
 
     @property
-    def tokens(self) -> TokenTable | None:
-        """The token table, read (memory-mapped) on first use; None for an index
-        written before token tables were kept, which must be rebuilt from the store."""
-        if self._tokens is None and self._directory is not None and (self._directory / _TOKENS).exists():
+    def tokens(self) -> TokenTable:
+        """The token table, read (memory-mapped) on first use."""
+        if self._tokens is None and self._directory is not None:
             self._tokens = TokenTable(
                 self.bm25.vocab_dict,
                 np.load(self._directory / _TOKENS, mmap_mode="r"),
@@ -263,12 +262,10 @@ class LexicalIndex:
         fresh = directory.with_name(directory.name + ".new")
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
-        tokens = self.tokens
         if self.bm25 is not None:
             self.bm25.save(str(fresh))
-        if tokens is not None:
-            np.save(fresh / _TOKENS, np.asarray(tokens.flat))
-            np.save(fresh / _OFFSETS, np.asarray(tokens.offsets))
+        np.save(fresh / _TOKENS, np.asarray(self.tokens.flat))
+        np.save(fresh / _OFFSETS, np.asarray(self.tokens.offsets))
         (fresh / _CATALOG).write_text(json.dumps(asdict(self.catalog), ensure_ascii=False), encoding="utf-8")
         sums = {path.name: _checksum(path) for path in sorted(fresh.iterdir())}
         (fresh / _CHECKSUMS).write_text(json.dumps(sums), encoding="utf-8")
