@@ -246,43 +246,38 @@ class Assistant:
         """Answer text as it is written, then the `Response`. When a model fails the
         extractive answer replaces whatever was streamed, and a notice says why."""
         with server_errors(self.settings.store):
-            yield from self._answer_stream(question, history, filters, top_k, backend)
-
-    def _answer_stream(
-        self, question: str, history: list[Turn] | None, filters: Filters, top_k: int | None, backend: str | None
-    ) -> Iterator[str | Response]:
-        started = time.perf_counter()
-        question, notices = clean_question(question)
-        history = history or []
-        backend = backend or self.settings.llm.backend
-        if backend not in self.backends():
-            raise QuestionError(f"Unknown backend {backend!r}; choose one of {', '.join(self.backends())}.")
-        extractive = ExtractiveAnswerer(self.lexical, self.settings.answer, self.chunks.article_chunks)
-        answerer, failure = self._answerer(backend)
-        query = search_query(question, history)
-        if isinstance(answerer, ModelAnswerer) and (history or is_english(question)):
-            try:
-                query = f"{answerer.condense(question, history)} {query}"
-            except ModelError as error:  # do not wait for a failing model twice
-                answerer, failure = None, str(error)
-        hits = self.retriever.retrieve(query, filters, top_k)
-        answer = None
-        if answerer is not None:
-            try:
-                answer = yield from _relay(answerer.stream(question, history, hits))
-            except Exception as error:  # any model failure: answer without the model
-                failure = str(error) if isinstance(error, ModelError) else describe(error)
-        if answer is None:
-            answer = extractive.answer(question, history, hits)
-            if failure:
-                answer.notice = (
-                    f"The {backend} backend failed ({failure}); answered with the extractive backend instead "
-                    f"(settings: {_BACKEND_SETTINGS.get(backend, 'the [llm] section')})."
-                )
-        if self.mode_notice:
-            notices.append(self.mode_notice)
-        elapsed = (time.perf_counter() - started) * 1000
-        yield Response(question, answer, self.retrieval_mode, hits, elapsed, notices)
+            started = time.perf_counter()
+            question, notices = clean_question(question)
+            history = history or []
+            backend = backend or self.settings.llm.backend
+            if backend not in self.backends():
+                raise QuestionError(f"Unknown backend {backend!r}; choose one of {', '.join(self.backends())}.")
+            extractive = ExtractiveAnswerer(self.lexical, self.settings.answer, self.chunks.article_chunks)
+            answerer, failure = self._answerer(backend)
+            query = search_query(question, history)
+            if isinstance(answerer, ModelAnswerer) and (history or is_english(question)):
+                try:
+                    query = f"{answerer.condense(question, history)} {query}"
+                except ModelError as error:  # do not wait for a failing model twice
+                    answerer, failure = None, str(error)
+            hits = self.retriever.retrieve(query, filters, top_k)
+            answer = None
+            if answerer is not None:
+                try:
+                    answer = yield from _relay(answerer.stream(question, history, hits))
+                except Exception as error:  # any model failure: answer without the model
+                    failure = str(error) if isinstance(error, ModelError) else describe(error)
+            if answer is None:
+                answer = extractive.answer(question, history, hits)
+                if failure:
+                    answer.notice = (
+                        f"The {backend} backend failed ({failure}); answered with the extractive backend instead "
+                        f"(settings: {_BACKEND_SETTINGS.get(backend, 'the [llm] section')})."
+                    )
+            if self.mode_notice:
+                notices.append(self.mode_notice)
+            elapsed = (time.perf_counter() - started) * 1000
+            yield Response(question, answer, self.retrieval_mode, hits, elapsed, notices)
 
     def backends(self) -> list[str]:
         return list(get_args(Backend))

@@ -15,7 +15,7 @@ is not flagged: no sentence of the seed issues or of 50,000 CRUD-RAG news articl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .chunk import sentence_spans
 
@@ -61,11 +61,7 @@ def instruction_spans(text: str) -> list[tuple[int, int]]:
 
 def quoted(text: str) -> str:
     """`text` with every flagged sentence wrapped in OPEN…CLOSE, for a model's prompt."""
-    out, at = [], 0
-    for start, end in instruction_spans(text):
-        out += [text[at:start], OPEN, text[start:end], CLOSE]
-        at = end
-    return "".join(out) + text[at:]
+    return _rewrite_flagged(text, lambda sentence: f"{OPEN}{sentence}{CLOSE}")
 
 
 def payloads(text: str) -> list[str]:
@@ -85,17 +81,17 @@ def obeyed(answer: str, passages: Iterable[str]) -> list[str]:
     the passages also state outside any flagged sentence is a fact, not obedience."""
     said = _normalise(answer)
     passages = list(passages)
-    clean = " ".join(_normalise(_without(text, instruction_spans(text))) for text in passages)
+    clean = " ".join(_normalise(_rewrite_flagged(text, lambda _: " ")) for text in passages)
     wanted = [payload for text in passages for payload in payloads(text)]
     return list(dict.fromkeys(p for p in wanted if p in said and p not in clean))
 
 
-def _without(text: str, spans: list[tuple[int, int]]) -> str:
+def _rewrite_flagged(text: str, rewrite: Callable[[str], str]) -> str:
     out, at = [], 0
-    for start, end in spans:
-        out.append(text[at:start])
+    for start, end in instruction_spans(text):
+        out += [text[at:start], rewrite(text[start:end])]
         at = end
-    return " ".join(out) + text[at:]
+    return "".join(out) + text[at:]
 
 
 def _normalise(text: str) -> str:
