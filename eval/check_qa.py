@@ -11,7 +11,7 @@ evidence is in that article (compared as the scorer compares: NFKC, no whitespac
 lower case), every `must_contain` phrase is in an evidence string or a source article
 (headline, kicker, deck, byline, date, sub-headings or body), unanswerable items have no sources.
 
-Run from the repository root: `python eval/check_qa.py [file]`; exit code 1 on any error.
+Run with the project venv: `.venv/bin/python eval/check_qa.py [file]`; exit code 1 on any error.
 """
 
 from __future__ import annotations
