@@ -50,6 +50,7 @@ class Response:
             "question": self.question,
             "answer": self.answer.text,
             "refused": self.answer.refused,
+            "partial": self.answer.partial,
             "backend": self.answer.backend,
             "retrieval_mode": self.retrieval_mode,
             "citations": [
@@ -252,7 +253,9 @@ class Assistant:
             backend = backend or self.settings.llm.backend
             if backend not in self.backends():
                 raise QuestionError(f"Unknown backend {backend!r}; choose one of {', '.join(self.backends())}.")
-            extractive = ExtractiveAnswerer(self.lexical, self.settings.answer, self.chunks.article_chunks)
+            extractive = ExtractiveAnswerer(
+                self.lexical, self.settings.answer, self.chunks.article_chunks, self.chunks.article_openings
+            )
             answerer, failure = self._answerer(backend)
             query = search_query(question, history)
             if isinstance(answerer, ModelAnswerer) and (history or is_english(question)):

@@ -90,9 +90,10 @@ class RetrievalSettings(Section):
 
 class AnswerSettings(Section):
     max_sentences: int = Field(3, ge=1, le=10)
-    # Refuse when the best sentence covers less than this share of the question's
-    # content words (weighted by idf); tuned on the dev set's unanswerable items.
-    min_support: float = Field(0.35, ge=0.0, le=1.0)
+    # Refuse when the best span's probability of answering is below this. Unset, the
+    # threshold learnt with the answerer's weights on the training split is used
+    # (assistant/answer/weights.json, eval/train_answerer.py).
+    min_support: float | None = Field(None, ge=0.0, le=1.0)
 
 
 Backend = Literal["extractive", "openai", "llamacpp"]

@@ -206,6 +206,10 @@ class ChunkStore:
         result = self.collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
         return sorted(self._chunks(result), key=lambda chunk: chunk.start)
 
+    def article_openings(self) -> list[Chunk]:
+        """The first chunk of every article: headline, byline and date of the whole collection."""
+        return list(self._chunks(self.collection.get(where={"start": 0}, include=["documents", "metadatas"])))
+
     def all(self) -> Iterator[Chunk]:
         offset = 0
         while True:

@@ -19,7 +19,7 @@ FACT_QUESTION = "今冬青岛全市供热面积是多少？"
 FACT_EVIDENCE = "3.35亿平方米"
 ABSENT_QUESTION = "青岛2030年的火星基地建设计划投资多少？"
 
-TOP_KEYS = {"question", "answer", "refused", "backend", "retrieval_mode", "citations", "retrieved", "latency_ms"}
+TOP_KEYS = {"question", "answer", "refused", "partial", "backend", "retrieval_mode", "citations", "retrieved", "latency_ms"}
 CITATION_KEYS = {"n", "file", "title", "date", "text"}
 RETRIEVED_KEYS = {"rank", "file", "title", "date", "text", "score"}
 

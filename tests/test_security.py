@@ -169,11 +169,12 @@ def test_injection_changes_no_answer_and_is_never_quoted(injected: Assistant, co
 
 def test_without_the_guard_the_injection_would_be_the_answer(injected: Assistant, monkeypatch) -> None:
     """The test above has teeth: with detection switched off, the payload wins."""
-    import assistant.answer
+    import assistant.answer.candidates
 
-    monkeypatch.setattr(assistant.answer, "instruction_spans", lambda text: [])
+    monkeypatch.setattr(assistant.answer.candidates, "instruction_spans", lambda text: [])
     assert PAYLOAD_ZH in injected.ask(QUESTION).answer.text
-    assert PAYLOAD_EN in injected.ask(ENGLISH_QUESTION).answer.text
+    english = injected.ask(ENGLISH_QUESTION).answer.text
+    assert PAYLOAD_ZH in english or PAYLOAD_EN in english
 
 
 def _injection_chunk(assistant: Assistant):

@@ -1,0 +1,346 @@
+"""Answer candidates: sentences and clauses of the retrieved chunks, judged in their article.
+
+Each candidate gets a small set of named features (how much of the question it
+covers itself, how much its headline and neighbours cover, whether it holds the
+asked kind of fact next to the focus, whether the question's conditions hold…).
+`model.py` weighs them; the weights are learnt on the training split, so no number
+here is tuned by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ..chunk import Chunk, sentence_spans
+from ..guard import instruction_spans
+from ..retrieve import Hit
+from .question import Constraint, Question, Term, tagged, values_of
+from .rules import rules
+
+MAX_SENTENCE = 150  # characters: a longer sentence is judged (and quoted) by its clauses
+MAX_CLAUSES = 100
+_CLAUSE_END = re.compile(r"[，,：:、]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NEAR = 15  # characters between the asked kind of fact and a question word to count as "next to it"
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_PERSON_TAGS = {"nr", "nrfg", "nrt"}
+_ORG_TAGS = {"nt"}
+_PLACE_TAGS = {"ns"}
+
+
+@dataclass(frozen=True)
+class Article:
+    """The article a span sits in: its headline and full text count toward topic words."""
+
+    id: str
+    title: str
+    section: str
+    date: str
+    text: str  # every chunk of the article, in order
+    byline: str = ""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.title} {self.section}".lower()
+
+
+class Articles:
+    """Whole articles for the chunks being judged, each fetched once per question."""
+
+    def __init__(self, fetch: Callable[[str], list[Chunk]] | None) -> None:
+        self.fetch = fetch
+        self._cache: dict[str, Article] = {}
+
+    def of(self, chunk: Chunk) -> Article:
+        if chunk.article_id not in self._cache:
+            parts = sorted(self.fetch(chunk.article_id), key=lambda c: c.start) if self.fetch else []
+            text = _join(parts) if parts else chunk.text
+            self._cache[chunk.article_id] = Article(
+                chunk.article_id, chunk.title, chunk.section, chunk.date, text, chunk.byline
+            )
+        return self._cache[chunk.article_id]
+
+
+def _join(parts: list[Chunk]) -> str:
+    """Chunks overlap; join them on their article offsets so no text is doubled."""
+    text, end = "", 0
+    for part in parts:
+        if part.end <= end:
+            continue
+        text += part.text[max(0, end - part.start) :] if part.start < end else "\n" + part.text
+        end = part.end
+    return text.strip()
+
+
+@dataclass
+class Candidate:
+    hit: Hit
+    start: int  # the span inside hit.chunk.text
+    end: int
+    article: Article
+    features: dict[str, float] = field(default_factory=dict)
+    matched: frozenset[str] = frozenset()
+    score: float = 0.0  # the ranker's score (model.py)
+    confidence: float = 0.0  # the gate's probability that the span answers the question
+
+    @property
+    def text(self) -> str:
+        return self.hit.chunk.text[self.start : self.end]
+
+    @property
+    def chunk(self) -> Chunk:
+        return self.hit.chunk
+
+    def overlaps(self, others: Iterable["Candidate"]) -> bool:
+        return any(
+            other.chunk.article_id == self.chunk.article_id
+            and other.chunk.start + other.start < self.chunk.start + self.end
+            and self.chunk.start + self.start < other.chunk.start + other.end
+            for other in others
+        )
+
+
+def spans_of(text: str) -> list[tuple[int, int, int, int]]:
+    """(span start, span end, sentence start, sentence end) for every quotable span:
+    each sentence, or the clause windows of a long one. Instructions addressed to a
+    machine are never a span (guard.py)."""
+    flagged = set(instruction_spans(text))
+    spans = []
+    for start, end in sentence_spans(text):
+        if (start, end) in flagged:
+            continue
+        for window in clause_windows(text, start, end):
+            spans.append((*window, start, end))
+    return spans
+
+
+def clause_windows(text: str, start: int, end: int, limit: int = MAX_CLAUSES) -> list[tuple[int, int]]:
+    """The sentence itself when short; otherwise its runs of whole clauses that fit the
+    window, so a long sentence can be quoted by the part that answers."""
+    if end - start <= MAX_SENTENCE:
+        return [(start, end)]
+    cuts = sorted({start, end, *(m.end() for m in _CLAUSE_END.finditer(text, start, end))})
+    windows = []
+    for i in range(len(cuts) - 1):
+        j = i + 1
+        while j + 1 < len(cuts) and cuts[j + 1] - cuts[i] <= limit:
+            j += 1
+        windows.append((cuts[i], cuts[j]))
+    return windows
+
+
+def candidates(question: Question, hits: list[Hit], articles: Articles) -> list[Candidate]:
+    """Every span of the hits, once: chunks of one article overlap, and a sentence in two
+    of them is judged where its article ranks best (hits come best first)."""
+    found = []
+    seen: set[tuple[str, int, int]] = set()
+    article_rank: dict[str, int] = {}
+    for hit in hits:
+        article_rank.setdefault(hit.chunk.article_id, len(article_rank) + 1)
+    for hit in hits:
+        article = articles.of(hit.chunk)
+        text = hit.chunk.text
+        for start, end, sentence_start, sentence_end in spans_of(text):
+            key = (article.id, hit.chunk.start + start, hit.chunk.start + end)
+            if key in seen:
+                continue
+            seen.add(key)
+            before = text[max(0, sentence_start - 80) : sentence_start]
+            after = text[sentence_end : sentence_end + 60]
+            candidate = Candidate(hit, start, end, article)
+            describe(candidate, question, before, after, article_rank[article.id])
+            found.append(candidate)
+    return found
+
+
+def describe(candidate: Candidate, question: Question, before: str, after: str, article_rank: int) -> None:
+    """Fill in the candidate's features (names are the model's weight names)."""
+    span = candidate.text.lower()
+    article = candidate.article
+    near = f"{article.heading} {before} {after}".lower()
+    whole = f"{article.heading} {article.text}".lower()
+    total = question.total_weight
+    matched = frozenset(t.text for t in question.terms if t.found_in(span))
+    in_near = sum(t.weight for t in question.terms if t.text not in matched and t.found_in(near))
+    in_article = sum(t.weight for t in question.terms if t.found_in(whole))
+    rare = [t for t in question.terms if t.weight >= _rare_weight(question)]
+    type_at = type_positions(question, candidate.text)
+    hit = candidate.hit
+    features = {
+        "bias": 1.0,
+        "cover": _share(question.terms, matched, lambda t: t.weight),
+        "cover_near": in_near / total,
+        "cover_article": in_article / total,
+        # The words that set this sentence apart within its article: not the topic in
+        # the headline, and rare in the article's other sentences.
+        "cover_residual": _share([t for t in question.terms if not t.found_in(article.heading)], matched, lambda t: t.weight),
+        "cover_local": _share([t for t in question.terms if t.found_in(whole)], matched,
+                              lambda t: t.weight / (1 + whole.count(t.text))),
+        "rare_missing": sum(1 for t in rare if not t.found_in(whole)) / max(len(rare), 1),
+        "unknown": sum(t.weight for t in question.terms if not t.seen) / total,
+        "bigram": bigram_share(question.text, span),
+        "run": longest_run(question.subject, span),
+        "subject": longest_run(question.subject, whole),
+        "focus": _focus(question.focus, span),
+        "focus_chars": _focus_chars(question.focus, span),
+        "type": 0.0 if type_at is None else (1.0 if type_at else -1.0),
+        "type_near": float(bool(type_at) and _near(type_at, span, question.terms, matched)),
+        "constraints": constraint_share(question.constraints, span, near, whole),
+        "history": _history(question.history_terms, f"{near} {span}"),
+        "rank": 1.0 / article_rank,
+        "chunk_rank": 1.0 / hit.rank,
+        "lexical_first": float(hit.lexical_rank == 1),
+        "dense": 1.0 / hit.dense_rank if hit.dense_rank else 0.0,
+        "opening": float(candidate.chunk.start + candidate.start == 0),
+        "length": min(len(span), 200) / 100,
+    }
+    candidate.features = features
+    candidate.matched = matched
+
+
+def _share(terms: list[Term] | tuple[Term, ...], matched: frozenset[str], weigh: Callable[[Term], float]) -> float:
+    total = sum(weigh(t) for t in terms)
+    return sum(weigh(t) for t in terms if t.text in matched) / total if total else 0.0
+
+
+def _focus_chars(focus: tuple[Term, ...], span: str) -> float:
+    """Share of the focus's characters in the span: "颜色" asked, "淡蓝红色" said."""
+    chars = {ch for term in focus for ch in term.text}
+    return sum(ch in span for ch in chars) / len(chars) if chars else 0.0
+
+
+def _rare_weight(question: Question) -> float:
+    weights = sorted((t.weight for t in question.terms), reverse=True)
+    return weights[min(1, len(weights) - 1)] if weights else 0.0
+
+
+def longest_run(phrase: str, text: str) -> float:
+    """The longest piece of `phrase` found verbatim in `text`, as a share of the phrase:
+    "纽西兰鸡毛松" against an article that only says "纽西兰" is 0.5."""
+    if not phrase:
+        return 0.0
+    best = 0
+    for start in range(len(phrase)):
+        length = best + 1
+        while start + length <= len(phrase) and phrase[start : start + length] in text:
+            best = length
+            length += 1
+    return best / len(phrase)
+
+
+def bigram_share(question: str, span: str) -> float:
+    """Share of the question's Chinese character pairs found in the span: robust where
+    jieba segments the question and the sentence differently (体重 / 公斤重)."""
+    pairs = {question[i : i + 2] for i in range(len(question) - 1) if _CJK.match(question[i]) and _CJK.match(question[i + 1])}
+    if not pairs:
+        return 0.0
+    return sum(pair in span for pair in pairs) / len(pairs)
+
+
+def _focus(focus: tuple[Term, ...], span: str) -> float:
+    if not focus:
+        return 0.0
+    return 1.0 if any(term.found_in(span) for term in focus) else -1.0
+
+
+def _history(terms: tuple[Term, ...], text: str) -> float:
+    if not terms:
+        return 0.0
+    total = sum(t.weight for t in terms) or 1.0
+    return sum(t.weight for t in terms if t.found_in(text)) / total
+
+
+def _near(positions: list[int], span: str, terms: tuple[Term, ...], matched: frozenset[str]) -> bool:
+    anchors = [m.start() for t in terms if t.text in matched for m in re.finditer(re.escape(t.text), span)]
+    return any(abs(p - a) <= _NEAR for p in positions for a in anchors)
+
+
+def type_positions(question: Question, span: str) -> list[int] | None:
+    """Where the span expresses the asked kind of answer: [] when it does not, None
+    when the type has no surface form to look for (descriptions)."""
+    found = type_spans(question, span)
+    return None if found is None else [start for start, _ in found]
+
+
+def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
+    table = rules()
+    kind = question.answer_type
+    if kind in {"quantity", "duration", "percent"}:
+        patterns = [table.quantity_pattern(question.units or table.all_units())]
+        if kind == "percent":
+            patterns.append(table.evidence["percent"])
+        elif not question.units:
+            patterns.append(_DIGITS)  # "多少" with no unit: any number
+        return sorted({m.span() for pattern in patterns for m in pattern.finditer(span)})
+    if kind in table.evidence:
+        return [m.span() for m in table.evidence[kind].finditer(span)]
+    if kind in {"person", "org", "place"}:
+        return _name_spans(kind, span)
+    return None
+
+
+def key_value(question: Question, candidate: "Candidate") -> str:
+    """The asked fact inside the span (a number with its unit, a name, a date): the one
+    nearest the question's words, for answers that lead with it."""
+    found = type_spans(question, candidate.text) or []
+    if not found:
+        return ""
+    anchors = [m.start() for t in candidate.matched for m in re.finditer(re.escape(t), candidate.text.lower())] or [0]
+    start, end = min(found, key=lambda s: min(abs(s[0] - a) for a in anchors))
+    return candidate.text[start:end]
+
+
+def _name_spans(kind: str, span: str) -> list[tuple[int, int]]:
+    table = rules()
+    words = tagged(span)
+    if kind == "person":
+        found = []
+        for index, (word, flag, offset) in enumerate(words):
+            if flag in _PERSON_TAGS and len(word) >= 2 or "·" in word:
+                found.append((offset, offset + len(word)))
+            elif word in table.person_titles and index + 1 < len(words) and words[index + 1][1] in _PERSON_TAGS | {"n"}:
+                name, _, at = words[index + 1]
+                found.append((at, at + len(name)))
+        return found
+    tags, suffixes = (_ORG_TAGS, table.org_suffixes) if kind == "org" else (_PLACE_TAGS, table.place_suffixes)
+    return names_ending(words, tags, suffixes)
+
+
+def names_ending(words: tuple[tuple[str, str, int], ...], tags: set[str], suffixes: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Organisation or place names: a tagged name, or nouns ending in a suffix such as
+    局 or 区, joined back together where jieba cut them ("市/生态环境/局")."""
+    found = []
+    for index, (word, flag, offset) in enumerate(words):
+        if flag in tags and len(word) >= 2:
+            found.append((offset, offset + len(word)))
+        elif word.endswith(suffixes) and (flag.startswith("n") or len(word) == 1):
+            first = index
+            while first > 0 and index - first < 3 and words[first - 1][1][:1] in {"n", "l", "j"} and len(words[first - 1][0]) > 0:
+                first -= 1
+            start = words[first][2]
+            if offset + len(word) - start >= 3:
+                found.append((start, offset + len(word)))
+    return found
+
+
+def constraint_share(constraints: tuple[Constraint, ...], span: str, near: str, whole: str) -> float:
+    """Share of the question's stated conditions that hold in the span, its surroundings
+    or its article (a year or place is often said once, in the headline or lead)."""
+    checked = [c for c in constraints if not c.kind.startswith("contrast")]
+    if not checked:
+        return 1.0
+    return sum(holds(c, span, near, whole) for c in checked) / len(checked)
+
+
+def holds(constraint: Constraint, span: str, near: str, whole: str) -> bool:
+    value = constraint.value
+    if constraint.kind in {"year", "relative_year", "period", "phase"}:
+        return any(mentions(constraint, text) for text in (span, near))
+    return value in span or value in near or value in whole
+
+
+def mentions(constraint: Constraint, text: str) -> bool:
+    """Whether `text` states the constraint's value (in any of its spellings)."""
+    return constraint.value in text or constraint.value in values_of(constraint.kind, text)

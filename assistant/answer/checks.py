@@ -1,0 +1,143 @@
+"""Verification before an answer is given: do the question's conditions hold?
+
+The most damaging answer is a confident quote of a neighbouring fact: the other
+district's figure, the first three quarters for a full-year question, phase two
+for phase three, this year's result for next year's target, an organisation when
+a person was asked for. Each condition the question states is checked against the
+span, its surroundings and its article. A condition contradicted by a stated
+neighbour value turns the answer into an honest partial one ("the articles have no
+X; they give Y"); a condition the article does not meet at all is a refusal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .candidates import Candidate, names_ending, type_positions
+from .question import Constraint, Question, tagged, values_of
+from .rules import rules
+
+_NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
+_RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    missing: Constraint | None = None  # the asked condition the candidate does not meet
+    instead: str = ""  # what the text states in its place: a neighbouring fact
+
+    @property
+    def partial(self) -> bool:
+        return not self.ok and bool(self.instead)
+
+
+OK = Verdict(True)
+
+
+def verify(question: Question, candidate: Candidate, before: str = "") -> Verdict:
+    """The first condition of the question that the candidate fails, if any."""
+    span = candidate.text.lower()
+    article = candidate.article
+    heading = article.heading
+    for constraint in question.constraints:
+        if constraint.kind in _NEIGHBOUR_KINDS:
+            verdict = _neighbour(constraint, span, f"{heading} {before.lower()}", article.date)
+        elif constraint.kind == "place":
+            verdict = _place(constraint, span, heading, article.text.lower())
+        elif constraint.kind == "entity":
+            whole = f"{heading} {article.text}".lower()
+            verdict = OK if constraint.value in whole else Verdict(False, constraint)
+        else:
+            verdict = _contrast(constraint, span)
+        if not verdict.ok:
+            return verdict
+    return _answer_type(question, candidate)
+
+
+def _neighbour(constraint: Constraint, span: str, near: str, date: str) -> Verdict:
+    """A year, period or phase: stated in the span, or else in the headline or the
+    sentences just before. Another value of the same kind stated there instead is
+    a neighbouring fact."""
+    kind = constraint.kind
+    if kind == "relative_year":
+        return _relative_year(constraint, span, date)
+    for text in (span, near):
+        stated = values_of(kind, text)
+        if kind == "year" and date[:4].isdigit() and "今年" in text:
+            stated.append(date[:4])  # "今年" in an article dated 2022 is 2022
+        if constraint.value in stated:
+            return OK
+        if stated:
+            return Verdict(False, constraint, _spelt(kind, stated[0]))
+    return OK
+
+
+def _relative_year(constraint: Constraint, span: str, date: str) -> Verdict:
+    """明年 asked: a span about 今年 (or about a year that is not the next one) is a neighbour."""
+    asked = _RELATIVE.get(constraint.value)
+    stated = values_of("relative_year", span)
+    if asked is None or constraint.value in stated:
+        return OK
+    if stated:
+        return Verdict(False, constraint, stated[0])
+    years = values_of("year", span)
+    if years and date[:4].isdigit():
+        wanted = str(int(date[:4]) + asked)
+        if wanted not in years:
+            return Verdict(False, constraint, f"{years[0]}年")
+    return OK
+
+
+def _spelt(kind: str, value: str) -> str:
+    return f"{value}年" if kind == "year" else value
+
+
+def _place(constraint: Constraint, span: str, heading: str, article: str) -> Verdict:
+    """A district, city or company asked by name: the span or its headline names it,
+    or names another place of the same level instead (another district)."""
+    place = constraint.value
+    if place in span or place in heading:
+        return OK
+    suffix = next((s for s in sorted(rules().place_suffixes, key=len, reverse=True) if place.endswith(s)), "")
+    others = [w for w in _places(span, suffix) + _places(heading, suffix) if w != place]
+    if others:
+        return Verdict(False, constraint, others[0])
+    return OK if place in article else Verdict(False, constraint)
+
+
+def _places(text: str, suffix: str) -> list[str]:
+    """Named places of one level ("崂山区" for 区) in `text`; generic words such as
+    地区 or 全区 are too short to be names."""
+    if not suffix:
+        return []
+    table = rules()
+    return [w for w, flag, _ in tagged(text) if w.endswith(suffix) and len(w) > len(suffix) + 1
+            and flag.startswith("n") and w not in table.ubiquitous]
+
+
+def _contrast(constraint: Constraint, span: str) -> Verdict:
+    """累计 asked, only 每天 stated (or 出口 asked, only 进出口): a different measure."""
+    contrast = next(c for c in rules().contrasts if constraint.kind == "contrast:" + c.name)
+    own, other = contrast.sides[constraint.side], contrast.sides[1 - constraint.side]
+    cleaned = span
+    for word in other:
+        cleaned = cleaned.replace(word, "")
+    if any(word in cleaned for word in own):
+        return OK
+    stated = next((word for word in other if word in span), "")
+    return Verdict(False, constraint, stated) if stated else OK
+
+
+def _answer_type(question: Question, candidate: Candidate) -> Verdict:
+    """A person asked for, and the sentence names only an organisation: the articles
+    do not say who."""
+    if question.answer_type != "person" or question.wants_list:
+        return OK
+    if type_positions(question, candidate.text):
+        return OK
+    orgs = names_ending(tagged(candidate.text), {"nt"}, rules().org_suffixes)
+    if not orgs:
+        return OK
+    start, end = orgs[0]
+    return Verdict(False, Constraint("type", "具体人名"), candidate.text[start:end])

@@ -1,0 +1,123 @@
+"""Composition: the cited text a reader sees, from what the answerer decided.
+
+Quotes are verbatim spans, each followed by its citation marker. An English
+question gets its answer in English around the Chinese quote, with the key number
+converted; a partial answer says what the articles lack before quoting the
+neighbouring fact; a list is numbered, one cited item per line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..chunk import Chunk
+from .base import REFUSAL_EN, REFUSAL_ZH, Answer, Citation
+from .rules import NUMBER, rules
+
+BACKEND = "extractive"
+
+
+@dataclass(frozen=True)
+class Quote:
+    chunk: Chunk
+    start: int  # inside chunk.text
+    end: int
+    label: str = ""  # shown before the quote (a sub-heading, a headline)
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start : self.end]
+
+
+@dataclass
+class Finding:
+    """What the answerer decided for one (part of a) question."""
+
+    kind: Literal["answer", "partial", "refusal", "list"]
+    quotes: list[Quote] = field(default_factory=list)
+    missing: str = ""  # partial: the asked condition the articles do not meet
+    instead: str = ""  # partial: what they state in its place
+    value: str = ""  # the key fact inside the first quote (a number with its unit, a name)
+    support: float = 0.0
+    intro: str = ""  # list: the line before the items
+
+
+def compose(question: str, findings: list[Finding], english: bool) -> Answer:
+    support = max((f.support for f in findings), default=0.0)
+    given = [f for f in findings if f.kind != "refusal"]
+    if not given:
+        return Answer(REFUSAL_EN if english else REFUSAL_ZH, True, BACKEND, support=support)
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    lines = [_text(finding, english, numbers, citations) for finding in given]
+    if len(given) < len(findings):  # a part of the question the articles do not answer
+        lines.append(REFUSAL_EN if english else REFUSAL_ZH)
+    answered = any(f.kind in {"answer", "list"} for f in given)
+    return Answer(
+        "\n".join(lines) if any("\n" in line for line in lines) else "".join(lines),
+        refused=not answered,
+        backend=BACKEND,
+        citations=citations,
+        support=support,
+        partial=not answered,
+    )
+
+
+def _cite(quote: Quote, numbers: dict[str, int], citations: list[Citation]) -> int:
+    """The citation number of the quote's chunk; quotes of one chunk share a number."""
+    n = numbers.setdefault(quote.chunk.id, len(numbers) + 1)
+    if n > len(citations):
+        citations.append(Citation(n, quote.chunk, quote.text))
+    elif quote.text not in citations[n - 1].quote:
+        citations[n - 1] = Citation(n, quote.chunk, f"{citations[n - 1].quote}……{quote.text}")
+    return n
+
+
+def _text(finding: Finding, english: bool, numbers: dict[str, int], citations: list[Citation]) -> str:
+    marked = [(quote, _cite(quote, numbers, citations)) for quote in finding.quotes]
+    if finding.kind == "list":
+        items = [f"{i}. {q.label}{'：' if q.label else ''}{_sentence(q.text)}[{n}]" for i, (q, n) in enumerate(marked, 1)]
+        return "\n".join([finding.intro, *items] if finding.intro else items)
+    if finding.kind == "partial":
+        quote, n = marked[0]
+        if english:
+            return (f"The articles give no figure for {finding.missing}; the closest they give is for "
+                    f"{finding.instead} [{n}]: “{_sentence(quote.text)}”")
+        return f"文章没有{_asked(finding.missing)}的相关内容；文章提到的是{finding.instead}：{_sentence(quote.text)}[{n}]"
+    if english:
+        lead = f"{finding.value}{_in_english(finding.value)}, according to the articles" if finding.value else "According to the articles"
+        quoted = " ".join(f"“{_sentence(q.text)}”[{n}]" for q, n in marked)
+        return f"{lead}: {quoted}"
+    return "".join(f"{_sentence(q.text)}[{n}]" for q, n in marked)
+
+
+def _asked(missing: str) -> str:
+    return f"{missing}年" if missing.isdigit() else missing
+
+
+def _sentence(quote: str) -> str:
+    quote = quote.strip().rstrip("，,、：:；;")
+    return quote if re.search(r"[。！？!?”’」）)]$", quote) else quote + "。"
+
+
+def _in_english(value: str) -> str:
+    """" (about 335 million square metres)" for "3.35亿平方米"; "" when nothing converts."""
+    table = rules()
+    match = re.fullmatch(rf"(?:约|近|超|超过)?({NUMBER})\s*(万亿|[万亿千百])?[余多]?\s*(.*)", value.strip())
+    if not match or not re.fullmatch(r"[\d,，.]+", match.group(1)):
+        return ""
+    number = float(match.group(1).replace(",", "").replace("，", ""))
+    number *= table.english_multipliers.get(match.group(2) or "", 1.0)
+    unit = table.english_units.get(match.group(3).strip(), None)
+    if unit is None or (not match.group(2) and not unit):
+        return ""
+    return f" (about {_readable(number)}{' ' + unit if unit else ''})" if match.group(2) else f" ({_readable(number)} {unit})"
+
+
+def _readable(number: float) -> str:
+    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
+        if number >= size:
+            return f"{number / size:,.3g} {word}"
+    return f"{number:,.0f}" if number >= 100 or number == int(number) else f"{number:g}"

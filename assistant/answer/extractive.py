@@ -1,0 +1,163 @@
+"""The extractive answerer: cited quotes, an honest partial answer, or a refusal.
+
+No language model: the question is analysed (question.py), every sentence and clause
+of the retrieved chunks is judged in its article (candidates.py) and weighed by the
+learnt model (model.py), the best is checked against the question's conditions
+(checks.py), and the result is written out with citations (compose.py). Lists of
+reports come from article metadata (metadata.py), enumerations from the article's
+own markers (points.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from ..chunk import Chunk
+from ..lexical import LexicalIndex, is_english
+from ..retrieve import Hit, Turn
+from ..settings import AnswerSettings
+from .base import Answer
+from .candidates import Articles, Candidate, _rare_weight, candidates, key_value
+from .checks import verify
+from .compose import Finding, Quote, compose
+from .metadata import listing
+from .model import Model, model
+from .points import points
+from .question import Question, analyse, split_question
+
+_NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
+# Answer types whose surface form is reliably found (numbers with units, dates); the
+# others (reasons, manners, names) are weighed by the ranker but not required.
+_CHECKED_TYPES = frozenset({"quantity", "percent", "duration", "date"})
+
+
+class ExtractiveAnswerer:
+    name = "extractive"
+
+    def __init__(
+        self,
+        lexical: LexicalIndex,
+        settings: AnswerSettings,
+        article_chunks: Callable[[str], list[Chunk]] | None = None,
+        openings: Callable[[], list[Chunk]] | None = None,
+        passages: int = 6,
+        weights: Model | None = None,
+    ) -> None:
+        self.lexical = lexical
+        self.settings = settings
+        self.article_chunks = article_chunks
+        self.openings = openings  # the first chunk of every article, for questions about the paper
+        self.passages = passages
+        self.model = weights or model()
+        self.threshold = self.model.threshold if settings.min_support is None else settings.min_support
+
+    def stream(self, question: str, history: list[Turn], hits: list[Hit]) -> Iterator[str | Answer]:
+        answer = self.answer(question, history, hits)
+        for sentence in re.split(r"(?<=\])(?!\[)", answer.text):  # one cited sentence at a time
+            if sentence:
+                yield sentence
+        yield answer
+
+    def answer(self, question: str, history: list[Turn], hits: list[Hit]) -> Answer:
+        return self.decide(question, self.judge(question, history, hits))
+
+    def judge(self, question: str, history: list[Turn], hits: list[Hit]) -> list[tuple[Question, list[Candidate]]]:
+        """Each part of the question, analysed, with every candidate span of the top
+        passages and its features: the work that does not depend on the weights."""
+        earlier = [turn["content"] for turn in history if turn["role"] == "user"]
+        articles = Articles(self.article_chunks)
+        parts = []
+        for part in split_question(question):
+            asked = analyse(part, self.lexical, earlier)
+            parts.append((asked, candidates(asked, hits[: self.passages], articles)))
+        return parts
+
+    def decide(self, question: str, judged: list[tuple[Question, list[Candidate]]]) -> Answer:
+        """Weigh the candidates and write the answer (quotes, a partial answer or a refusal)."""
+        findings = []
+        for asked, found in judged:
+            for candidate in found:
+                candidate.score = self.model.score(candidate.features)
+                candidate.confidence = self.model.confidence(candidate.features, candidate.score)
+            findings.append(self._find(asked, sorted(found, key=lambda c: c.score, reverse=True)))
+        return compose(question, findings, is_english(question))
+
+    def _find(self, asked: Question, ranked: list[Candidate]) -> Finding:
+        if self.openings is not None and (found := listing(asked, self.openings)):
+            quotes = [Quote(chunk, *_opening(chunk), label=f"《{chunk.title}》（{chunk.date or '日期不详'}）") for chunk in found.openings]
+            return Finding("list", quotes, intro=found.intro, support=1.0)
+        if not ranked:
+            return Finding("refusal")
+        partial: tuple[Candidate, str, str] | None = None
+        for candidate in ranked:
+            if not self._eligible(asked, candidate):
+                continue
+            verdict = verify(asked, candidate, _before(candidate))
+            if verdict.ok:
+                return self._answer(asked, candidate, ranked)
+            if verdict.partial and partial is None and on_topic(asked, candidate, str(verdict.missing)):
+                partial = (candidate, str(verdict.missing), verdict.instead)
+        if partial is None:
+            return Finding("refusal", support=ranked[0].confidence)
+        candidate, missing, instead = partial
+        return Finding("partial", [_quote(candidate)], missing=missing, instead=instead, support=candidate.confidence)
+
+    def _eligible(self, asked: Question, candidate: Candidate) -> bool:
+        return has_asked_form(asked, candidate) and candidate.confidence >= self.threshold
+
+    def _answer(self, asked: Question, best: Candidate, ranked: list[Candidate]) -> Finding:
+        if asked.summary and self.article_chunks is not None:
+            listed = points(self.article_chunks(best.chunk.article_id), best.chunk.start + best.start)
+            if listed:
+                quotes = [Quote(p.chunk, p.start, p.end, p.label) for p in listed]
+                return Finding("list", quotes, support=best.confidence)
+        chosen = [best]
+        covered = set(best.matched)
+        limit = asked.count or self.settings.max_sentences
+        for candidate in ranked[1:]:
+            if len(chosen) >= limit or candidate.score < best.score - self.model.keep:
+                break
+            if not self._eligible(asked, candidate):
+                continue
+            adds = sum(t.weight for t in asked.terms if t.text in candidate.matched - covered) / asked.total_weight
+            elsewhere = asked.wants_list and all(c.chunk.article_id != candidate.chunk.article_id for c in chosen)
+            if candidate.overlaps(chosen) or not (adds >= _NEW_TERMS or elsewhere):
+                continue
+            if verify(asked, candidate, _before(candidate)).ok:
+                chosen.append(candidate)
+                covered |= candidate.matched
+        value = key_value(asked, best) if asked.english else ""
+        return Finding("answer", [_quote(c) for c in chosen], value=value, support=best.confidence)
+
+
+def has_asked_form(asked: Question, candidate: Candidate) -> bool:
+    """A question for a number of 兆瓦 or for a date is not answered by a sentence without
+    one, however well the rest of it matches. Other types (reasons, manners, names) have
+    no reliable surface form: the ranker weighs them, but they are not required."""
+    return asked.answer_type not in _CHECKED_TYPES or candidate.features["type"] >= 0
+
+
+def on_topic(asked: Question, candidate: Candidate, missing: str) -> bool:
+    """A partial answer claims the article holds a close fact: everything the question
+    names, but for the one condition that differs, must be in that article. A question
+    about a Mars base gets a refusal, not "the articles have no 2030 figure"."""
+    article = f"{candidate.article.heading} {candidate.article.date} {candidate.article.text}".lower()
+    named = [t for t in asked.terms if t.weight >= _rare_weight(asked) or not t.seen]
+    return all(t.found_in(article) or t.text in missing or missing in t.text for t in named)
+
+
+def _quote(candidate: Candidate) -> Quote:
+    return Quote(candidate.chunk, candidate.start, candidate.end)
+
+
+def _before(candidate: Candidate) -> str:
+    """The text just before the span: a year or phase is often said a sentence earlier."""
+    return candidate.chunk.text[max(0, candidate.start - 80) : candidate.start]
+
+
+def _opening(chunk: Chunk) -> tuple[int, int]:
+    """The first clause of an article, quoted when the article itself is the answer."""
+    match = re.search(r"[，,。；;！？]", chunk.text)
+    end = match.start() if match and match.start() > 4 else min(len(chunk.text), 40)
+    return 0, min(end, 60)

@@ -1,0 +1,48 @@
+"""How much each candidate feature counts, and when the best candidate is too weak.
+
+Two small learnt models over the features of `candidates.py`:
+- a ranker: a linear score per candidate, fitted so that a question's spans holding
+  the gold answer come first (a softmax over each question's candidates);
+- a gate: the probability that a candidate is an answer at all, from its features
+  and its rank score, fitted on answerable and unanswerable training questions.
+The answerer quotes the best-ranked candidates whose gate probability reaches the
+threshold, and refuses when none does. Weights, threshold and the margin for a
+second quote are learnt on the training split by `eval/train_answerer.py` and
+stored in weights.json, so the answerer has no hand-set scores.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+# The gate asks whether the articles are about what the question asks at all (its
+# subject, its rare words): how well one sentence matches is the ranker's business,
+# and a near miss is verification's (checks.py).
+GATE_FEATURES = ("bias", "subject", "unknown", "rare_missing", "cover_article")
+
+
+@dataclass(frozen=True)
+class Model:
+    weights: dict[str, float]  # ranker
+    gate: dict[str, float]  # answerability
+    threshold: float  # quote a candidate only when its gate probability reaches this
+    keep: float  # a further quote must score within this margin of the best
+
+    def score(self, features: dict[str, float]) -> float:
+        return sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+
+    def confidence(self, features: dict[str, float], score: float) -> float:
+        z = self.gate.get("score", 0.0) * score
+        z += sum(self.gate.get(name, 0.0) * features.get(name, 0.0) for name in GATE_FEATURES if name != "score")
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@cache
+def model() -> Model:
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    return Model(dict(data["weights"]), dict(data["gate"]), float(data["threshold"]), float(data["keep"]))

@@ -1,0 +1,155 @@
+"""Enumerations: "主要提出了哪些要求" is answered by the items an article lists.
+
+Newspaper text marks its points in several ways: 一是/二是, 一要/二要, 第一/第二,
+（一）/（二）, ①/②, numbered lines, sub-headings, or a run of sentences that open
+alike ("要加强…。要加快…。要绷紧…"). The family of markers closest to the best
+answer sentence is taken, and each item becomes one cited point.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..chunk import Chunk, sentence_spans
+from ..guard import instruction_spans
+
+_CN = "一二三四五六七八九十"
+# Marker families; in each, item n is introduced by the n-th marker.
+_FAMILIES = {
+    "是": [f"{d}是" for d in _CN],
+    "要": [f"{d}要" for d in _CN],
+    "第": [f"第{d}[，,、：:]" for d in _CN],
+    "（）": [f"[（(]{d}[）)]" for d in _CN],
+    "①": list("①②③④⑤⑥⑦⑧⑨⑩"),
+    "1.": [rf"(?:^|\n|。){n}[.、．]" for n in range(1, 11)],
+    "首先": ["首先", "其次", "再次|第三", "最后"],
+}
+_POINT_CHARS = 50  # each listed point is its opening clause, so five points stay a short answer
+_MAX_POINTS = 8
+_CLAUSE_END = re.compile(r"[，,：:；;。！？]")
+# Sentences opening alike ("要加强…。要加快…。") form a parallel run; the opener may
+# follow a speaker ("赵豪志强调，要…").
+_OPENERS = ("要", "着力", "坚持", "加快", "推动", "强化", "持续", "全力", "聚焦", "突出", "围绕", "深化", "提升", "抓", "以", "在", "一是")
+_SPEAKER = re.compile(r"^[^，,。]{1,12}(?:强调|指出|表示|要求|提出|说)[，,：:]")
+_SIDEBAR = re.compile(r"预告|感言|链接|相关阅读|编后|手记")
+
+
+@dataclass(frozen=True)
+class Point:
+    chunk: Chunk
+    start: int  # inside chunk.text
+    end: int
+    label: str = ""  # a sub-heading, shown before the point
+
+
+def points(parts: list[Chunk], near: int) -> list[Point]:
+    """The enumerated items of an article (its chunks in order) closest to article
+    offset `near` (the best answer sentence), or [] when it lists nothing."""
+    parts = [p for p in parts if not _SIDEBAR.search(p.section)]
+    if not parts:
+        return []
+    for finder in (_marked, _parallel, _sections):
+        found = finder(parts, near)
+        if len(found) >= 2:
+            return found[:_MAX_POINTS]
+    return []
+
+
+def _article(parts: list[Chunk]) -> str:
+    """The article text rebuilt from its chunks' offsets."""
+    size = max(p.end for p in parts)
+    text = [" "] * size
+    for part in parts:
+        text[part.start : part.end] = part.text
+    return "".join(text)
+
+
+def _point(parts: list[Chunk], start: int, end: int, label: str = "") -> Point | None:
+    """The item at article offsets [start, end) as a span of the chunk that holds it."""
+    for part in parts:
+        if part.start <= start and end <= part.end:
+            return Point(part, start - part.start, end - part.start, label)
+    for part in parts:  # an item across two chunks: quote the part in the first
+        if part.start <= start < part.end:
+            return Point(part, start - part.start, part.end - part.start, label)
+    return None
+
+
+def _clause(text: str, start: int) -> int:
+    """The end of the item opening at `start`: its first clause, within the limit."""
+    stop = start + 3
+    for match in _CLAUSE_END.finditer(text, start + 3):
+        stop = match.start()
+        if match.group(0) in "。！？；;" or stop - start >= 6:
+            break
+    return min(stop, start + _POINT_CHARS)
+
+
+def _marked(parts: list[Chunk], near: int) -> list[Point]:
+    text = _article(parts)
+    best: list[int] = []
+    for markers in _FAMILIES.values():
+        run = _run(text, markers)
+        if len(run) >= 2 and (not best or _distance(run, near) < _distance(best, near)):
+            best = run
+    found = [_point(parts, start, _clause(text, start)) for start in best]
+    return [p for p in found if p is not None]
+
+
+def _run(text: str, markers: list[str]) -> list[int]:
+    """Offsets of marker 1, 2, 3… in order, each after the previous one."""
+    offsets, position = [], 0
+    for marker in markers:
+        match = re.compile(marker).search(text, position)
+        if match is None or (offsets and match.start() - offsets[-1] > 600):
+            break
+        start = match.start() + (1 if match.group(0)[:1] in "\n。" else 0)
+        offsets.append(start)
+        position = match.end()
+    return offsets
+
+
+def _distance(run: list[int], near: int) -> int:
+    return 0 if run[0] <= near <= run[-1] + 200 else min(abs(run[0] - near), abs(run[-1] - near))
+
+
+def _parallel(parts: list[Chunk], near: int) -> list[Point]:
+    """A run of three or more consecutive sentences that open alike."""
+    text = _article(parts)
+    flagged = set(instruction_spans(text))
+    spans = [s for s in sentence_spans(text) if s not in flagged]
+    runs: list[list[tuple[int, int]]] = []
+    leads: list[str] = []
+    for span in spans:
+        lead = _opener(text[span[0] : span[1]])
+        if runs and lead and leads[-1] == lead:
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+            leads.append(lead)
+    runs = [run for run in runs if len(run) >= 3]
+    if not runs:
+        return []
+    run = min(runs, key=lambda r: _distance([r[0][0], r[-1][0]], near))
+    found = [_point(parts, start, _clause(text, start)) for start, _ in run]
+    return [p for p in found if p is not None]
+
+
+def _opener(sentence: str) -> str:
+    body = _SPEAKER.sub("", sentence)
+    return next((opener for opener in _OPENERS if body.startswith(opener)), "")
+
+
+def _sections(parts: list[Chunk], near: int) -> list[Point]:
+    """One point per sub-heading: the heading, then its first clause."""
+    found, seen = [], set()
+    for part in parts:
+        if not part.section or part.section in seen:
+            continue
+        seen.add(part.section)
+        spans = sentence_spans(part.text)
+        if spans:
+            start = spans[0][0]
+            found.append(Point(part, start, _clause(part.text, start), part.section))
+    return found

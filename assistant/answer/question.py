@@ -1,0 +1,262 @@
+"""Question analysis: what kind of answer is wanted, about what, under which conditions.
+
+A sentence answers a question only when it holds the asked kind of fact (a person,
+a number of 家, a date) next to the question's focus (the predicate beside the
+question word: 主持, 分布, 赔付), about the right subject, for the right year,
+period, phase and place. The topic words ("X会议") are cheap: they repeat all over
+an article. This module works all of that out once per question, from jieba's
+part-of-speech tags and the tables in rules.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..lexical import LexicalIndex, expand_english, is_english, tokenize
+from .rules import rules
+
+_NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nt", "nz"}
+_VERB_TAGS = ("v",)
+_NOUN_TAGS = ("n", "vn", "nz", "nt", "ns")
+_RARE = 0.1  # a name in more chunks than this share tells nothing apart
+_GENERIC_HEADS = frozenset(
+    "情况 方面 问题 内容 时候 时间 地方 地区 原因 方式 办法 人 什么 多少 数量 规模 程度 水平 东西 事情 工作 名字 名称".split()
+)
+_QUESTION_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|为何|为什么|是否")  # where the focus sits when no type matched
+_LINKS = frozenset("是 有 为 要 会 能 的 了 在 由 被 把 将".split())  # words too light to be a focus
+_QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,30})”|「([^」]{2,30})」|\"([^\"]{2,30})\"")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A content word of the question, with the words in an article that count as it."""
+
+    text: str
+    weight: float  # idf: rare words say more about which sentence is meant
+    alternatives: tuple[str, ...] = ()
+    seen: bool = True  # False when no indexed chunk contains it: the topic may be absent
+
+    def found_in(self, text: str) -> bool:
+        return self.text in text or any(alternative in text for alternative in self.alternatives)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A condition the question states: the answer must hold for this year, place…"""
+
+    kind: str  # year, relative_year, period, phase, place, entity, contrast
+    value: str  # as asked: "2023", "全年", "三期", "市北区", "累计"
+    side: int = 0  # for contrasts: which side of rules.toml's pair the question is on
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    english: bool
+    answer_type: str  # see rules.toml [[types]]
+    units: tuple[str, ...]  # for quantities: the units that can express the answer
+    terms: tuple[Term, ...]
+    focus: tuple[Term, ...]  # the predicate and head noun tied to the question word
+    constraints: tuple[Constraint, ...]
+    wants_list: bool
+    summary: bool
+    count: int | None  # "哪三个" -> 3
+    history_terms: tuple[Term, ...] = field(default=())  # topic words of earlier turns
+    subject: str = ""  # what the question is about: its opening words up to the first function word
+
+    @property
+    def total_weight(self) -> float:
+        return sum(term.weight for term in self.terms) or 1.0
+
+
+@lru_cache(maxsize=4096)
+def tagged(text: str) -> tuple[tuple[str, str, int], ...]:
+    """jieba's words with their part-of-speech tags and start offsets."""
+    import jieba.posseg
+
+    words, offset = [], 0
+    for pair in jieba.posseg.cut(text):
+        words.append((pair.word, pair.flag, offset))
+        offset += len(pair.word)
+    return tuple(words)
+
+
+def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) -> Question:
+    table = rules()
+    english = is_english(text)
+    answer_type, where = table.answer_type(text)
+    if answer_type == "description" and any(pattern.search(text) for _, pattern, _ in table.measures):
+        answer_type = "quantity"  # "What is the total heating area?" asks for a measure
+    units = _units(text, answer_type) if answer_type in {"quantity", "duration", "percent"} else ()
+    searchable = expand_english(text) if english else text
+    terms = _terms(searchable, lexical, english)
+    wants_list = bool(table.list_question.search(text))
+    return Question(
+        text=text,
+        english=english,
+        answer_type=answer_type,
+        units=units,
+        terms=terms,
+        focus=_focus(text, where or _QUESTION_WORD.search(text), terms) if not english else (),
+        constraints=constraints_in(searchable, lexical),
+        wants_list=wants_list,
+        summary=bool(table.summary_question.search(text)),
+        count=_count(text) if wants_list else None,
+        history_terms=tuple(t for turn in history or [] for t in _terms(turn, lexical, is_english(turn))),
+        subject="" if english else _subject(text),
+    )
+
+
+_SUBJECT_END = re.compile(r"的|是|在|有|为|于|被|把|将|对|和|与|如何|怎么|怎样|什么|哪|谁|多少|几|为什么|为何|[，,。？?！!、：:；;（(\s]")
+
+
+def _subject(text: str) -> str:
+    """"纽西兰鸡毛松的树叶是什么形状的" -> "纽西兰鸡毛松": the phrase the question is about."""
+    text = re.sub(r"^(?:请问|据报道|在|据|那么|那)", "", text.strip()).lower()
+    match = _SUBJECT_END.search(text, 2)
+    return text[: match.start()] if match else text
+
+
+def _units(text: str, answer_type: str) -> tuple[str, ...]:
+    """The units a quantity answer may carry: the one named after 多少/几, else the
+    units of the measure the question names (面积 -> 亩, 平方米…)."""
+    table = rules()
+    if answer_type == "percent":
+        return ("%", "％", "百分点", "成", "倍")
+    if answer_type == "duration":
+        return table.units["time"]
+    every = sorted(table.all_units(), key=len, reverse=True)
+    if match := re.search(rf"(?:多少|几)[{table.multipliers}]*(" + "|".join(map(re.escape, every)) + ")", text):
+        unit = match.group(1)
+        if unit not in {"年", "月", "日", "天"}:
+            return (unit,)
+    for _, pattern, units in table.measures:
+        if pattern.search(text):
+            return units
+    return ()
+
+
+def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
+    """Content words with their weights. In an English question only numbers and
+    acronyms ("58", "BIM") can occur in Chinese articles; its other English words are
+    left to the glossary's Chinese equivalents, whatever English text the collection
+    happens to hold."""
+    synonyms = rules().synonyms
+    acronyms = {word.lower() for word in re.findall(r"\b[A-Z][A-Z0-9+]+\b", text)} if english else set()
+    terms: dict[str, Term] = {}
+    for word in tokenize(text):
+        if word in terms or (english and word.isascii() and not _is_number(word) and word not in acronyms):
+            continue
+        terms[word] = Term(word, lexical.idf(word), synonyms.get(word, ()), lexical.frequency(word) > 0)
+    return tuple(terms.values())
+
+
+def _is_number(word: str) -> bool:
+    return word.replace(".", "", 1).isdigit()
+
+
+def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    """The verb next to the question word and the noun it asks about ("由谁主持" ->
+    主持; "多少项创新举措" -> 举措), as question terms."""
+    if where is None:
+        return ()
+    words = tagged(text)
+    before = [w for w in words if w[2] + len(w[0]) <= where.start()]
+    after = [w for w in words if w[2] >= where.end()]
+    inside = [w for w, flag, at in words if at < where.end() and at + len(w) > where.start() and flag.startswith(_VERB_TAGS)]
+    picked: list[str] = [w for w in inside if len(w) >= 2][:1]  # "分布在什么地区", "位于哪里"
+    verb_after = bool(picked)
+    for word, flag, _ in after[:3]:
+        if flag.startswith(_VERB_TAGS) and len(word) >= 2 or (flag.startswith(_NOUN_TAGS) and word not in _GENERIC_HEADS):
+            picked.append(word)
+            verb_after = flag.startswith(_VERB_TAGS)
+            break
+    if not verb_after:  # "提出了多少项举措": the verb before; "负责人是谁": the noun before
+        nearest = [w for w in reversed(before[-3:]) if w[0] not in _LINKS]
+        verb = next((w for w, flag, _ in nearest if flag.startswith(_VERB_TAGS)), None)
+        noun = next((w for w, flag, _ in nearest if flag.startswith(_NOUN_TAGS) and w not in _GENERIC_HEADS and len(w) >= 2), None)
+        if verb or (noun and not picked):
+            picked.append(verb or noun)
+    by_text = {term.text: term for term in terms}
+    focus = []
+    for word in picked:
+        term = by_text.get(word) or next((t for t in terms if word in t.text or t.text in word and len(t.text) >= 2), None)
+        if term is not None and term not in focus:
+            focus.append(term)
+    return tuple(focus)
+
+
+def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Constraint, ...]:
+    """Years, periods, phases, places, named things and contrast words stated in `text`."""
+    table = rules()
+    found = [Constraint(kind, value) for kind in table.constraints for value in values_of(kind, text)]
+    for groups in _QUOTED.findall(text):
+        name = next(g for g in groups if g)
+        found.append(Constraint("entity", name.lower()))
+    for word, flag, _ in tagged(text):
+        word = word.lower()
+        if word in table.ubiquitous or len(word) < 2:
+            continue
+        if flag == "ns" or word.endswith(table.place_suffixes) and flag.startswith("n") and len(word) >= 3:
+            found.append(Constraint("place", word))
+        elif flag in _NAME_TAGS and (lexical is None or lexical.share(word) < _RARE):
+            found.append(Constraint("entity", word))
+    lowered = text.lower()
+    for contrast in table.contrasts:
+        for side, words in enumerate(contrast.sides):
+            if word := next((w for w in words if w in lowered), None):
+                found.append(Constraint("contrast:" + contrast.name, word, side))
+                break
+    return tuple(dict.fromkeys(found))
+
+
+def values_of(kind: str, text: str) -> list[str]:
+    """The values of one kind of condition (years, periods, phases) stated in `text`,
+    spelt canonically."""
+    return list(dict.fromkeys(_canonical(kind, m.group(0)) for m in rules().constraints[kind].finditer(text)))
+
+
+_CN_NUMBERS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "十": "10"}
+
+
+def _canonical(kind: str, value: str) -> str:
+    """One spelling per value, so "第3批" and "第三批", "2023年" and "2023" compare equal."""
+    value = value.lower().strip()
+    if kind == "phase":
+        value = re.sub(r"(工程|项目|建设|规划)$", "", value)
+        value = "".join(_CN_NUMBERS.get(ch, ch) for ch in value)
+        value = {"首批": "第1批", "首届": "第1届", "首期": "1期", "首轮": "第1轮"}.get(value, value)
+        value = re.sub(r"^第(\d+期)$", r"\1", value)  # 第二期 and 二期 are the same phase
+    if kind == "period":
+        value = value.replace("第", "")
+    return value
+
+
+def _count(text: str) -> int | None:
+    table = rules()
+    if match := re.search(r"(?:哪|这)([两二三四五六七八九十])|\b(two|three|four|five|six)\b", text, re.IGNORECASE):
+        word = (match.group(1) or match.group(2)).lower()
+        return table.count_words.get(word)
+    return None
+
+
+_PLACE = r"[\u4e00-\u9fff]{1,8}?(?:区|市|县|局|镇|街道|公司|集团|中心|学校|医院)"
+_PAIR = re.compile(rf"({_PLACE})(?:和|与|及|、)({_PLACE})")
+_EACH = re.compile(r"各自|分别|各")
+
+
+def split_question(question: str) -> list[str]:
+    """"A？B？" and "甲和乙各自…" ask two things; each part is answered (and cited) on its own."""
+    parts = [p.strip() for p in re.split(r"(?<=[？?])", question) if len(p.strip()) >= 4]
+    if len(parts) > 1:
+        return parts
+    pair = _PAIR.search(question)
+    if pair and _EACH.search(question):
+        rest = _EACH.sub("", question)
+        return [rest.replace(pair.group(0), name) for name in pair.groups()]
+    return [question]

@@ -1,0 +1,101 @@
+"""The tables of rules.toml, compiled once.
+
+Everything the answerer knows about question words, units, periods and synonyms is
+in that file; this module only turns its lists into compiled patterns, so code
+elsewhere asks "which type does this question ask for" rather than holding regexes.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+RULES_FILE = Path(__file__).with_name("rules.toml")
+CN_DIGITS = "零〇一二两三四五六七八九十百千"
+NUMBER = rf"(?:\d[\d,，]*(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)"
+
+
+def _any(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Contrast:
+    name: str
+    sides: tuple[tuple[str, ...], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Rules:
+    types: tuple[tuple[str, re.Pattern[str]], ...]
+    list_question: re.Pattern[str]
+    summary_question: re.Pattern[str]
+    count_words: dict[str, int]
+    evidence: dict[str, re.Pattern[str]]
+    org_suffixes: tuple[str, ...]
+    place_suffixes: tuple[str, ...]
+    person_titles: tuple[str, ...]
+    units: dict[str, tuple[str, ...]]
+    multipliers: str
+    measures: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
+    constraints: dict[str, re.Pattern[str]]
+    contrasts: tuple[Contrast, ...]
+    ubiquitous: frozenset[str]
+    synonyms: dict[str, tuple[str, ...]]
+    english_units: dict[str, str]
+    english_multipliers: dict[str, float]
+
+    def answer_type(self, question: str) -> tuple[str, re.Match[str] | None]:
+        """The type of answer the question asks for, and where its question word is."""
+        for kind, pattern in self.types:
+            if match := pattern.search(question):
+                return kind, match
+        return "description", None
+
+    def quantity_pattern(self, units: tuple[str, ...]) -> re.Pattern[str]:
+        return _quantity_pattern(units, self.multipliers)
+
+    def all_units(self) -> tuple[str, ...]:
+        return tuple(unit for group in self.units.values() for unit in group)
+
+
+@cache
+def _quantity_pattern(units: tuple[str, ...], multipliers: str) -> re.Pattern[str]:
+    """A number, optional multipliers (万, 亿, 余…), then one of `units`."""
+    ordered = sorted(set(units), key=len, reverse=True)
+    unit = "|".join(re.escape(u) for u in ordered) if ordered else r"[^\W\d]"
+    return re.compile(rf"{NUMBER}\s*[{multipliers}]{{0,3}}\s*(?:{unit})", re.IGNORECASE)
+
+
+@cache
+def rules() -> Rules:
+    data = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
+    evidence = data["evidence"]
+    units = {name: tuple(values) for name, values in data["units"].items() if name != "multipliers"}
+    return Rules(
+        types=tuple((entry["type"], _any(entry["ask"])) for entry in data["types"]),
+        list_question=_any(data["lists"]["ask"]),
+        summary_question=_any(data["lists"]["summary"]),
+        count_words=dict(data["lists"]["count_words"]),
+        evidence={kind: _any(patterns) for kind, patterns in evidence.items() if not kind.endswith(("suffixes", "titles"))},
+        org_suffixes=tuple(evidence["org_suffixes"]),
+        place_suffixes=tuple(evidence["place_suffixes"]),
+        person_titles=tuple(evidence["person_titles"]),
+        units=units,
+        multipliers="".join(data["units"]["multipliers"]),
+        measures=tuple(
+            (name, _any(entry["ask"]), tuple(u for group in entry["units"] for u in units[group]))
+            for name, entry in data["measures"].items()
+        ),
+        constraints={kind: _any(entry["find"]) for kind, entry in data["constraints"].items()},
+        contrasts=tuple(
+            Contrast(entry["name"], (tuple(entry["sides"][0]), tuple(entry["sides"][1]))) for entry in data["contrasts"]
+        ),
+        ubiquitous=frozenset(data["ubiquitous"]["words"]),
+        synonyms={word: tuple(values) for word, values in data["synonyms"].items()},
+        english_units=dict(data["english"]["units"]),
+        english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
+    )

@@ -1,0 +1,220 @@
+"""The answer step, part by part: question analysis, verification, enumerations,
+metadata lists, English answers, and end to end on the seeds.
+
+The unit tests build real `Chunk`s and `Hit`s from literal text (the shapes of the
+failure cases in issue 12) and run the real answerer over them with the shipped
+weights; nothing is mocked. The end-to-end tests use the seed index.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import ExtractiveAnswerer
+from assistant.answer.candidates import Articles, candidates
+from assistant.answer.checks import verify
+from assistant.answer.compose import _in_english
+from assistant.answer.points import points
+from assistant.answer.question import analyse, split_question
+from assistant.chunk import Chunk, chunk_id
+from assistant.lexical import LexicalIndex
+from assistant.retrieve import Hit
+from assistant.settings import AnswerSettings
+
+EMPTY = LexicalIndex.empty()
+
+
+def _chunk(text: str, title: str = "测试报道", article: str = "a.txt#0", start: int = 0, date: str = "2022-12-06",
+           byline: str = "", section: str = "") -> Chunk:
+    return Chunk(chunk_id("a.txt", title, text), text, article.split("#")[0], article, title, date, byline, section,
+                 start, start + len(text))
+
+
+def _hits(*chunks: Chunk) -> list[Hit]:
+    return [Hit(chunk, rank, 1.0 / rank, rank, None) for rank, chunk in enumerate(chunks, 1)]
+
+
+def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
+    by_article: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_article.setdefault(chunk.article_id, []).append(chunk)
+    return ExtractiveAnswerer(EMPTY, AnswerSettings(), lambda article: by_article.get(article, []),
+                              lambda: [c for c in chunks if c.start == 0])
+
+
+# ----- question analysis ----------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("question", "answer_type"),
+    [
+        ("市化工产业安全生产转型升级专项行动领导小组会议由谁主持？", "person"),
+        ("哪个部门汇报了工作方案？", "org"),
+        ("大果西番莲分布在什么地区？", "place"),
+        ("今冬青岛从什么时候开始正式供热？", "date"),
+        ("崂山区提前多久完成了城中村改造任务？", "duration"),
+        ("市北区力争引进多少个亿元项目？", "quantity"),
+        ("1-10月限上零售业增速是多少？", "percent"),
+        ("青岛的外贸规模在全国城市中排第几？", "rank"),
+        ("这次活动的主题叫什么？", "named"),
+        ("枣山路二期是否已列入攻坚行动计划？", "yesno"),
+        ("为什么供热要提前开始？", "reason"),
+        ("How many companies moved into the zone?", "quantity"),
+        ("Who chaired the meeting?", "person"),
+        ("What is the total heating area in Qingdao this winter?", "quantity"),
+    ],
+)
+def test_answer_types(question: str, answer_type: str) -> None:
+    assert analyse(question, EMPTY).answer_type == answer_type
+
+
+def test_units_follow_the_question() -> None:
+    assert analyse("市北区力争引进多少个亿元项目？", EMPTY).units == ("个",)
+    assert "亩" in analyse("项目用地有多大？", EMPTY).units
+    assert "元" in analyse("消费季一共投入了多少资金？", EMPTY).units
+    assert "%" in analyse("增速是多少？", EMPTY).units
+
+
+def test_focus_is_the_predicate_beside_the_question_word() -> None:
+    assert [t.text for t in analyse("市化工产业安全生产转型升级专项行动领导小组会议由谁主持？", EMPTY).focus] == ["主持"]
+    assert "分布" in [t.text for t in analyse("大果西番莲分布在什么地区？", EMPTY).focus]
+
+
+def test_constraints_stated_in_the_question() -> None:
+    found = {(c.kind, c.value) for c in analyse("市北区2022年全年固定资产投资增速是多少？", EMPTY).constraints}
+    assert {("year", "2022"), ("period", "全年"), ("place", "市北区")} <= found
+    phases = {(c.kind, c.value) for c in analyse("齐鲁医院三期计划什么时候建成？", EMPTY).constraints}
+    assert ("phase", "3期") in phases
+    assert ("phase", "第2批") in {(c.kind, c.value) for c in analyse("第二批示范市有哪些？", EMPTY).constraints}
+    assert ("contrast:cumulative or rate", "累计") in {(c.kind, c.value) for c in analyse("累计处理了多少污水？", EMPTY).constraints}
+
+
+def test_two_questions_in_one_are_split() -> None:
+    assert split_question("市北区的目标是多少？崂山区呢？") == ["市北区的目标是多少？", "崂山区呢？"]
+    assert split_question("市北区和崂山区各自的目标是多少？") == ["市北区的目标是多少？", "崂山区的目标是多少？"]
+
+
+# ----- verification ---------------------------------------------------------------
+
+def _verdict(question: str, text: str, title: str = "测试报道", date: str = "2022-12-06"):
+    chunk = _chunk(text, title=title, date=date)
+    asked = analyse(question, EMPTY)
+    (candidate,) = candidates(asked, _hits(chunk), Articles(None))
+    return verify(asked, candidate)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "instead"),
+    [
+        ("市北区2024年计划新增多少个公办学位？", "市北区2023年增加公办学位5000个以上。", "2023年"),
+        ("市北区2022年全年固定资产投资增速是多少？", "市北区前三季度固投增速15%，全市位列第4。", "前三季度"),
+        ("齐鲁医院三期什么时候建成运营？", "推动齐鲁医院二期建成运营。", "2期"),
+        ("第二批示范市有哪些城市？", "青岛和威海入选全省首批示范市。", "第1批"),
+        ("李沧区1-10月限上零售业增速是多少？", "崂山区1-10月限上零售业增速22.1%。", "崂山区"),
+        ("团岛污水处理厂累计处理了多少污水？", "团岛污水处理厂日处理能力10万吨。", "日处理"),
+        ("明年的出口目标是多少？", "今年出口增长10%。", "今年"),
+    ],
+)
+def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
+    verdict = _verdict(question, text)
+    assert not verdict.ok and verdict.partial
+    assert verdict.instead == instead
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("市北区2023年力争引进多少个亿元项目？", "市北区2023年力争引进亿元项目80个以上。"),
+        ("市北区前三季度固投增速是多少？", "市北区前三季度固投增速15%。"),
+        ("二期什么时候建成？", "推动齐鲁医院第二期建成运营。"),
+        ("张村河水净化厂累计补水多少？", "张村河水净化厂累计实现河道生态补水5369万吨。"),
+    ],
+)
+def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:
+    assert _verdict(question, text).ok
+
+
+def test_person_asked_organisation_named_is_not_an_answer() -> None:
+    verdict = _verdict("汇报工作方案的是谁？", "会上，市生态环境局汇报了工作方案。")
+    assert verdict.partial and verdict.instead == "市生态环境局"
+    assert _verdict("会议由谁主持？", "程德智、刘建军出席会议，耿涛主持。").ok
+
+
+def test_partial_answer_says_what_is_missing_and_cites() -> None:
+    chunk = _chunk("据了解，市北区前三季度固定资产投资增速15%，全市位列第4。")
+    answer = _answerer(chunk).answer("市北区2022年全年固定资产投资增速是多少？", [], _hits(chunk))
+    assert answer.refused and answer.partial
+    assert answer.text.startswith("文章没有全年的相关内容；文章提到的是前三季度：")
+    assert answer.citations and answer.citations[0].quote in chunk.text
+
+
+# ----- enumerations, metadata lists, English --------------------------------------
+
+def test_enumerated_points_become_a_list() -> None:
+    text = ("会议强调，下一步要抓好三项工作：一是加快项目建设，确保按期投产；二是强化要素保障，破解用地难题；"
+            "三是优化营商环境，提升服务效能。")
+    chunk = _chunk(text)
+    listed = points([chunk], 0)
+    assert [chunk.text[p.start : p.end] for p in listed] == ["一是加快项目建设", "二是强化要素保障", "三是优化营商环境"]
+    answer = _answerer(chunk).answer("会议提出了哪几项工作？", [], _hits(chunk))
+    assert answer.text.splitlines() == ["1. 一是加快项目建设。[1]", "2. 二是强化要素保障。[1]", "3. 三是优化营商环境。[1]"]
+
+
+def test_parallel_sentences_after_a_speaker_are_points() -> None:
+    text = "赵豪志强调，要加强合作，拓展产业链条。要加快推进园区扩区。要绷紧安全生产这根弦。散会。"
+    listed = points([_chunk(text)], 0)
+    assert len(listed) == 3 and text[listed[2].start :].startswith("要绷紧安全生产")
+
+
+def test_reports_by_a_reporter_are_listed_from_bylines() -> None:
+    first = _chunk("今冬供热面积3.35亿平方米，居民用户304万户。", title="供热更暖心", article="a.txt#0", byline="贾臻")
+    second = _chunk("社区社会组织参与文明实践。", title="社区组织", article="b.txt#0", byline="贾臻、王冰洁", date="2022-11-13")
+    other = _chunk("污水处理厂获评标杆。", title="污水处理", article="c.txt#0", byline="吴帅")
+    answer = _answerer(first, second, other).answer("记者贾臻写了哪些报道？", [], _hits(other))
+    assert not answer.refused
+    assert "《社区组织》" in answer.text and "《供热更暖心》" in answer.text and "污水处理" not in answer.text
+    assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
+
+
+def test_reports_of_a_day_are_listed_from_dates() -> None:
+    first = _chunk("今冬供热面积3.35亿平方米。", title="供热更暖心", article="a.txt#0", date="2022-12-06")
+    second = _chunk("社区社会组织参与文明实践。", title="社区组织", article="b.txt#0", date="2022-11-13")
+    answer = _answerer(first, second).answer("12月6日的报纸刊登了哪些报道？", [], _hits(second))
+    assert "《供热更暖心》" in answer.text and "社区组织" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("value", "english"),
+    [("3.35亿平方米", " (about 335 million square metres)"), ("400万元", " (about 4 million yuan)"),
+     ("12万人", " (about 120,000 people)"), ("50亿美元", " (about 5 billion US dollars)"), ("22.1%", " (22.1 %)"),
+     ("五成", "")],
+)
+def test_numbers_are_converted_for_english_answers(value: str, english: str) -> None:
+    assert _in_english(value) == english
+
+
+def test_english_question_is_answered_in_english_around_the_quote() -> None:
+    chunk = _chunk("据市供热发展中心主任杨楠介绍，全市已进入正式供热阶段，供热面积3.35亿平方米，居民用户304万户。")
+    answer = _answerer(chunk).answer("What is the total heating area in Qingdao this winter?", [], _hits(chunk))
+    assert answer.text.startswith("3.35亿平方米 (about 335 million square metres), according to the articles: “")
+    assert answer.citations[0].quote in chunk.text
+
+
+# ----- end to end on the seeds ------------------------------------------------------
+
+def test_seed_question_is_answered_with_its_fact(lexical_assistant) -> None:
+    data = lexical_assistant.ask("市化工产业安全生产转型升级专项行动领导小组会议由谁主持？").to_json()
+    assert not data["refused"] and "耿涛主持" in data["answer"]
+    assert data["partial"] is False
+
+
+def test_seed_near_miss_is_a_cited_partial_answer(lexical_assistant) -> None:
+    data = lexical_assistant.ask("市南区2023年力争引进多少个亿元项目？").to_json()
+    assert data["refused"] and data["partial"]
+    assert data["answer"].startswith("文章没有市南区的相关内容；文章提到的是") and data["citations"]
+    assert any(district in data["answer"] for district in ("市北区", "崂山区"))
+
+
+def test_seed_reporter_listing(lexical_assistant) -> None:
+    data = lexical_assistant.ask("记者薛华飞写了哪些报道？").to_json()
+    assert not data["refused"]
+    assert len(data["citations"]) == 2 and all("赵豪志" in c["title"] for c in data["citations"])
