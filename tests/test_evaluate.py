@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from assistant.evaluate import (
     summarise,
 )
 
-from conftest import QA_FILE
+from conftest import QA_FILE, ROOT
 
 METRIC_KEYS = {
     "errors",
@@ -381,3 +383,102 @@ def test_bad_items_are_recorded_and_the_run_goes_on(lexical_assistant, tmp_path:
     for line in (3, 5, 6, 8, 9):
         assert f"line {line}" in section
 
+
+# ------------------------------------------------------------------ the split runner (bench/answers.py)
+
+
+def answers_module():
+    spec = importlib.util.spec_from_file_location("bench_answers", ROOT / "bench" / "answers.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def read_ids(path: Path) -> list:
+    return [json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_split_runner_side_by_side(lexical_assistant, tmp_path: Path) -> None:
+    answers = answers_module()
+    seeds = seed_lines()
+    dev = {json.loads(line)["id"]: line for line in (ROOT.parent / "shared" / "eval" / "dev_qa.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()}
+    alpha, beta = tmp_path / "alpha.jsonl", tmp_path / "beta.jsonl"
+    empty = json.dumps({"id": "e1", "question": "", "sources": [{"file": "f.txt"}]})
+    alpha.write_text("\n".join([seeds["s001"], seeds["s002"], empty, seeds["s038"], seeds["s048"], seeds["s003"]]) + "\n",
+                     encoding="utf-8")
+    beta.write_text("\n".join([dev["d001"], "{not json", dev["d002"], dev["d003"], dev["d004"]]) + "\n", encoding="utf-8")
+    split = tmp_path / "split.json"
+    split.write_text(json.dumps({
+        "alpha": {"train": ["s001", "e1", "s038"], "test": ["s002", "s048"]},  # s003 left out: only in all/
+        "beta": {"train": [], "test": ["d001", "d002", "d003", "d004"]},
+    }), encoding="utf-8")
+    opened: list[str] = []
+
+    def assistant_for(corpus: str):
+        opened.append(corpus)
+        return lexical_assistant
+
+    out = tmp_path / "answers"
+    sets = [answers.QuestionSet("alpha", alpha, "seeds"), answers.QuestionSet("beta", beta, "seeds")]
+    summary = answers.evaluate_sets(sets, assistant_for, split, out, ["train", "test"])
+    assert opened == ["seeds"]  # one index per corpus
+
+    assert read_ids(out / "alpha" / "train" / "results.jsonl") == ["s001", "e1", "s038"]
+    assert read_ids(out / "alpha" / "test" / "results.jsonl") == ["s002", "s048"]
+    assert read_ids(out / "alpha" / "all" / "results.jsonl") == ["s001", "s002", "e1", "s038", "s048", "s003"]
+    assert read_ids(out / "beta" / "test" / "results.jsonl") == ["d001", "d002", "d003", "d004"]
+    assert read_ids(out / "beta" / "all" / "results.jsonl") == ["d001", None, "d002", "d003", "d004"]
+
+    figures = summary["sets"]
+    assert list(figures) == ["alpha", "beta"] and all(list(parts) == ["train", "test"] for parts in figures.values())
+    counts = {(name, part): (f["questions"], f["unanswerable"], f["errors"]) for name in figures
+              for part, f in figures[name].items()}
+    assert counts == {
+        ("alpha", "train"): (3, 1, 1), ("alpha", "test"): (2, 0, 0), ("beta", "train"): (0, 0, 0), ("beta", "test"): (4, 0, 0),
+    }
+    for part in ("train", "test"):
+        written = json.loads((out / "alpha" / part / "metrics.json").read_text(encoding="utf-8"))
+        assert {k: v for k, v in written.items() if k != "by_type"} == figures["alpha"][part]
+    # the part figures agree with the whole run's records, recomputed plainly
+    whole = {r["id"]: r for r in map(json.loads, (out / "beta" / "all" / "results.jsonl").read_text(encoding="utf-8").splitlines())}
+    refused = [whole[i]["refused"] for i in ("d001", "d002", "d003", "d004")]
+    assert figures["beta"]["test"]["false_refusal_rate"] == pytest.approx(sum(refused) / 4)
+    assert json.loads((out / "beta" / "all" / "metrics.json").read_text(encoding="utf-8"))["errors"] == 1
+
+    table = answers.write_summary(summary, ["train", "test"], out)
+    rows = [line for line in table.splitlines() if re.match(r"\| (alpha|beta) \|", line)]
+    assert [row.split(" | ")[:5] for row in rows] == [
+        ["| alpha", "train", "3", "1", f"{figures['alpha']['train']['evidence_hit@1']:.2f}"],
+        ["| alpha", "test", "2", "0", f"{figures['alpha']['test']['evidence_hit@1']:.2f}"],
+        ["| beta", "train", "0", "0", "–"],
+        ["| beta", "test", "4", "0", f"{figures['beta']['test']['evidence_hit@1']:.2f}"],
+    ]
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == summary
+    assert (out / "summary.md").read_text(encoding="utf-8") == table
+    for name in ("alpha", "beta"):
+        assert (out / name / "train_vs_test.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"({name}/train_vs_test.png)" in table
+    report = (out / "alpha" / "train" / "report.md").read_text(encoding="utf-8")
+    assert "## Errors (1)" in report and "e1" in report.split("## Errors (1)")[1]
+
+
+def test_split_runner_command_builds_then_reuses_the_index(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    answers = answers_module()
+    dev_ids = [json.loads(line)["id"] for line in answers.SETS["dev"].questions.read_text(encoding="utf-8").splitlines()
+               if line.strip()]
+    split = tmp_path / "split.json"
+    split.write_text(json.dumps({"dev": {"train": dev_ids[:5], "test": dev_ids[5:]}}), encoding="utf-8")
+    args = ["--sets", "dev", "--retrieval", "lexical", "--split", str(split),
+            "--index-root", str(tmp_path / "index"), "--out", str(tmp_path / "out")]
+    answers.main(args)
+    first = capsys.readouterr()
+    assert re.search(r"index seeds: [1-9][\d,]* chunks added", first.err), first.err
+    assert "ingest seeds: documents" in first.err and "set dev: questions" in first.err
+    assert re.search(rf"\| dev \| train \| 5 \|", first.out) and re.search(rf"\| dev \| test \| {len(dev_ids) - 5} \|", first.out)
+    assert (tmp_path / "index" / "seeds").is_dir()
+    answers.main(args)
+    again = capsys.readouterr()
+    assert "index seeds: 0 chunks added" in again.err, again.err
+    assert again.out.split("\n| set |")[1] .count("| dev |") == 2
