@@ -38,9 +38,12 @@ browser-deps:
 test: $(LLM_STAMP) browser-deps
 	$(BIN)/python -m pytest -q
 
+# Answer quality, train vs test part of every set (README, Evaluation): one index per
+# corpus, built once and reused, in eval-out/index; reports in eval-out/answers.
+# `make eval EVAL_ARGS="--sets seeds,dev --retrieval lexical"` runs a few sets.
+EVAL_ARGS ?=
 eval: $(STAMP)
-	$(BIN)/assistant eval ../shared/eval/dev_qa.jsonl --out eval-out/dev
-	$(BIN)/assistant eval eval/seeds_qa.jsonl --out eval-out/seeds
+	$(BIN)/python bench/answers.py $(EVAL_ARGS)
 
 # Retrieval benchmark on ../shared/bench/crud_rag (see README, Benchmarks):
 # corpus_small by default; `make bench BENCH_ARGS=` runs corpus_medium too.

@@ -162,7 +162,9 @@ def evaluate(
     ),
     backend: Annotated[Optional[str], typer.Option(help="extractive, openai or llamacpp (default from settings)")] = None,
 ) -> None:
-    """Run a question set and write a report with metrics and a chart."""
+    """Run a question set and write a report with metrics and a chart. A line that is
+    not a question, or a question ask refuses (e.g. empty), is recorded as an error and
+    the run goes on."""
     assistant = _open()
     _notice(assistant)
     try:
@@ -173,6 +175,8 @@ def evaluate(
     for key, value in metrics.items():
         if key != "by_type":
             out.print(f"{key}: {value}", highlight=False)
+    if metrics["errors"]:
+        _say(f"{metrics['errors']} item(s) could not be asked; they are listed under Errors in the report.")
     out.print(f"report: {out_dir / 'report.md'}")
 
 
