@@ -60,7 +60,7 @@ def open_assistant(corpus: str, files: list[Path], index_root: Path) -> Assistan
 
 def train_items(name: str, path: Path, split: dict) -> list[EvalItem]:
     wanted = set(split[name]["train"])
-    return [item for item in load_items(path) if item.id in wanted and item.question.strip()]
+    return [item for item in load_items(path) if isinstance(item, EvalItem) and item.id in wanted and item.question.strip()]
 
 
 def rows(item: EvalItem, judged: list) -> tuple[list[dict[str, float]], list[int]]:
