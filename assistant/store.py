@@ -201,10 +201,14 @@ class ChunkStore:
         for batch in _batches(ids, self.max_batch):
             self.collection.delete(ids=batch)
 
-    def article_chunks(self, article_id: str) -> list[Chunk]:
-        """All chunks of one article in reading order."""
-        result = self.collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
-        return sorted(self._chunks(result), key=lambda chunk: chunk.start)
+    def article_chunks(self, article_ids: list[str]) -> dict[str, list[Chunk]]:
+        """All chunks of each article, in reading order, in one request per batch."""
+        found: dict[str, list[Chunk]] = {article_id: [] for article_id in article_ids}
+        for batch in _batches(article_ids, self.max_batch):
+            where = {"article_id": batch[0]} if len(batch) == 1 else {"article_id": {"$in": batch}}
+            for chunk in self._chunks(self.collection.get(where=where, include=["documents", "metadatas"])):
+                found[chunk.article_id].append(chunk)
+        return {article_id: sorted(chunks, key=lambda chunk: chunk.start) for article_id, chunks in found.items()}
 
     def article_openings(self) -> list[Chunk]:
         """The first chunk of every article: headline, byline and date of the whole collection."""

@@ -199,12 +199,13 @@ def highlighted(text: str, spans: Sequence[tuple[int, int]], mark_class: str = "
 # ----- chat messages -----------------------------------------------------------
 
 
-def citation_message(citation: Citation, article_chunks: Callable[[str], list[Chunk]]) -> dict:
+def citation_message(citation: Citation, article: list[Chunk]) -> dict:
     """One collapsible chat message: title "[n] headline · date · file", then the byline
-    line and the quote highlighted inside its surrounding article text."""
+    line and the quote highlighted inside its surrounding article text (`article`: the
+    cited chunk's article, its chunks in reading order)."""
     chunk = citation.chunk
     unverified = not citation.verified
-    text, offset = article_text(article_chunks(chunk.article_id) or [chunk])
+    text, offset = article_text(article or [chunk])
     spans = [(a - offset, b - offset) for a, b in quote_spans(citation)]
     facts = [f"日期 {chunk.date or '不详'}", f"期 {chunk.source}"]
     if chunk.byline:
@@ -220,15 +221,10 @@ def citation_message(citation: Citation, article_chunks: Callable[[str], list[Ch
     return {"role": "assistant", "content": "\n\n".join(lines), "metadata": {"title": as_text(title), "status": "done"}}
 
 
-def citation_messages(response: Response, article_chunks: Callable[[str], list[Chunk]]) -> list[dict]:
-    cache: dict[str, list[Chunk]] = {}
-
-    def chunks_of(article_id: str) -> list[Chunk]:
-        if article_id not in cache:
-            cache[article_id] = article_chunks(article_id)
-        return cache[article_id]
-
-    return [citation_message(citation, chunks_of) for citation in response.answer.citations]
+def citation_messages(response: Response, article_chunks: Callable[[list[str]], dict[str, list[Chunk]]]) -> list[dict]:
+    citations = response.answer.citations
+    articles = article_chunks(list(dict.fromkeys(c.chunk.article_id for c in citations))) if citations else {}
+    return [citation_message(citation, articles.get(citation.chunk.article_id, [])) for citation in citations]
 
 
 def notice_lines(response: Response, shown_elsewhere: str) -> list[str]:

@@ -38,7 +38,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
     by_article: dict[str, list[Chunk]] = {}
     for chunk in chunks:
         by_article.setdefault(chunk.article_id, []).append(chunk)
-    return ExtractiveAnswerer(EMPTY, AnswerSettings(), lambda article: by_article.get(article, []),
+    return ExtractiveAnswerer(EMPTY, AnswerSettings(), lambda ids: {i: by_article.get(i, []) for i in ids},
                               lambda: [c for c in chunks if c.start == 0])
 
 

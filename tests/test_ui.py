@@ -33,7 +33,7 @@ def sentences_around(assistant, chunk) -> list[str]:
     """Sentences of the chunk's article that the chunk itself does not contain."""
     from assistant.chunk import sentence_spans
 
-    others = [c.text for c in assistant.chunks.article_chunks(chunk.article_id) if c.id != chunk.id]
+    others = [c.text for c in assistant.chunks.article_chunks([chunk.article_id])[chunk.article_id] if c.id != chunk.id]
     found = [text[a:b] for text in others for a, b in sentence_spans(text)]
     return [sentence for sentence in dict.fromkeys(found) if sentence not in chunk.text]
 
@@ -126,14 +126,15 @@ def test_citation_message_shows_the_source_in_its_article(lexical_assistant) -> 
 
     citation = lexical_assistant.ask(QUESTION).answer.citations[0]
     chunk = citation.chunk
-    message = citation_message(citation, lexical_assistant.chunks.article_chunks)
+    article = lexical_assistant.chunks.article_chunks([chunk.article_id])[chunk.article_id]
+    message = citation_message(citation, article)
     title, content = message["metadata"]["title"], message["content"]
     assert title == f"[1] {chunk.title} · {chunk.date} · {HEATING_FILE}"
     assert f"记者 {chunk.byline}" in content and f"日期 {chunk.date}" in content
     assert f"<mark>{citation.quote}</mark>" in content
     assert any(sentence in content for sentence in sentences_around(lexical_assistant, chunk))
 
-    unverified = citation_message(dataclasses.replace(citation, verified=False), lexical_assistant.chunks.article_chunks)
+    unverified = citation_message(dataclasses.replace(citation, verified=False), article)
     assert unverified["metadata"]["title"].startswith("[1] ⚠️ 未核实")
     assert '<mark class="unverified">' in unverified["content"] and "未核实 unverified" in unverified["content"]
 

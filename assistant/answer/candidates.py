@@ -25,6 +25,7 @@ _CLAUSE_END = re.compile(r"[，,：:、]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEAR = 15  # characters between the asked kind of fact and a question word to count as "next to it"
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_NAMES = frozenset({"person", "org", "place"})
 _PERSON_TAGS = {"nr", "nrfg", "nrt"}
 _ORG_TAGS = {"nt"}
 _PLACE_TAGS = {"ns"}
@@ -47,19 +48,24 @@ class Article:
 
 
 class Articles:
-    """Whole articles for the chunks being judged, each fetched once per question."""
+    """Whole articles for the chunks being judged, fetched together once per question."""
 
-    def __init__(self, fetch: Callable[[str], list[Chunk]] | None) -> None:
+    def __init__(self, fetch: Callable[[list[str]], dict[str, list[Chunk]]] | None) -> None:
         self.fetch = fetch
         self._cache: dict[str, Article] = {}
 
+    def load(self, chunks: Iterable[Chunk]) -> None:
+        """Fetch the articles of `chunks` in one request to the store."""
+        by_id = {chunk.article_id: chunk for chunk in chunks if chunk.article_id not in self._cache}
+        parts = self.fetch(list(by_id)) if self.fetch and by_id else {}
+        for article_id, chunk in by_id.items():
+            found = sorted(parts.get(article_id, []), key=lambda c: c.start)
+            text = _join(found) if found else chunk.text
+            self._cache[article_id] = Article(article_id, chunk.title, chunk.section, chunk.date, text, chunk.byline)
+
     def of(self, chunk: Chunk) -> Article:
         if chunk.article_id not in self._cache:
-            parts = sorted(self.fetch(chunk.article_id), key=lambda c: c.start) if self.fetch else []
-            text = _join(parts) if parts else chunk.text
-            self._cache[chunk.article_id] = Article(
-                chunk.article_id, chunk.title, chunk.section, chunk.date, text, chunk.byline
-            )
+            self.load([chunk])
         return self._cache[chunk.article_id]
 
 
@@ -131,16 +137,46 @@ def clause_windows(text: str, start: int, end: int, limit: int = MAX_CLAUSES) ->
     return windows
 
 
+@dataclass(frozen=True)
+class Topic:
+    """How one article stands to the question, worked out once for all its spans."""
+
+    whole: str  # headline, section and text, lower-cased
+    present: frozenset[str]  # question terms the article contains
+    features: dict[str, float]  # the article-level features every span of it shares
+    local: dict[str, float]  # term weight by how few of the article's sentences say it
+
+
+def topic(question: Question, article: Article, rank: int) -> Topic:
+    whole = f"{article.heading} {article.text}".lower()
+    present = frozenset(t.text for t in question.terms if t.found_in(whole))
+    rare = [t for t in question.terms if t.weight >= rare_weight(question)]
+    total = question.total_weight
+    return Topic(
+        whole,
+        present,
+        {
+            "cover_article": sum(t.weight for t in question.terms if t.text in present) / total,
+            "rare_missing": sum(1 for t in rare if t.text not in present) / max(len(rare), 1),
+            "unknown": sum(t.weight for t in question.terms if not t.seen) / total,
+            "subject": longest_run(question.subject, whole),
+            "rank": 1.0 / rank,
+        },
+        {t.text: t.weight / (1 + whole.count(t.text)) for t in question.terms if t.text in present},
+    )
+
+
 def candidates(question: Question, hits: list[Hit], articles: Articles) -> list[Candidate]:
     """Every span of the hits, once: chunks of one article overlap, and a sentence in two
     of them is judged where its article ranks best (hits come best first)."""
     found = []
     seen: set[tuple[str, int, int]] = set()
-    article_rank: dict[str, int] = {}
-    for hit in hits:
-        article_rank.setdefault(hit.chunk.article_id, len(article_rank) + 1)
+    topics: dict[str, Topic] = {}
+    articles.load(hit.chunk for hit in hits)
     for hit in hits:
         article = articles.of(hit.chunk)
+        if article.id not in topics:
+            topics[article.id] = topic(question, article, len(topics) + 1)
         text = hit.chunk.text
         for start, end, sentence_start, sentence_end in spans_of(text):
             key = (article.id, hit.chunk.start + start, hit.chunk.start + end)
@@ -150,53 +186,44 @@ def candidates(question: Question, hits: list[Hit], articles: Articles) -> list[
             before = text[max(0, sentence_start - 80) : sentence_start]
             after = text[sentence_end : sentence_end + 60]
             candidate = Candidate(hit, start, end, article)
-            describe(candidate, question, before, after, article_rank[article.id])
+            describe(candidate, question, before, after, topics[article.id])
             found.append(candidate)
     return found
 
 
-def describe(candidate: Candidate, question: Question, before: str, after: str, article_rank: int) -> None:
+def describe(candidate: Candidate, question: Question, before: str, after: str, about: Topic) -> None:
     """Fill in the candidate's features (names are the model's weight names)."""
     span = candidate.text.lower()
     article = candidate.article
     near = f"{article.heading} {before} {after}".lower()
-    whole = f"{article.heading} {article.text}".lower()
-    total = question.total_weight
-    matched = frozenset(t.text for t in question.terms if t.found_in(span))
-    in_near = sum(t.weight for t in question.terms if t.text not in matched and t.found_in(near))
-    in_article = sum(t.weight for t in question.terms if t.found_in(whole))
-    rare = [t for t in question.terms if t.weight >= _rare_weight(question)]
-    type_at = type_positions(question, candidate.text)
+    terms = [t for t in question.terms if t.text in about.present]  # a word the article lacks is in no span of it
+    matched = frozenset(t.text for t in terms if t.found_in(span))
+    # Names are found with jieba's tagger, the slow part: not worth it where no word matches.
+    type_at = type_positions(question, candidate.text) if matched or question.answer_type not in _NAMES else []
     hit = candidate.hit
-    features = {
+    candidate.features = {
         "bias": 1.0,
+        **about.features,
         "cover": _share(question.terms, matched, lambda t: t.weight),
-        "cover_near": in_near / total,
-        "cover_article": in_article / total,
+        "cover_near": sum(t.weight for t in terms if t.text not in matched and t.found_in(near)) / question.total_weight,
         # The words that set this sentence apart within its article: not the topic in
         # the headline, and rare in the article's other sentences.
         "cover_residual": _share([t for t in question.terms if not t.found_in(article.heading)], matched, lambda t: t.weight),
-        "cover_local": _share([t for t in question.terms if t.found_in(whole)], matched,
-                              lambda t: t.weight / (1 + whole.count(t.text))),
-        "rare_missing": sum(1 for t in rare if not t.found_in(whole)) / max(len(rare), 1),
-        "unknown": sum(t.weight for t in question.terms if not t.seen) / total,
+        "cover_local": sum(about.local[t] for t in matched) / (sum(about.local.values()) or 1.0),
         "bigram": bigram_share(question.text, span),
         "run": longest_run(question.subject, span),
-        "subject": longest_run(question.subject, whole),
         "focus": _focus(question.focus, span),
         "focus_chars": _focus_chars(question.focus, span),
         "type": 0.0 if type_at is None else (1.0 if type_at else -1.0),
         "type_near": float(bool(type_at) and _near(type_at, span, question.terms, matched)),
-        "constraints": constraint_share(question.constraints, span, near, whole),
+        "constraints": constraint_share(question.constraints, span, near, about.whole),
         "history": _history(question.history_terms, f"{near} {span}"),
-        "rank": 1.0 / article_rank,
         "chunk_rank": 1.0 / hit.rank,
         "lexical_first": float(hit.lexical_rank == 1),
         "dense": 1.0 / hit.dense_rank if hit.dense_rank else 0.0,
         "opening": float(candidate.chunk.start + candidate.start == 0),
         "length": min(len(span), 200) / 100,
     }
-    candidate.features = features
     candidate.matched = matched
 
 
@@ -211,7 +238,8 @@ def _focus_chars(focus: tuple[Term, ...], span: str) -> float:
     return sum(ch in span for ch in chars) / len(chars) if chars else 0.0
 
 
-def _rare_weight(question: Question) -> float:
+def rare_weight(question: Question) -> float:
+    """The weight from which a question word counts as rare: its second-highest."""
     weights = sorted((t.weight for t in question.terms), reverse=True)
     return weights[min(1, len(weights) - 1)] if weights else 0.0
 

@@ -18,7 +18,7 @@ from ..lexical import LexicalIndex, is_english
 from ..retrieve import Hit, Turn
 from ..settings import AnswerSettings
 from .base import Answer
-from .candidates import Articles, Candidate, _rare_weight, candidates, key_value
+from .candidates import Articles, Candidate, candidates, key_value, rare_weight
 from .checks import verify
 from .compose import Finding, Quote, compose
 from .metadata import listing
@@ -39,7 +39,7 @@ class ExtractiveAnswerer:
         self,
         lexical: LexicalIndex,
         settings: AnswerSettings,
-        article_chunks: Callable[[str], list[Chunk]] | None = None,
+        article_chunks: Callable[[list[str]], dict[str, list[Chunk]]] | None = None,
         openings: Callable[[], list[Chunk]] | None = None,
         passages: int = 6,
         weights: Model | None = None,
@@ -108,7 +108,8 @@ class ExtractiveAnswerer:
 
     def _answer(self, asked: Question, best: Candidate, ranked: list[Candidate]) -> Finding:
         if asked.summary and self.article_chunks is not None:
-            listed = points(self.article_chunks(best.chunk.article_id), best.chunk.start + best.start)
+            article = best.chunk.article_id
+            listed = points(self.article_chunks([article])[article], best.chunk.start + best.start)
             if listed:
                 quotes = [Quote(p.chunk, p.start, p.end, p.label) for p in listed]
                 return Finding("list", quotes, support=best.confidence)
@@ -143,7 +144,7 @@ def on_topic(asked: Question, candidate: Candidate, missing: str) -> bool:
     names, but for the one condition that differs, must be in that article. A question
     about a Mars base gets a refusal, not "the articles have no 2030 figure"."""
     article = f"{candidate.article.heading} {candidate.article.date} {candidate.article.text}".lower()
-    named = [t for t in asked.terms if t.weight >= _rare_weight(asked) or not t.seen]
+    named = [t for t in asked.terms if t.weight >= rare_weight(asked) or not t.seen]
     return all(t.found_in(article) or t.text in missing or missing in t.text for t in named)
 
 
