@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from ..chunk import Chunk
+from ..chunk import Chunk, sentence_spans
 from ..lexical import LexicalIndex, is_english
 from ..retrieve import Hit, Turn
 from ..settings import AnswerSettings
@@ -25,6 +25,7 @@ from .metadata import listing
 from .model import Model, model
 from .points import points
 from .question import Question, analyse, split_question
+from .rules import rules
 
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
 # Answer types whose surface form is reliably found (numbers with units, dates); the
@@ -149,7 +150,15 @@ def on_topic(asked: Question, candidate: Candidate, missing: str) -> bool:
 
 
 def _quote(candidate: Candidate) -> Quote:
-    return Quote(candidate.chunk, candidate.start, candidate.end)
+    """The span, with the sentence before it when the span opens by pointing back to it."""
+    table = rules()
+    text = candidate.chunk.text
+    start = candidate.start
+    if text[start:].startswith(table.leans_back):
+        previous = [s for s, e in sentence_spans(text[:start]) if e <= start]
+        if previous and candidate.end - previous[-1] <= table.max_quote:
+            start = previous[-1]
+    return Quote(candidate.chunk, start, candidate.end)
 
 
 def _before(candidate: Candidate) -> str:

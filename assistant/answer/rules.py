@@ -47,6 +47,8 @@ class Rules:
     synonyms: dict[str, tuple[str, ...]]
     english_units: dict[str, str]
     english_multipliers: dict[str, float]
+    leans_back: tuple[str, ...]
+    max_quote: int
 
     def answer_type(self, question: str) -> tuple[str, re.Match[str] | None]:
         """The type of answer the question asks for, and where its question word is."""
@@ -98,4 +100,6 @@ def rules() -> Rules:
         synonyms={word: tuple(values) for word, values in data["synonyms"].items()},
         english_units=dict(data["english"]["units"]),
         english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
+        leans_back=tuple(sorted(data["quotes"]["leans_back"], key=len, reverse=True)),
+        max_quote=int(data["quotes"]["max_chars"]),
     )
