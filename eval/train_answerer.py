@@ -46,7 +46,8 @@ SETS = {  # set -> (questions, corpus name, files to ingest)
     "crud": (SHARED / "bench" / "crud_rag" / "qa_eval.jsonl", "crud", [SHARED / "bench" / "crud_rag" / "corpus_small.jsonl"]),
 }
 THRESHOLDS = np.round(np.concatenate([np.arange(0.05, 0.9, 0.05), np.arange(0.9, 0.995, 0.01)]), 2)
-KEEPS = (0.0, 0.5, 1.0, 2.0)  # score margins for a second quote
+KEEPS = (0.0, 1.0, 2.0, 3.0)  # score margins for a second quote
+REACHES = (0.5, 1.0, 2.0, 4.0)  # score margins for a stand-in when the best fails verification
 L2 = 1e-2
 FALSE_REFUSALS = 0.06  # the share of answerable questions refused that the objective tolerates
 
@@ -187,25 +188,27 @@ def main() -> None:
             sample.append(1.0 / len(items))
     gate = rounded(GATE_FEATURES, fit_logistic(matrix(tops, list(GATE_FEATURES)), np.array(answerable), np.array(sample)))
     print("gate:", json.dumps(gate, ensure_ascii=False))
-    best: tuple[float, float, float, dict] | None = None
+    best: tuple[float, answer_model.Model, dict] | None = None
     for keep in KEEPS:
-        for threshold in THRESHOLDS:
-            trial = answer_model.Model(ranker, gate, float(threshold), keep)
-            by_set = {
-                name: metrics_for(answerer_for(assistant, trial), assistant.retrieval_mode, items, cached)
-                for name, (assistant, items, cached) in data.items()
-            }
-            value = objective(by_set)
-            if best is None or value > best[0]:
-                best = (value, float(threshold), keep, by_set)
+        for reach in REACHES:
+            for threshold in THRESHOLDS:
+                trial = answer_model.Model(ranker, gate, float(threshold), keep, reach)
+                by_set = {
+                    name: metrics_for(answerer_for(assistant, trial), assistant.retrieval_mode, items, cached)
+                    for name, (assistant, items, cached) in data.items()
+                }
+                value = objective(by_set)
+                if best is None or value > best[0]:
+                    best = (value, trial, by_set)
     assert best is not None
-    value, threshold, keep, by_set = best
-    print(f"threshold {threshold}, keep {keep}, objective {value:.4f} ({time.perf_counter() - started:.0f} s)")
+    value, chosen, by_set = best
+    print(f"threshold {chosen.threshold}, keep {chosen.keep}, reach {chosen.reach}, objective {value:.4f} "
+          f"({time.perf_counter() - started:.0f} s)")
     for name, figures in by_set.items():
         print(f"  {name} train: " + ", ".join(f"{k} {figures[k]}" for k in
               ("questions", "answer_accuracy", "citation_hit", "refusal_accuracy", "false_refusal_rate")))
     if not args.dry_run:
-        payload = {"weights": ranker, "gate": gate, "threshold": threshold, "keep": keep,
+        payload = {"weights": ranker, "gate": gate, "threshold": chosen.threshold, "keep": chosen.keep, "reach": chosen.reach,
                    "trained_on": {name: len(items) for name, (_, items, _) in data.items()},
                    "retrieval_mode": {name: d[0].retrieval_mode for name, d in data.items()}}
         answer_model.WEIGHTS_FILE.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -176,10 +176,16 @@ def test_reports_by_a_reporter_are_listed_from_bylines() -> None:
 
 
 def test_reports_of_a_day_are_listed_from_dates() -> None:
-    first = _chunk("今冬供热面积3.35亿平方米。", title="供热更暖心", article="a.txt#0", date="2022-12-06")
-    second = _chunk("社区社会组织参与文明实践。", title="社区组织", article="b.txt#0", date="2022-11-13")
-    answer = _answerer(first, second).answer("12月6日的报纸刊登了哪些报道？", [], _hits(second))
-    assert "《供热更暖心》" in answer.text and "社区组织" not in answer.text
+    first = _chunk("今冬供热面积3.35亿平方米。", title="供热更暖心", article="a.txt#0", date="2022-12-06", byline="贾臻")
+    third = _chunk("化工专项行动成果。", title="化工会议", article="c.txt#0", date="2022-12-06", byline="薛华飞")
+    second = _chunk("社区社会组织参与文明实践。", title="社区组织", article="b.txt#0", date="2022-11-13", byline="王冰洁")
+    answerer = _answerer(first, second, third)
+    answer = answerer.answer("12月6日的报纸刊登了哪些报道？", [], _hits(second))
+    assert "《供热更暖心》" in answer.text and "《化工会议》" in answer.text and "社区组织" not in answer.text
+    reporters = answerer.answer("12月6日的报道有哪些记者署名？", [], _hits(second))
+    assert reporters.text.startswith("12月6日的报道由这些记者署名：")
+    assert "贾臻" in reporters.text.splitlines()[0] and "薛华飞" in reporters.text.splitlines()[0]
+    assert "王冰洁" not in reporters.text and len(reporters.citations) == 2
 
 
 @pytest.mark.parametrize(

@@ -86,12 +86,15 @@ class ExtractiveAnswerer:
 
     def _find(self, asked: Question, ranked: list[Candidate]) -> Finding:
         if self.openings is not None and (found := listing(asked, self.openings)):
-            quotes = [Quote(chunk, *_opening(chunk), label=f"《{chunk.title}》（{chunk.date or '日期不详'}）") for chunk in found.openings]
+            quotes = [Quote(chunk, *_opening(chunk), label=_label(chunk, found.show_byline)) for chunk in found.openings]
             return Finding("list", quotes, intro=found.intro, support=1.0)
         if not ranked:
             return Finding("refusal")
         partial: tuple[Candidate, str, str] | None = None
+        best = next((c for c in ranked if has_asked_form(asked, c)), ranked[0])
         for candidate in ranked:
+            if candidate.score < best.score - self.model.reach:
+                break  # far below the best: quoting it because the best failed a check would be a guess
             if not self._eligible(asked, candidate):
                 continue
             verdict = verify(asked, candidate, _before(candidate))
@@ -164,6 +167,12 @@ def _quote(candidate: Candidate) -> Quote:
 def _before(candidate: Candidate) -> str:
     """The text just before the span: a year or phase is often said a sentence earlier."""
     return candidate.chunk.text[max(0, candidate.start - 80) : candidate.start]
+
+
+def _label(chunk: Chunk, byline: bool) -> str:
+    """How a listed article is named: its headline and date, and who wrote it when asked."""
+    who = f"记者 {chunk.byline}，" if byline and chunk.byline else ""
+    return f"《{chunk.title}》（{who}{chunk.date or '日期不详'}）"
 
 
 def _opening(chunk: Chunk) -> tuple[int, int]:

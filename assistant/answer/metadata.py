@@ -23,44 +23,53 @@ _DAY = re.compile(r"(?:((?:19|20)\d\d)年)?(\d{1,2})月(\d{1,2})[日号]")
 _ABOUT_ISSUE = re.compile(r"报纸|这一?期|当天|当日|那天|刊登|刊发|版面|见报|\bissue\b|\bpaper\b", re.I)
 
 
+_ASKS_REPORTERS = re.compile(r"哪些记者|哪几位记者|哪位记者|记者有哪些|记者都有谁|哪些人署名|谁署名|署名的记者|\bwhich reporters\b|\bwho (?:wrote|reported)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Listing:
     """Articles that answer a question about the paper, each cited by its first chunk."""
 
     intro: str
     openings: list[Chunk]
-
-
-def by_reporter(question: Question, openings: Callable[[], list[Chunk]]) -> Listing | None:
-    """"记者X写了哪些报道": every article whose byline holds a reporter named in the
-    question, narrowed to those about the places the question names."""
-    if not question.wants_list or not _ABOUT_REPORTS.search(question.text):
-        return None
-    articles = openings()
-    names = {name for chunk in articles for name in re.split(r"[、,，\s]+", chunk.byline) if _BYLINE_NAME.fullmatch(name)}
-    asked = [name for name in names if name in question.text]
-    if not asked:
-        return None
-    reporter = max(asked, key=len)
-    written = [chunk for chunk in articles if reporter in chunk.byline.split("、")]
-    places = [c.value for c in question.constraints if c.kind == "place"]
-    about = [chunk for chunk in written if any(p in f"{chunk.title} {chunk.text}" for p in places)]
-    written = about or written
-    written.sort(key=lambda chunk: (chunk.date, chunk.source, chunk.start))
-    return Listing(f"记者{reporter}署名的报道有{len(written)}篇：", written) if written else None
-
-
-def by_date(question: Question, openings: Callable[[], list[Chunk]]) -> Listing | None:
-    """"12月6日的报纸刊登了哪些报道": every article of that day (of that year, when given)."""
-    match = _DAY.search(question.text)
-    if not question.wants_list or not match or not (_ABOUT_ISSUE.search(question.text) and _ABOUT_REPORTS.search(question.text)):
-        return None
-    year, month, day = match.groups()
-    suffix = f"-{int(month):02d}-{int(day):02d}"
-    dated = [c for c in openings() if c.date.endswith(suffix) and (year is None or c.date.startswith(year))]
-    dated.sort(key=lambda chunk: (chunk.date, chunk.source, chunk.article_id))
-    return Listing(f"{match.group(0)}的报道有{len(dated)}篇：", dated) if dated else None
+    show_byline: bool = False  # each item names its reporters (a question about who wrote)
 
 
 def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing | None:
-    return by_reporter(question, openings) or by_date(question, openings)
+    """Questions about the paper: the reports of a reporter, the reports of a day, or
+    the reporters of a day."""
+    if not question.wants_list or not (_ABOUT_REPORTS.search(question.text) or _ASKS_REPORTERS.search(question.text)):
+        return None
+    articles = openings()
+    day = _DAY.search(question.text)
+    if day:
+        year, month, number = day.groups()
+        suffix = f"-{int(month):02d}-{int(number):02d}"
+        articles = [c for c in articles if c.date.endswith(suffix) and (year is None or c.date.startswith(year))]
+    if day and _ASKS_REPORTERS.search(question.text):
+        signed = _in_order([c for c in articles if c.byline])
+        names = list(dict.fromkeys(name for c in signed for name in _names(c.byline)))
+        return Listing(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, True) if signed else None
+    reporter = _reporter(question, articles)
+    if reporter:
+        written = [c for c in articles if reporter in _names(c.byline)]
+        places = [c.value for c in question.constraints if c.kind == "place"]
+        written = [c for c in written if any(p in f"{c.title} {c.text}" for p in places)] or written
+        return Listing(f"记者{reporter}署名的报道有{len(written)}篇：", _in_order(written))
+    if day and _ABOUT_ISSUE.search(question.text):
+        return Listing(f"{day.group(0)}的报道有{len(articles)}篇：", _in_order(articles)) if articles else None
+    return None
+
+
+def _names(byline: str) -> list[str]:
+    return [name for name in re.split(r"[、,，\s]+", byline) if _BYLINE_NAME.fullmatch(name)]
+
+
+def _reporter(question: Question, articles: list[Chunk]) -> str:
+    """The longest byline name the question mentions ("记者贾臻…")."""
+    named = {name for chunk in articles for name in _names(chunk.byline) if name in question.text}
+    return max(named, key=len, default="")
+
+
+def _in_order(chunks: list[Chunk]) -> list[Chunk]:
+    return sorted(chunks, key=lambda chunk: (chunk.date, chunk.source, chunk.article_id))

@@ -6,8 +6,8 @@ Two small learnt models over the features of `candidates.py`:
 - a gate: the probability that a candidate is an answer at all, from its features
   and its rank score, fitted on answerable and unanswerable training questions.
 The answerer quotes the best-ranked candidates whose gate probability reaches the
-threshold, and refuses when none does. Weights, threshold and the margin for a
-second quote are learnt on the training split by `eval/train_answerer.py` and
+threshold, and refuses when none does. Weights, threshold and the margins for a
+second quote and for a stand-in when the best fails verification are learnt on the training split by `eval/train_answerer.py` and
 stored in weights.json, so the answerer has no hand-set scores.
 """
 
@@ -32,6 +32,7 @@ class Model:
     gate: dict[str, float]  # answerability
     threshold: float  # quote a candidate only when its gate probability reaches this
     keep: float  # a further quote must score within this margin of the best
+    reach: float  # when the best fails a check, candidates within this margin may stand in
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.weights.get(name, 0.0) * value for name, value in features.items())
@@ -45,4 +46,5 @@ class Model:
 @cache
 def model() -> Model:
     data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
-    return Model(dict(data["weights"]), dict(data["gate"]), float(data["threshold"]), float(data["keep"]))
+    return Model(dict(data["weights"]), dict(data["gate"]), float(data["threshold"]), float(data["keep"]),
+                 float(data["reach"]))
