@@ -31,6 +31,8 @@ _CLAUSE_END = re.compile(r"[，,：:；;。！？]")
 # Sentences opening alike ("要加强…。要加快…。") form a parallel run; the opener may
 # follow a speaker ("赵豪志强调，要…").
 _OPENERS = ("要", "着力", "坚持", "加快", "推动", "强化", "持续", "全力", "聚焦", "突出", "围绕", "深化", "提升", "抓", "以", "在", "一是")
+_ASPECT_WORDS = ("方面", "领域", "层面")
+_ASPECT = re.compile(rf"^[^，,。]{{1,8}}(?:{'|'.join(_ASPECT_WORDS)})[，,：:]")  # "消费模式方面，…" / "消费广度方面，…"
 _SPEAKER = re.compile(r"^[^，,。]{1,12}(?:强调|指出|表示|要求|提出|说)[，,：:]")
 _SIDEBAR = re.compile(r"预告|感言|链接|相关阅读|编后|手记")
 
@@ -77,11 +79,12 @@ def _point(parts: list[Chunk], start: int, end: int, label: str = "") -> Point |
 
 
 def _clause(text: str, start: int) -> int:
-    """The end of the item opening at `start`: its first clause, within the limit."""
+    """The end of the item opening at `start`: its first clause, within the limit (and
+    the clause after a bare "消费模式方面，", which names the point but does not make it)."""
     stop = start + 3
     for match in _CLAUSE_END.finditer(text, start + 3):
         stop = match.start()
-        if match.group(0) in "。！？；;" or stop - start >= 6:
+        if match.group(0) in "。！？；;" or (stop - start >= 6 and not text[start:stop].endswith(_ASPECT_WORDS)):
             break
     return min(stop, start + _POINT_CHARS)
 
@@ -115,20 +118,13 @@ def _distance(run: list[int], near: int) -> int:
 
 
 def _parallel(parts: list[Chunk], near: int) -> list[Point]:
-    """A run of three or more consecutive sentences that open alike."""
+    """A run of three or more sentences that open alike: consecutive sentences, or the
+    opening sentences of consecutive paragraphs ("着力推进…" / "着力深化…")."""
     text = _article(parts)
     flagged = set(instruction_spans(text))
     spans = [s for s in sentence_spans(text) if s not in flagged]
-    runs: list[list[tuple[int, int]]] = []
-    leads: list[str] = []
-    for span in spans:
-        lead = _opener(text[span[0] : span[1]])
-        if runs and lead and leads[-1] == lead:
-            runs[-1].append(span)
-        else:
-            runs.append([span])
-            leads.append(lead)
-    runs = [run for run in runs if len(run) >= 3]
+    leads = [s for s in spans if s[0] == 0 or text[s[0] - 1] == "\n"]
+    runs = [run for sequence in (spans, leads) for run in _runs(text, sequence)]
     if not runs:
         return []
     run = min(runs, key=lambda r: _distance([r[0][0], r[-1][0]], near))
@@ -136,8 +132,23 @@ def _parallel(parts: list[Chunk], near: int) -> list[Point]:
     return [p for p in found if p is not None]
 
 
+def _runs(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    runs: list[list[tuple[int, int]]] = []
+    openers: list[str] = []
+    for span in spans:
+        opener = _opener(text[span[0] : span[1]])
+        if runs and opener and openers[-1] == opener:
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+            openers.append(opener)
+    return [run for run in runs if len(run) >= 3]
+
+
 def _opener(sentence: str) -> str:
     body = _SPEAKER.sub("", sentence)
+    if _ASPECT.match(body):
+        return "方面"
     return next((opener for opener in _OPENERS if body.startswith(opener)), "")
 
 
