@@ -35,10 +35,13 @@ def _hits(*chunks: Chunk) -> list[Hit]:
 
 
 def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
+    """An answerer over literal chunks. These tests are about composition and checks, not
+    about the learnt refusal threshold (an empty index gives every word the same weight),
+    so any candidate is confident enough (answer.min_support = 0)."""
     by_article: dict[str, list[Chunk]] = {}
     for chunk in chunks:
         by_article.setdefault(chunk.article_id, []).append(chunk)
-    return ExtractiveAnswerer(EMPTY, AnswerSettings(), lambda ids: {i: by_article.get(i, []) for i in ids},
+    return ExtractiveAnswerer(EMPTY, AnswerSettings(min_support=0.0), lambda ids: {i: by_article.get(i, []) for i in ids},
                               lambda: [c for c in chunks if c.start == 0])
 
 
@@ -77,6 +80,7 @@ def test_units_follow_the_question() -> None:
 def test_focus_is_the_predicate_beside_the_question_word() -> None:
     assert [t.text for t in analyse("市化工产业安全生产转型升级专项行动领导小组会议由谁主持？", EMPTY).focus] == ["主持"]
     assert "分布" in [t.text for t in analyse("大果西番莲分布在什么地区？", EMPTY).focus]
+    assert [t.text for t in analyse("市应急管理局提出了多少项创新举措？", EMPTY).focus] == ["提出"]
 
 
 def test_constraints_stated_in_the_question() -> None:

@@ -43,6 +43,8 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
     for constraint in question.constraints:
         if constraint.kind in _NEIGHBOUR_KINDS:
             verdict = _neighbour(constraint, span, f"{heading} {before.lower()}", article.date)
+            if verdict.ok and constraint.kind in {"year", "phase"}:
+                verdict = _in_article(constraint, f"{heading} {article.date} {article.text}".lower())
         elif constraint.kind == "place":
             verdict = _place(constraint, span, heading, article.text.lower())
         elif constraint.kind == "entity":
@@ -71,6 +73,15 @@ def _neighbour(constraint: Constraint, span: str, near: str, date: str) -> Verdi
         if stated:
             return Verdict(False, constraint, _spelt(kind, stated[0]))
     return OK
+
+
+def _in_article(constraint: Constraint, article: str) -> Verdict:
+    """A year or phase the article never mentions, where it does mention others, means
+    the article is about another one ("2024年…" asked of an article on 2022 and 2023)."""
+    stated = values_of(constraint.kind, article)
+    if not stated or constraint.value in stated:
+        return OK
+    return Verdict(False, constraint, _spelt(constraint.kind, stated[0]))
 
 
 def _relative_year(constraint: Constraint, span: str, date: str) -> Verdict:

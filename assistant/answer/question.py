@@ -102,7 +102,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         answer_type=answer_type,
         units=units,
         terms=terms,
-        focus=_focus(text, where or _QUESTION_WORD.search(text), terms) if not english else (),
+        focus=_focus(text, where or _QUESTION_WORD.search(text), terms, answer_type) if not english else (),
         constraints=constraints_in(searchable, lexical),
         wants_list=wants_list,
         summary=bool(table.summary_question.search(text)),
@@ -160,33 +160,29 @@ def _is_number(word: str) -> bool:
     return word.replace(".", "", 1).isdigit()
 
 
-def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...]) -> tuple[Term, ...]:
-    """The verb next to the question word and the noun it asks about ("由谁主持" ->
-    主持; "多少项创新举措" -> 举措), as question terms."""
+def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answer_type: str) -> tuple[Term, ...]:
+    """The verb next to the question word ("由谁主持" -> 主持, "提出了多少项举措" ->
+    提出), or the noun the question word stands for ("负责人是谁" -> 负责人), as
+    question terms. A count is governed by the verb before it; a name by the verb after."""
     if where is None:
         return ()
     words = tagged(text)
-    before = [w for w in words if w[2] + len(w[0]) <= where.start()]
-    after = [w for w in words if w[2] >= where.end()]
+    before = [w for w in reversed(words) if w[2] + len(w[0]) <= where.start() and w[0] not in _LINKS][:3]
+    after = [w for w in words if w[2] >= where.end()][:3]  # a noun right after 什么/哪个 names the kind of answer
     inside = [w for w, flag, at in words if at < where.end() and at + len(w) > where.start() and flag.startswith(_VERB_TAGS)]
-    picked: list[str] = [w for w in inside if len(w) >= 2][:1]  # "分布在什么地区", "位于哪里"
-    verb_after = bool(picked)
-    for word, flag, _ in after[:3]:
-        if flag.startswith(_VERB_TAGS) and len(word) >= 2 or (flag.startswith(_NOUN_TAGS) and word not in _GENERIC_HEADS):
-            picked.append(word)
-            verb_after = flag.startswith(_VERB_TAGS)
-            break
-    if not verb_after:  # "提出了多少项举措": the verb before; "负责人是谁": the noun before
-        nearest = [w for w in reversed(before[-3:]) if w[0] not in _LINKS]
-        verb = next((w for w, flag, _ in nearest if flag.startswith(_VERB_TAGS)), None)
-        noun = next((w for w, flag, _ in nearest if flag.startswith(_NOUN_TAGS) and w not in _GENERIC_HEADS and len(w) >= 2), None)
-        if verb or (noun and not picked):
-            picked.append(verb or noun)
+    verb_before = next((w for w, flag, _ in before if flag.startswith(_VERB_TAGS)), None)
+    verb_after = next((w for w, flag, _ in after if flag.startswith(_VERB_TAGS) and len(w) >= 2), None)
+    noun_before = next((w for w, flag, _ in before if flag.startswith(_NOUN_TAGS) and w not in _GENERIC_HEADS and len(w) >= 2), None)
+    counted = answer_type in {"quantity", "percent", "duration"}
+    ordered = [verb_before, verb_after] if counted else [verb_after, verb_before]
+    verb = next((w for w in [*(w for w in inside if len(w) >= 2), *ordered] if w), None)  # "分布在什么地区"
+    picked = [verb] if verb else [noun_before] if noun_before else []
     by_text = {term.text: term for term in terms}
     focus = []
     for word in picked:
         term = by_text.get(word) or next((t for t in terms if word in t.text or t.text in word and len(t.text) >= 2), None)
-        if term is not None and term not in focus:
+        term = term or Term(word, 1.0, rules().synonyms.get(word, ()))  # a search stopword (提出) can still be the focus
+        if term not in focus:
             focus.append(term)
     return tuple(focus)
 
