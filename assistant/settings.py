@@ -107,13 +107,24 @@ class LlmSettings(Section):
     base_url: str | None = None
     model: str = "gpt-4o-mini"
     api_key: SecretStr | None = None  # falls back to OPENAI_API_KEY; never printed
-    # llamacpp: a local GGUF file
+    # llamacpp: a local GGUF file, served by a child process the assistant supervises
     model_path: Path | None = None
     threads: int = Field(2, ge=1, le=256)
     context_size: int = Field(4096, ge=512, le=131072)
-    # both
+    # Seconds for the model process to start and load the GGUF (once, at the first
+    # question, and after a crash): a 270M model loads in about 2 s here, a 7B Q4 from a
+    # cold disk in tens of seconds.
+    start_timeout: float = Field(60.0, gt=0.0, le=3600.0)
+    # Seconds before restarting a model process that failed twice in a row; doubles with
+    # each further failure (at most 10 minutes). Meanwhile answers are extractive at once.
+    restart_backoff: float = Field(10.0, ge=0.0, le=600.0)
+    # both. Every deadline ends in the extractive answer with a notice.
     max_tokens: int = Field(384, ge=16, le=8192)
     temperature: float = Field(0.0, ge=0.0, le=2.0)  # deterministic: the same question, the same answer
+    # Seconds until the first text: a model that is down, stuck or queued behind other
+    # readers is given up early instead of at `timeout`. Covers reading the prompt
+    # (about 1,500 tokens of passages), which takes a CPU-only 7B model ~20 s.
+    first_token_timeout: float = Field(30.0, gt=0.0, le=3600.0)
     timeout: float = Field(60.0, gt=0.0, le=3600.0)  # seconds for a whole answer, then fall back
     passages: int = Field(5, ge=1, le=20)  # retrieved chunks shown to the model
     passage_chars: int = Field(600, ge=100, le=4000)  # each passage cut to this many characters

