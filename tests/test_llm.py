@@ -72,8 +72,13 @@ def server(gemma_path: Path) -> Iterator[str]:
 
 
 def _assistant(index: Path, **llm: object) -> Assistant:
-    # Short passages: with long prompts this base model answers nothing at all.
-    options = {"backend": "openai", "model": "gemma", "max_tokens": 64, "passages": 2, "passage_chars": 300, **llm}
+    # Short passages: with long prompts this base model answers nothing at all, and on a
+    # busy two-core machine reading two passages took the server over 30 s (one: ~5 s).
+    # The first-token deadline is the whole answer's: these tests are not about it.
+    options = {
+        "backend": "openai", "model": "gemma", "max_tokens": 64, "passages": 1, "passage_chars": 300,
+        "first_token_timeout": 60, **llm,
+    }  # fmt: skip
     return Assistant(load_settings(index={"dir": index}, retrieval={"mode": "lexical"}, llm=options))
 
 
@@ -130,6 +135,10 @@ def test_closed_port_falls_back_to_extractive(seed_index: Path) -> None:
 def test_server_frozen_mid_stream_falls_back_within_timeout(gemma_path: Path, seed_index: Path) -> None:
     process, url = _start_server(gemma_path)
     try:
+        # Warmed up (model paged in, prompt cached), so that the first text comes well
+        # within the deadline even on a busy machine, and the freeze falls mid-stream.
+        warm = _assistant(seed_index, base_url=url).ask(HEATING_QUESTION).answer
+        assert warm.backend == "openai", warm.notice
         assistant = _assistant(seed_index, base_url=url, timeout=25, max_tokens=512)
         started = time.monotonic()
         response, frozen = None, False
