@@ -391,7 +391,7 @@ def stream_with_deadline(
             remaining = (deadline if written else first_deadline) - time.monotonic()
             if remaining <= 0:
                 late = (
-                    "the model did not finish within llm.timeout"
+                    f"the model did not finish within llm.timeout ({timeout:g} s)"
                     if written
                     else f"the model wrote nothing within llm.first_token_timeout ({first_token_timeout:g} s)"
                 )
