@@ -50,9 +50,10 @@ $(LLAMA_WHEELS): | $(STAMP)
 	echo "$(LLAMA_CMAKE_ARGS)" > $@.partial/CMAKE_ARGS
 	mv $@.partial $@
 
-# That exact wheel file (never an index), forced over any build already in the venv;
-# then the rest of requirements-llm.txt, which finds llama-cpp-python satisfied.
-$(LLM_STAMP): $(STAMP) requirements-llm.txt $(LLAMA_WHEELS)
+# That exact wheel file (never an index), forced over any build already in the venv
+# (also one installed by an older Makefile: hence the Makefile prerequisite); then the
+# rest of requirements-llm.txt, which finds llama-cpp-python satisfied.
+$(LLM_STAMP): $(STAMP) requirements-llm.txt $(LLAMA_WHEELS) Makefile
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-index --no-deps --force-reinstall \
 		$(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-llm.txt
