@@ -28,8 +28,8 @@ from .store import ChunkStore, Filters, VectorStore, open_client, server_errors
 MAX_QUESTION_CHARS = 2000
 # What to check when a backend fails, named as in config/*.toml and the environment.
 _BACKEND_SETTINGS = {
-    "openai": "llm.base_url [ASSISTANT_LLM__BASE_URL], llm.model [ASSISTANT_LLM__MODEL], llm.timeout",
-    "llamacpp": "llm.model_path [ASSISTANT_LLM__MODEL_PATH], llm.timeout",
+    "openai": "llm.base_url [ASSISTANT_LLM__BASE_URL], llm.model [ASSISTANT_LLM__MODEL], llm.first_token_timeout, llm.timeout",
+    "llamacpp": "llm.model_path [ASSISTANT_LLM__MODEL_PATH], llm.start_timeout, llm.first_token_timeout, llm.timeout",
 }
 _FOREIGN_SHARE = 0.3  # Japanese mixes kanji into kana, so a minority of other letters already says "not Chinese"
 _UNK_SAMPLE = 200

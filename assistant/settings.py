@@ -108,14 +108,27 @@ class LlmSettings(Section):
     base_url: str | None = None
     model: str = "gpt-4o-mini"
     api_key: SecretStr | None = None  # falls back to OPENAI_API_KEY; never printed
-    # llamacpp: a local GGUF file
+    # llamacpp: a local GGUF file, served by a child process the assistant supervises
     model_path: Path | None = None
     threads: int = Field(2, ge=1, le=256)
     context_size: int = Field(4096, ge=512, le=131072)
-    # both
+    # Seconds for the model process to start and load the GGUF (at the first question,
+    # and after a failure): 3-6 s here for the 270M Gemma, mostly importing the server;
+    # a multi-GB model read from a cold disk takes tens of seconds.
+    start_timeout: float = Field(60.0, gt=0.0, le=3600.0)
+    # Seconds before restarting a model process that failed twice in a row; doubles with
+    # each further failure (at most 10 minutes). Meanwhile answers are extractive at once.
+    restart_backoff: float = Field(10.0, ge=0.0, le=600.0)
+    # both. Every deadline ends in the extractive answer with a notice.
     max_tokens: int = Field(384, ge=16, le=8192)
     temperature: float = Field(0.0, ge=0.0, le=2.0)  # deterministic: the same question, the same answer
-    timeout: float = Field(60.0, gt=0.0, le=3600.0)  # seconds for a whole answer, then fall back
+    # Seconds until the first text, then for the whole answer. A hosted API answers in
+    # seconds, so these only bound a server that is stuck. A model on this CPU first
+    # reads the prompt (5 passages of 600 characters, ~2,000 tokens): the 270M Gemma
+    # took 35-50 s to its first word here on a busy 2-core machine, and larger GGUF
+    # models need fewer passages (llm.passages) or longer deadlines (README).
+    first_token_timeout: float = Field(60.0, gt=0.0, le=3600.0)
+    timeout: float = Field(120.0, gt=0.0, le=3600.0)
     passages: int = Field(5, ge=1, le=20)  # retrieved chunks shown to the model
     passage_chars: int = Field(600, ge=100, le=4000)  # each passage cut to this many characters
 

