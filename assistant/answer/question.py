@@ -103,7 +103,9 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         units=units,
         terms=terms,
         focus=_focus(text, where or _QUESTION_WORD.search(text), terms, answer_type) if not english else (),
-        constraints=constraints_in(searchable, lexical),
+        # An English question's names reach Chinese only through the glossary, too loosely
+        # to insist on; its years, periods and phases are written the same way in both.
+        constraints=constraints_in(searchable, lexical) if not english else _stated_in_english(text),
         wants_list=wants_list,
         summary=bool(table.summary_question.search(text)),
         count=_count(text) if wants_list else None,
@@ -211,6 +213,10 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
     return tuple(dict.fromkeys(found))
 
 
+def _stated_in_english(text: str) -> tuple[Constraint, ...]:
+    return tuple(Constraint(kind, value) for kind in ("year", "relative_year", "period", "phase") for value in values_of(kind, text))
+
+
 def values_of(kind: str, text: str) -> list[str]:
     """The values of one kind of condition (years, periods, phases) stated in `text`,
     spelt canonically."""
@@ -223,6 +229,7 @@ _CN_NUMBERS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六"
 def _canonical(kind: str, value: str) -> str:
     """One spelling per value, so "第3批" and "第三批", "2023年" and "2023" compare equal."""
     value = value.lower().strip()
+    value = rules().english_conditions.get(value, value)
     if kind == "phase":
         value = re.sub(r"(工程|项目|建设|规划)$", "", value)
         value = "".join(_CN_NUMBERS.get(ch, ch) for ch in value)

@@ -47,6 +47,7 @@ class Rules:
     synonyms: dict[str, tuple[str, ...]]
     english_units: dict[str, str]
     english_multipliers: dict[str, float]
+    english_conditions: dict[str, str]
     leans_back: tuple[str, ...]
     max_quote: int
 
@@ -100,6 +101,7 @@ def rules() -> Rules:
         synonyms={word: tuple(values) for word, values in data["synonyms"].items()},
         english_units=dict(data["english"]["units"]),
         english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
+        english_conditions=dict(data["english"]["conditions"]),
         leans_back=tuple(sorted(data["quotes"]["leans_back"], key=len, reverse=True)),
         max_quote=int(data["quotes"]["max_chars"]),
     )
