@@ -37,6 +37,7 @@ UPLOAD_SUFFIXES = (".txt", ".md", ".jsonl")
 MAX_UPLOAD_MB = 20  # also Gradio's own upload limit, so larger files never reach the disk
 CONTEXT_CHARS = 200  # article text shown on each side of a quote, widened to whole paragraphs
 MAX_EXAMPLES = 6
+CLOSEST_PASSAGES = 2  # shown under a refusal or a partial answer, so a reader can check
 MAX_ARTICLE_ROWS = 1000  # the articles table is for browsing, not an export
 _HEADLINE_CHARS = (6, 24)  # headlines that make a readable example question
 _HEADLINES_TRIED = 8  # articles per issue looked at for such a headline
@@ -57,6 +58,7 @@ MONO_FONTS = ["Noto Sans Mono CJK SC", "WenQuanYi Zen Hei Mono", "ui-monospace",
 CSS = """
 #chat mark { background: #ffe98a; color: inherit; padding: 0 .1em; border-radius: 2px; }
 #chat mark.unverified { background: #ffd6d6; text-decoration: underline wavy #c0392b; }
+#chat mark.closest { background: none; border-bottom: 1px dashed #888; }
 #chat a.cite-ref { text-decoration: none; font-weight: 600; cursor: pointer; color: var(--color-accent); background: var(--color-accent-soft); border-radius: 4px; padding: 0 2px; }
 #chat a.cite-ref.unverified { color: #c0392b; }
 .dark #chat mark { background: #7a6400; }
@@ -205,19 +207,36 @@ def citation_message(citation: Citation, article: list[Chunk]) -> dict:
     cited chunk's article, its chunks in reading order)."""
     chunk = citation.chunk
     unverified = not citation.verified
+    note = "⚠️ **未核实 unverified**：回答中引用这段的句子没能在原文中核实，请以原文为准。" if unverified else ""
+    flag = f"⚠️ {UNVERIFIED_LABEL} · " if unverified else ""
+    return _passage_message(chunk, article, quote_spans(citation), f"[{citation.n}] {flag}", note, "unverified" if unverified else "")
+
+
+def closest_messages(response: Response, article_chunks: Callable[[list[str]], dict[str, list[Chunk]]]) -> list[dict]:
+    """After a refusal or a partial answer, the passages that came closest, so a reader
+    can check for themselves that the articles do not say it: each shown in its article,
+    titled as not being an answer."""
+    if not response.answer.refused:
+        return []
+    cited = {c.chunk.id for c in response.answer.citations}
+    closest = [hit.chunk for hit in response.hits if hit.chunk.id not in cited][:CLOSEST_PASSAGES]
+    articles = article_chunks(list(dict.fromkeys(c.article_id for c in closest))) if closest else {}
+    note = "文章没有直接回答这个问题；这是检索到的最接近的段落，供核对。 Not an answer: the closest passage found, for checking."
+    return [_passage_message(c, articles.get(c.article_id, []), [(c.start, c.end)], "🔎 最接近 closest · ", note, "closest")
+            for c in closest]
+
+
+def _passage_message(chunk: Chunk, article: list[Chunk], spans: list[tuple[int, int]], prefix: str, note: str,
+                     mark_class: str = "") -> dict:
     text, offset = article_text(article or [chunk])
-    spans = [(a - offset, b - offset) for a, b in quote_spans(citation)]
     facts = [f"日期 {chunk.date or '不详'}", f"期 {chunk.source}"]
     if chunk.byline:
         facts.append(f"记者 {chunk.byline}")
     if chunk.section:
         facts.append(f"栏目 {chunk.section}")
-    lines = [as_text(" · ".join(facts))]
-    if unverified:
-        lines.append("⚠️ **未核实 unverified**：回答中引用这段的句子没能在原文中核实，请以原文为准。")
-    lines.append(highlighted(text, spans, "unverified" if unverified else ""))
-    flag = f"⚠️ {UNVERIFIED_LABEL} · " if unverified else ""
-    title = f"[{citation.n}] {flag}{chunk.title} · {chunk.date or '日期不详'} · {chunk.source}"
+    lines = [as_text(" · ".join(facts)), *([note] if note else [])]
+    lines.append(highlighted(text, [(a - offset, b - offset) for a, b in spans], mark_class))
+    title = f"{prefix}{chunk.title} · {chunk.date or '日期不详'} · {chunk.source}"
     return {"role": "assistant", "content": "\n\n".join(lines), "metadata": {"title": as_text(title), "status": "done"}}
 
 
@@ -493,6 +512,7 @@ def build(assistant: Assistant) -> gr.Blocks:
             try:
                 with server_errors(assistant.settings.store):
                     sources = citation_messages(response, assistant.chunks.article_chunks)
+                    sources += closest_messages(response, assistant.chunks.article_chunks)
             except StoreUnavailable as error:  # the answer stands; its articles cannot be shown now
                 sources = [{"role": "assistant", "content": as_text(str(error)), "metadata": {"title": "⚠️ 出处暂不可用 sources unavailable"}}]
             yield messages + sources, "", history

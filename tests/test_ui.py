@@ -428,3 +428,27 @@ def test_cli_serve_passes_auth(monkeypatch) -> None:
     assert result.exit_code == 0, result.output
     assert launched == [{"host": None, "port": 7999, "auth": "ann:hunter2"}]
     assert "hunter2" not in result.output
+
+
+def test_refusal_and_partial_answer_show_the_closest_passages(lexical_assistant) -> None:
+    from assistant.ui import closest_messages
+
+    article_chunks = lexical_assistant.chunks.article_chunks
+    answered = lexical_assistant.ask(QUESTION)
+    assert closest_messages(answered, article_chunks) == []
+    refused = lexical_assistant.ask("青岛2030年的火星基地建设计划投资多少？")
+    assert refused.answer.refused and not refused.answer.partial
+    shown = closest_messages(refused, article_chunks)
+    assert [m["metadata"]["title"] for m in shown] == [
+        f"🔎 最接近 closest · {h.chunk.title} · {h.chunk.date or '日期不详'} · {h.chunk.source}" for h in refused.hits[:2]
+    ]
+    assert all("不是答案" in m["content"] or "Not an answer" in m["content"] for m in shown)
+    partial = lexical_assistant.ask("市南区2023年力争引进多少个亿元项目？")
+    assert partial.answer.partial and partial.answer.citations
+    cited = {c.chunk.id for c in partial.answer.citations}
+    uncited = [h.chunk for h in partial.hits if h.chunk.id not in cited][:2]
+    shown = closest_messages(partial, article_chunks)
+    assert [m["metadata"]["title"] for m in shown] == [
+        f"🔎 最接近 closest · {c.title} · {c.date or '日期不详'} · {c.source}" for c in uncited
+    ]
+    assert all(c.text[:20] in m["content"] for c, m in zip(uncited, shown))
