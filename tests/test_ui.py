@@ -212,7 +212,7 @@ def test_store_upload_reuses_identical_files_and_never_overwrites(tmp_path: Path
 def test_ingest_uploads_reports_what_it_skipped_and_why(tmp_path: Path) -> None:
     from assistant.ui import MAX_UPLOAD_MB, ingest_uploads, report_text
 
-    assistant = make_assistant(tmp_path / "index")
+    assistant = make_assistant(tmp_path / "index", retrieval={"mode": "lexical"})
     incoming = tmp_path / "incoming"
     incoming.mkdir()
     good = incoming / "海洋 节.txt"
