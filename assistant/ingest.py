@@ -36,12 +36,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jieba
 import numpy as np
 
 from .chunk import Chunk, chunk_article
 from .embed import Embedder
-from .lexical import Catalog, LexicalIndex, TokenBatch, TokenTable, tokenize_batch
+from .lexical import Catalog, LexicalIndex, TokenBatch, TokenTable, full_dictionary, tokenize_batch
 from .parse import (
     CORPUS_SUFFIXES, SUFFIXES, Article, NotTextError, detect_encoding, iter_articles, iter_lines, parse_record,
 )
@@ -248,7 +247,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     workers only run jieba and numpy, never the parent's Chroma or torch threads."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent)
-    jieba.initialize()
+    full_dictionary()  # forked workers share the loaded dictionary
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent)
 
 

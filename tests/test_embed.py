@@ -174,13 +174,35 @@ def test_default_ask_and_stats_import_nothing_heavy(cli_index: Path, tmp_path: P
         "        app(args)\n"
         "    except SystemExit as done:\n"
         "        assert not done.code, done.code\n"
-        f"json.dump(sorted(m for m in {HEAVY!r} if m in sys.modules), open(sys.argv[2], 'w'))\n"
+        "import jieba\n"
+        f"heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)\n"
+        "json.dump([heavy, type(jieba.dt.FREQ).__name__], open(sys.argv[2], 'w'))\n"
     )
     done = subprocess.run([sys.executable, "-c", code, ENGLISH_HEATING, str(report)], env=cli_env(cli_index),
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert '"retrieval_mode": "hybrid"' in done.stdout  # the query really went through the model
-    assert json.loads(report.read_text()) == []
+    heavy, dictionary = json.loads(report.read_text())
+    assert heavy == []
+    assert dictionary == "_MappedFrequencies"  # jieba's dictionary was mapped, not loaded whole
+
+
+def test_mapped_dictionary_cuts_exactly_like_jieba(parsed_seeds) -> None:
+    """The question path's memory-mapped jieba dictionary gives jieba's own tokens."""
+    import jieba
+
+    from assistant import lexical
+
+    texts = [article.text for articles in parsed_seeds.values() for article in articles]
+    texts += [json.loads(line)["text"] for line in (ROOT / "tests" / "data" / "crud_slice.jsonl").read_text(encoding="utf-8").splitlines()[:60]]
+    lexical.full_dictionary()
+    expected = [list(jieba.cut_for_search(text)) for text in texts]
+    mapped, total = lexical.mapped_dictionary()
+    assert len(mapped) == len(jieba.dt.FREQ) and total == jieba.dt.total
+    own = jieba.Tokenizer()
+    own.FREQ, own.total, own.initialized = mapped, total, True
+    assert [list(own.cut_for_search(text)) for text in texts] == expected
+    assert "不存在的词语组合" not in mapped and mapped.get("青岛") == jieba.dt.FREQ["青岛"]
 
 
 # ----- the CLI: --no-embed, embed, Ctrl-C ----------------------------------------------------
