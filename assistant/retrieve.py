@@ -63,6 +63,8 @@ class Legs:
     # The cosine of every candidate of either leg that has a vector: a chunk BM25 found
     # is judged by its own similarity, not by whether it made the dense leg's top ranks.
     similarity: dict[str, float] = field(default_factory=dict)
+    # No Chinese in the query: BM25 matches it only through the glossary's words.
+    english: bool = False
 
 
 def fuse(legs: Legs, settings: RetrievalSettings) -> list[tuple[str, float]]:
@@ -78,9 +80,11 @@ def fuse(legs: Legs, settings: RetrievalSettings) -> list[tuple[str, float]]:
     When BM25 found at least `lexical_keep` chunks, its first `lexical_keep` stay the
     first ones, in the fused order: the dense leg reorders them and ranks the rest.
     Measured on the train parts, letting it displace them lost passages BM25 had
-    right among near-ties (vague questions over many similar news items)."""
+    right among near-ties (vague questions over many similar news items). An
+    English question is another matter: BM25 sees only the glossary's rough Chinese
+    for it, so the dense leg weighs `dense_weight_english` and nothing is kept."""
     fused = _scores(legs, settings)
-    keep = settings.lexical_keep
+    keep = 0 if legs.english else settings.lexical_keep
     if keep and len(legs.lexical) >= keep:
         kept = {hit.chunk_id for hit in legs.lexical[:keep]}
         first = [item for item in fused if item[0] in kept]
@@ -91,8 +95,9 @@ def fuse(legs: Legs, settings: RetrievalSettings) -> list[tuple[str, float]]:
 
 def _scores(legs: Legs, settings: RetrievalSettings) -> list[tuple[str, float]]:
     scores: dict[str, float] = {}
+    dense_weight = settings.dense_weight_english if legs.english else settings.dense_weight
     if settings.fusion == "rrf":
-        rankings = ((settings.lexical_weight, [h.chunk_id for h in legs.lexical]), (settings.dense_weight, [i for i, _ in legs.dense]))
+        rankings = ((settings.lexical_weight, [h.chunk_id for h in legs.lexical]), (dense_weight, [i for i, _ in legs.dense]))
         for weight, ranking in rankings:
             for rank, chunk_id in enumerate(ranking, 1):
                 scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (settings.rrf_k + rank)
@@ -105,7 +110,7 @@ def _scores(legs: Legs, settings: RetrievalSettings) -> list[tuple[str, float]]:
         floor = settings.dense_floor
         for chunk_id in scores:
             if (similarity := legs.similarity.get(chunk_id)) is not None:
-                scores[chunk_id] += settings.dense_weight * max(similarity - floor, 0.0) / (1 - floor)
+                scores[chunk_id] += dense_weight * max(similarity - floor, 0.0) / (1 - floor)
     return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
 
@@ -134,8 +139,8 @@ class Retriever:
         leg (the query as asked: the model reads English)."""
         depth = depth or self.settings.candidates
         searched = expand_english(query) if glossary and is_english(query) else query
-        legs = Legs(self.lexical.search(searched, depth, self.lexical.mask(filters)))
-        if self.mode == "hybrid" and self.settings.dense_weight > 0:
+        legs = Legs(self.lexical.search(searched, depth, self.lexical.mask(filters)), english=is_english(query))
+        if self.mode == "hybrid" and (self.settings.dense_weight_english if legs.english else self.settings.dense_weight) > 0:
             try:
                 vector = self.embedder.embed_query(query)
             except EmbeddingError as error:  # answer from the lexical leg rather than not at all

@@ -125,6 +125,7 @@ class RetrievalSettings(Section):
     fusion: Literal["score", "rrf"] = "score"
     lexical_weight: float = Field(1.0, ge=0.0)
     dense_weight: float = Field(0.3, ge=0.0)
+    dense_weight_english: float = Field(2.0, ge=0.0)  # questions without Chinese (score fusion)
     dense_floor: float = Field(0.7, ge=0.0, lt=1.0)  # cosine at which a passage starts to count (e5: unrelated ~0.7)
     # BM25's first chunks keep the first places (the dense leg orders them) when BM25
     # found at least this many; 0 lets the dense leg displace them.

@@ -136,9 +136,10 @@ class Config:
 
 def configs(default: RetrievalSettings) -> list[Config]:
     return [
-        Config("lexical", default.model_copy(update={"dense_weight": 0.0})),
+        Config("lexical", default.model_copy(update={"dense_weight": 0.0, "dense_weight_english": 0.0})),
         Config("no glossary", default, glossary=False),
-        Config("rrf 1:1", default.model_copy(update={"fusion": "rrf", "lexical_weight": 1.0, "dense_weight": 1.0, "lexical_keep": 0})),
+        Config("rrf 1:1", default.model_copy(update={"fusion": "rrf", "lexical_weight": 1.0, "dense_weight": 1.0,
+                                                     "dense_weight_english": 1.0, "lexical_keep": 0})),
         Config("default", default),
     ]
 
@@ -164,21 +165,24 @@ def tune(loaded: dict[str, tuple[list[Question], Scorer]], default: RetrievalSet
     """Grid over the fusion settings on the train parts only. A setting is safe when it
     lowers neither hit@1 nor hit@5 against lexical on any set's train part (English
     subsets included); safe ones are listed by their summed gain, best first."""
-    baseline = Config("lexical", default.model_copy(update={"dense_weight": 0.0}))
+    baseline = Config("lexical", default.model_copy(update={"dense_weight": 0.0, "dense_weight_english": 0.0}))
     base = {name: measure(baseline, found, scorer)["train"] for name, (found, scorer) in loaded.items()}
-    grid = [("score", w, floor, keep) for w in (0.1, 0.2, 0.3, 0.5, 1.0) for floor in (0.7, 0.75, 0.8) for keep in (0, 3, 5, 10)]
-    grid += [("rrf", w, default.dense_floor, keep) for w in (0.1, 0.2, 0.3, 0.5, 1.0) for keep in (0, 5)]
+    english = default.dense_weight_english
+    grid = [("score", w, english, floor, keep) for w in (0.1, 0.2, 0.3, 0.5, 1.0) for floor in (0.7, 0.75, 0.8) for keep in (0, 3, 5, 10)]
+    grid += [("score", default.dense_weight, w, default.dense_floor, default.lexical_keep) for w in (0.3, 0.5, 1.0, 3.0)]
+    grid += [("rrf", w, w, default.dense_floor, keep) for w in (0.1, 0.2, 0.3, 0.5, 1.0) for keep in (0, 5)]
     rows = []
-    for fusion, weight, floor, keep in grid:
-        settings = default.model_copy(update={"fusion": fusion, "dense_weight": weight, "dense_floor": floor, "lexical_keep": keep})
+    for fusion, weight, english, floor, keep in grid:
+        settings = default.model_copy(update={"fusion": fusion, "dense_weight": weight, "dense_weight_english": english,
+                                              "dense_floor": floor, "lexical_keep": keep})
         got = {name: measure(Config("", settings), found, scorer)["train"] for name, (found, scorer) in loaded.items()}
         deltas = {n: [(got[n][k] or 0) - (base[n][k] or 0) for k in ("hit@1", "hit@5")] for n in got if got[n]["n"]}
         safe = all(d >= -1e-9 for pair in deltas.values() for d in pair)
-        rows.append((safe, sum(sum(pair) for pair in deltas.values()), f"{fusion} w={weight} floor={floor} keep={keep}", deltas))
+        rows.append((safe, sum(sum(pair) for pair in deltas.values()), f"{fusion} w={weight}/{english} floor={floor} keep={keep}", deltas))
     rows.sort(key=lambda row: (row[0], row[1]), reverse=True)
-    print("setting                            safe   gain  " + "  ".join(f"{n} Δh1/Δh5" for n in rows[0][3]))
+    print("setting                                safe   gain  " + "  ".join(f"{n} Δh1/Δh5" for n in rows[0][3]))
     for safe, gain, name, deltas in rows[:20]:
-        print(f"{name:<33} {safe!s:>5} {gain:+.3f}  " + "  ".join(f"{a:+.3f}/{b:+.3f}" for a, b in deltas.values()))
+        print(f"{name:<37} {safe!s:>5} {gain:+.3f}  " + "  ".join(f"{a:+.3f}/{b:+.3f}" for a, b in deltas.values()))
 
 
 def table(results: dict) -> str:
