@@ -108,7 +108,6 @@ class Assistant:
         self._background: threading.Thread | None = None
         self._background_lock = threading.Lock()
         self._embed_again = False
-        self._stop = threading.Event()
         with server_errors(self.settings.store):
             self.chunks = ChunkStore(self.client)
             self.lexical = self._load_lexical()
@@ -217,20 +216,21 @@ class Assistant:
                 self._background.start()
 
     def _embed_while_asked(self) -> None:
+        """Runs until no ingest asked for more while it was embedding; a thread killed
+        with the process loses at most a batch (vectors are keyed by chunk id)."""
         _yield_cpu()
         while True:
             with self._background_lock:
-                if not self._embed_again or self._stop.is_set():
+                if not self._embed_again:
                     self._background = None
                     return
                 self._embed_again = False
             try:
-                report = self.embed(stop=self._stop)
-                error = report.error
+                error = self.embed().error
             except Exception as failure:  # e.g. the Chroma server went away: say so, never crash the app
                 error = str(failure)
             self.embed_notice = (
-                f"Embedding paused: {error} Questions use what is embedded; it resumes with the next upload, "
+                f"Embedding paused ({error}). Questions use what is embedded; it resumes with the next upload, "
                 "`assistant embed` or a restart."
                 if error
                 else ""
@@ -247,10 +247,6 @@ class Assistant:
         if thread is not None:
             thread.join(timeout)
         return self._background is None
-
-    def stop_embedding(self) -> None:
-        """Ask background embedding to stop after its current batch (the rest resumes later)."""
-        self._stop.set()
 
     # ----- ingest ---------------------------------------------------------
 

@@ -27,6 +27,11 @@ ENV_PREFIX = "ASSISTANT_"
 _SECRET = re.compile(r"key|auth|pass|token|secret", re.IGNORECASE)
 
 
+def _api_key(configured: SecretStr | None) -> str | None:
+    """The configured key, else OPENAI_API_KEY, as the OpenAI client itself would."""
+    return configured.get_secret_value() if configured is not None else os.environ.get("OPENAI_API_KEY")
+
+
 class SettingsError(ValueError):
     """A setting has a bad value; the message names the setting and its env variable."""
 
@@ -99,9 +104,7 @@ class EmbeddingSettings(Section):
         return self
 
     def key(self) -> str | None:
-        if self.api_key is not None:
-            return self.api_key.get_secret_value()
-        return os.environ.get("OPENAI_API_KEY")
+        return _api_key(self.api_key)
 
 
 class ChunkingSettings(Section):
@@ -164,9 +167,7 @@ class LlmSettings(Section):
     passage_chars: int = Field(600, ge=100, le=4000)  # each passage cut to this many characters
 
     def key(self) -> str | None:
-        if self.api_key is not None:
-            return self.api_key.get_secret_value()
-        return os.environ.get("OPENAI_API_KEY")
+        return _api_key(self.api_key)
 
 
 class UiSettings(Section):
