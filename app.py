@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> None:
         assistant = Assistant()
         if not assistant.stats()["chunks"]:
             print(f"First start: indexing the articles in {SEEDS} …", flush=True)
-            report = assistant.ingest([SEEDS])
+            report = assistant.ingest([SEEDS], embed=False)  # the chat opens at once; vectors follow in the background
             print(f"Indexed {report.articles} articles ({report.chunks_added} chunks) from {report.sources} files.", flush=True)
         if assistant.mode_notice:
             print(assistant.mode_notice, flush=True)

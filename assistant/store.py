@@ -22,6 +22,7 @@ from pathlib import Path
 
 import chromadb
 import httpx
+import numpy as np
 from chromadb import Documents, EmbeddingFunction, Embeddings
 
 from .chunk import Chunk
@@ -233,16 +234,29 @@ class ChunkStore:
 
 
 class VectorStore:
-    """Embeddings of one model, with the metadata needed to filter dense search."""
+    """Embeddings of one model, keyed by chunk id (so a resumed or repeated run can never
+    give a chunk a second vector), with the metadata needed to filter dense search."""
 
-    def __init__(self, client: chromadb.ClientAPI, model_name: str) -> None:
+    def __init__(self, client: chromadb.ClientAPI, model_name: str, passage_prefix: str = "") -> None:
         slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model_name.strip("/"))[-40:].strip("-._")
-        digest = hashlib.sha1(model_name.encode("utf-8")).hexdigest()[:8]
+        # Another passage prefix gives other vectors; without one the key is the model's
+        # name alone, as it was before prefixes were settings.
+        key = f"{model_name}\n{passage_prefix}" if passage_prefix else model_name
+        digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
         self.collection = _collection(client, f"vectors-{slug}-{digest}")
         self.max_batch = client.get_max_batch_size()
 
     def count(self) -> int:
         return self.collection.count()
+
+    def ids(self) -> set[str]:
+        """Every chunk id that has a vector."""
+        found: set[str] = set()
+        offset = 0
+        while page := self.collection.get(include=[], limit=_PAGE, offset=offset)["ids"]:
+            found.update(page)
+            offset += len(page)
+        return found
 
     def missing(self, ids: list[str]) -> list[str]:
         present: set[str] = set()
@@ -263,6 +277,19 @@ class VectorStore:
     def delete(self, ids: list[str]) -> None:
         for batch in _batches(ids, self.max_batch):
             self.collection.delete(ids=batch)
+
+    def similarities(self, vector: list[float], ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of `vector` with the stored vectors of `ids` (those without
+        one, not yet embedded, are left out)."""
+        if not ids:
+            return {}
+        found = self.collection.get(ids=ids, include=["embeddings"])
+        if not found["ids"]:
+            return {}
+        matrix = np.asarray(found["embeddings"], dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        cosines = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query) + 1e-12)
+        return dict(zip(found["ids"], cosines.tolist()))
 
     def search(self, vector: list[float], k: int, filters: Filters) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) pairs, best first."""

