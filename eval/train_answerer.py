@@ -54,8 +54,9 @@ FALSE_REFUSALS = 0.06  # the share of answerable questions refused that the obje
 
 def open_assistant(corpus: str, files: list[Path], index_root: Path) -> Assistant:
     assistant = Assistant(load_settings(index={"dir": index_root / corpus}))
-    report = assistant.ingest(files)
-    print(f"{corpus}: index {index_root / corpus} ({report.chunks_added} chunks added, mode {assistant.retrieval_mode})", flush=True)
+    report = assistant.ingest(files, embed=False)  # vectors: `assistant embed` beforehand (an hour for corpus_small)
+    print(f"{corpus}: index {index_root / corpus} ({report.chunks_added} chunks added, mode {assistant.retrieval_mode}, "
+          f"{assistant.embedded()} of {len(assistant.lexical)} chunks embedded)", flush=True)
     return assistant
 
 
