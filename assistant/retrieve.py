@@ -19,7 +19,7 @@ from .chunk import Chunk
 from .embed import Embedder, EmbeddingError
 from .lexical import LexicalHit, LexicalIndex, expand_english, is_english, tokenize
 from .settings import RetrievalSettings
-from .store import ChunkStore, Filters, VectorStore
+from .store import ChunkStore, Filters, SentenceVectors, VectorStore
 
 
 class Turn(TypedDict):
@@ -45,7 +45,9 @@ _LEANS_ON_HISTORY = re.compile(
 
 
 def is_follow_up(question: str) -> bool:
-    return bool(_LEANS_ON_HISTORY.search(question)) or len(tokenize(question)) <= 2
+    """A pronoun, or at most two words of its own ("规模有多大？": 规模): single characters
+    such as 多 and 大 name nothing to search for."""
+    return bool(_LEANS_ON_HISTORY.search(question)) or sum(len(token) >= 2 for token in tokenize(question)) <= 2
 
 
 def search_query(question: str, history: list[Turn]) -> str:
@@ -122,12 +124,14 @@ class Retriever:
         settings: RetrievalSettings,
         vectors: VectorStore | None = None,
         embedder: Embedder | None = None,
+        sentences: SentenceVectors | None = None,
     ) -> None:
         self.chunks = chunks
         self.lexical = lexical
         self.settings = settings
         self.vectors = vectors
         self.embedder = embedder
+        self.sentences = sentences
         self.notice = ""  # set when the dense leg failed for this retrieval (a server gone)
 
     @property
@@ -151,6 +155,18 @@ class Retriever:
             others = [hit.chunk_id for hit in legs.lexical if hit.chunk_id not in legs.similarity]
             legs.similarity.update(self.vectors.similarities(vector, others))
         return legs
+
+    def sentence_similarity(self, question: str, sentences: list[str]) -> dict[str, float]:
+        """The question's cosine similarity with each of `sentences` that has a stored
+        vector ({} without the dense leg, or when the model fails: the answer step then
+        judges without it)."""
+        if self.mode != "hybrid" or self.sentences is None or not sentences:
+            return {}
+        try:
+            vector = self.embedder.embed_query(question)
+        except EmbeddingError:
+            return {}
+        return self.sentences.similarities(vector, sentences)
 
     def retrieve(self, query: str, filters: Filters = Filters(), k: int | None = None) -> list[Hit]:
         k = k or self.settings.top_k

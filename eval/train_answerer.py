@@ -34,7 +34,6 @@ from assistant.answer import ExtractiveAnswerer  # noqa: E402
 from assistant.answer import model as answer_model  # noqa: E402
 from assistant.answer.checks import verify  # noqa: E402
 from assistant.answer.extractive import has_asked_form  # noqa: E402
-from assistant.answer.model import GATE_FEATURES  # noqa: E402
 from assistant.evaluate import EvalItem, load_items, normalise, score, summarise  # noqa: E402
 from assistant.core import Response  # noqa: E402
 from assistant.retrieve import search_query  # noqa: E402
@@ -49,6 +48,11 @@ THRESHOLDS = np.round(np.concatenate([np.arange(0.05, 0.9, 0.05), np.arange(0.9,
 KEEPS = (0.0, 1.0, 2.0, 3.0)  # score margins for a second quote
 REACHES = (0.5, 1.0, 2.0, 4.0)  # score margins for a stand-in when the best fails verification
 L2 = 1e-2
+# The gate asks whether the articles are about what the question asks at all (its
+# subject, its rare words) and whether the best span holds the asked kind of answer
+# beside the question's focus; how well one sentence matches is the ranker's business,
+# and a near miss is verification's (checks.py). The names go into weights.json.
+GATE_FEATURES = ("bias", "subject", "unknown", "rare_missing", "cover_article")
 FALSE_REFUSALS = 0.06  # the share of answerable questions refused that the objective tolerates
 
 
@@ -78,8 +82,19 @@ def matrix(rows: list[dict[str, float]], names: list[str]) -> np.ndarray:
 
 def fit_ranker(groups: list[tuple[np.ndarray, np.ndarray, float]], dimension: int) -> np.ndarray:
     """Softmax over each question's candidates, maximising the probability of its gold
-    spans (L2-regularised, Newton steps)."""
+    spans (L2-regularised Newton steps, halved while they do not lower the loss: a full
+    step can overshoot where a feature nearly separates the gold spans)."""
+
+    def loss(w: np.ndarray) -> float:
+        total = 0.5 * L2 * w @ w
+        for x, y, weight in groups:
+            s = x @ w
+            top = s.max()
+            total += weight * (top + np.log(np.exp(s - top).sum()) - np.log((np.exp(s - top) * y).sum() + 1e-300) - top)
+        return float(total)
+
     w = np.zeros(dimension)
+    current = loss(w)
     for _ in range(100):
         gradient = L2 * w
         hessian = L2 * np.eye(dimension)
@@ -93,7 +108,10 @@ def fit_ranker(groups: list[tuple[np.ndarray, np.ndarray, float]], dimension: in
             gradient += weight * (mean_p - mean_q)
             hessian += weight * ((x * p[:, None]).T @ x - np.outer(mean_p, mean_p))
         step = np.linalg.solve(hessian, gradient)
+        while (trial := loss(w - step)) > current and np.abs(step).max() > 1e-9:
+            step /= 2
         w -= step
+        current = min(current, trial)
         if np.abs(step).max() < 1e-6:
             break
     return w
@@ -148,6 +166,7 @@ def main() -> None:
     parser.add_argument("--index-root", type=Path, default=ROOT / "eval-out" / "index")
     parser.add_argument("--split", type=Path, default=ROOT / "eval" / "split.json")
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--gate", nargs="+", default=list(GATE_FEATURES), help="the gate's features (default: %(default)s)")
     args = parser.parse_args()
     split = json.loads(args.split.read_text(encoding="utf-8"))
     started = time.perf_counter()
@@ -187,7 +206,7 @@ def main() -> None:
             tops.append({**best.features, "score": score})
             answerable.append(float(item.answerable))
             sample.append(1.0 / len(items))
-    gate = rounded(GATE_FEATURES, fit_logistic(matrix(tops, list(GATE_FEATURES)), np.array(answerable), np.array(sample)))
+    gate = rounded(args.gate, fit_logistic(matrix(tops, args.gate), np.array(answerable), np.array(sample)))
     print("gate:", json.dumps(gate, ensure_ascii=False))
     best: tuple[float, answer_model.Model, dict] | None = None
     for keep in KEEPS:
@@ -219,7 +238,7 @@ def main() -> None:
 def answerer_for(assistant: Assistant, trial: answer_model.Model | None = None) -> ExtractiveAnswerer:
     chunks = assistant.chunks
     return ExtractiveAnswerer(assistant.lexical, assistant.settings.answer, chunks.article_chunks, chunks.article_openings,
-                              weights=trial)
+                              weights=trial, similarity=assistant.retriever.sentence_similarity)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,8 @@ def test_focus_is_the_predicate_beside_the_question_word() -> None:
     assert [t.text for t in analyse("市化工产业安全生产转型升级专项行动领导小组会议由谁主持？", EMPTY).focus] == ["主持"]
     assert "分布" in [t.text for t in analyse("大果西番莲分布在什么地区？", EMPTY).focus]
     assert [t.text for t in analyse("市应急管理局提出了多少项创新举措？", EMPTY).focus] == ["提出"]
+    # A title's words are its name: the focus is the verb before it, not 工作 inside it.
+    assert [t.text for t in analyse("会上汇报《青岛市水环境质量提升工作方案》的是谁？", EMPTY).focus] == ["汇报"]
 
 
 def test_constraints_stated_in_the_question() -> None:

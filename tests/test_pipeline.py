@@ -271,6 +271,14 @@ def test_follow_up_uses_history(lexical_assistant) -> None:
     assert response.to_json()["question"] == question
 
 
+def test_a_question_of_one_word_and_single_characters_is_a_follow_up() -> None:
+    """"规模有多大？" names only 规模 (多 and 大 are no subject): it leans on the last turn.
+    A question with a subject of its own does not."""
+    history = [{"role": "user", "content": "青岛首单创新创业公司债券是哪家公司发行的？"}]
+    assert search_query("规模有多大？", history).startswith(history[0]["content"])
+    assert search_query("青岛港前三季度货物吞吐量是多少？", history) == "青岛港前三季度货物吞吐量是多少？"
+
+
 def test_source_filter(any_assistant) -> None:
     response = any_assistant.ask(FACT_QUESTION, filters=Filters(sources=(UNDATED_FILE,)))
     assert response.hits

@@ -20,16 +20,10 @@ from functools import cache
 from pathlib import Path
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
-# The gate asks whether the articles are about what the question asks at all (its
-# subject, its rare words): how well one sentence matches is the ranker's business,
-# and a near miss is verification's (checks.py).
-GATE_FEATURES = ("bias", "subject", "unknown", "rare_missing", "cover_article")
-
-
 @dataclass(frozen=True)
 class Model:
     weights: dict[str, float]  # ranker
-    gate: dict[str, float]  # answerability
+    gate: dict[str, float]  # answerability: a weight per feature it reads ("score" is the ranker's)
     threshold: float  # quote a candidate only when its gate probability reaches this
     keep: float  # a further quote must score within this margin of the best
     reach: float  # when the best fails a check, candidates within this margin may stand in
@@ -38,8 +32,7 @@ class Model:
         return sum(self.weights.get(name, 0.0) * value for name, value in features.items())
 
     def confidence(self, features: dict[str, float], score: float) -> float:
-        z = self.gate.get("score", 0.0) * score
-        z += sum(self.gate.get(name, 0.0) * features.get(name, 0.0) for name in GATE_FEATURES if name != "score")
+        z = sum(weight * (score if name == "score" else features.get(name, 0.0)) for name, weight in self.gate.items())
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

@@ -168,7 +168,8 @@ def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answ
     question terms. A count is governed by the verb before it; a name by the verb after."""
     if where is None:
         return ()
-    words = tagged(text)
+    quoted = [m.span() for m in _QUOTED.finditer(text)]  # a title's words are its name, not the question's verb
+    words = [w for w in tagged(text) if not any(start <= w[2] < end for start, end in quoted)]
     before = [w for w in reversed(words) if w[2] + len(w[0]) <= where.start() and w[0] not in _LINKS][:3]
     after = [w for w in words if w[2] >= where.end()][:3]  # a noun right after 什么/哪个 names the kind of answer
     inside = [w for w, flag, at in words if at < where.end() and at + len(w) > where.start() and flag.startswith(_VERB_TAGS)]
