@@ -2,6 +2,7 @@
 
     .venv/bin/python eval/train_answerer.py            # writes assistant/answer/weights.json
     .venv/bin/python eval/train_answerer.py --dry-run  # prints the figures, writes nothing
+    .venv/bin/python eval/train_answerer.py --without similarity most_similar  # what a feature adds
 
 Only the `train` part of every set in eval/split.json is read (seeds, CMRC, CRUD; dev
 is all test). Each question is retrieved once with the current settings; every
@@ -167,6 +168,8 @@ def main() -> None:
     parser.add_argument("--split", type=Path, default=ROOT / "eval" / "split.json")
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--gate", nargs="+", default=list(GATE_FEATURES), help="the gate's features (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=answer_model.WEIGHTS_FILE, help="where the weights go (default: the package's)")
+    parser.add_argument("--without", nargs="+", default=[], help="ranker features left out (to measure what one adds)")
     args = parser.parse_args()
     split = json.loads(args.split.read_text(encoding="utf-8"))
     started = time.perf_counter()
@@ -183,7 +186,7 @@ def main() -> None:
         data[name] = (assistant, items, cached)
         print(f"{name}: {len(items)} train questions, {sum(i.answerable for i in items)} answerable", flush=True)
     names = sorted({key for _, _, cached in data.values() for _, judged in cached.values()
-                    for _, found in judged for c in found for key in c.features})
+                    for _, found in judged for c in found for key in c.features} - set(args.without))
     groups = []
     for _, items, cached in data.values():
         usable = [(x, y) for item in items if item.answerable for x, y in [rows(item, cached[item.id][1])] if any(y)]
@@ -231,8 +234,8 @@ def main() -> None:
         payload = {"weights": ranker, "gate": gate, "threshold": chosen.threshold, "keep": chosen.keep, "reach": chosen.reach,
                    "trained_on": {name: len(items) for name, (_, items, _) in data.items()},
                    "retrieval_mode": {name: d[0].retrieval_mode for name, d in data.items()}}
-        answer_model.WEIGHTS_FILE.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {answer_model.WEIGHTS_FILE}")
+        args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {args.out}")
 
 
 def answerer_for(assistant: Assistant, trial: answer_model.Model | None = None) -> ExtractiveAnswerer:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import ExtractiveAnswerer
-from assistant.answer.candidates import Articles, candidates
+from assistant.answer.candidates import Articles, candidates, topic
 from assistant.answer.checks import verify
 from assistant.answer.compose import _in_english
 from assistant.answer.points import points
@@ -75,6 +75,23 @@ def test_units_follow_the_question() -> None:
     assert "亩" in analyse("项目用地有多大？", EMPTY).units
     assert "元" in analyse("消费季一共投入了多少资金？", EMPTY).units
     assert "%" in analyse("增速是多少？", EMPTY).units
+    # 多大 alone names no measure: a bond's 规模 is in 亿元, a park's in 平方米
+    assert analyse("规模有多大？", EMPTY).units == ()
+
+
+def test_a_follow_up_is_judged_with_the_topic_of_the_turn_it_leans_on() -> None:
+    """"那省级和市级的各有多少个？" names none of its article's words itself: the earlier
+    question's words (减灾示范社区) say the article is about it. A new question in the
+    same conversation does not borrow them."""
+    earlier = ["青岛一共创建了多少个综合减灾示范社区？"]
+    follow_up = analyse("那省级和市级的各有多少个？", EMPTY, earlier)
+    assert "减灾" in {t.text for t in follow_up.history_terms}
+    assert analyse("青岛港前三季度货物吞吐量是多少？", EMPTY, earlier).history_terms == ()
+    text = "截至目前，我市共创建综合减灾示范社区424个，其中全国135个、全省90个、青岛市199个。"
+    chunk = _chunk(text, title="护航发展 值得托付")
+    article = Articles(lambda ids: {i: [chunk] for i in ids}).of(chunk)
+    assert topic(follow_up, article, 1).features["cover_article"] > 0.5
+    assert topic(analyse("那省级和市级的各有多少个？", EMPTY), article, 1).features["cover_article"] == 0.0
 
 
 def test_focus_is_the_predicate_beside_the_question_word() -> None:

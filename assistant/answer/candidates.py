@@ -152,16 +152,21 @@ class Topic:
 
 def topic(question: Question, article: Article, rank: int) -> Topic:
     whole = f"{article.heading} {article.text}".lower()
-    present = frozenset(t.text for t in question.terms if t.found_in(whole))
-    rare = [t for t in question.terms if t.weight >= rare_weight(question)]
-    total = question.total_weight
+    # Whether the article is about what is asked: a follow-up's topic words are also
+    # those of the turns it leans on ("那省级和市级的各有多少个？" after 减灾示范社区).
+    own = {t.text for t in question.terms}
+    about = [*question.terms, *(t for t in question.history_terms if t.text not in own)]
+    present = frozenset(t.text for t in about if t.found_in(whole))
+    weights = sorted((t.weight for t in about), reverse=True)
+    rare = [t for t in about if t.weight >= weights[min(1, len(weights) - 1)]] if weights else []
+    total = sum(t.weight for t in about) or 1.0
     return Topic(
         whole,
         present,
         {
-            "cover_article": sum(t.weight for t in question.terms if t.text in present) / total,
+            "cover_article": sum(t.weight for t in about if t.text in present) / total,
             "rare_missing": sum(1 for t in rare if t.text not in present) / max(len(rare), 1),
-            "unknown": sum(t.weight for t in question.terms if not t.seen) / total,
+            "unknown": sum(t.weight for t in about if not t.seen) / total,
             "subject": longest_run(question.subject, whole),
             "rank": 1.0 / rank,
         },

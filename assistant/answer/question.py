@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..lexical import LexicalIndex, expand_english, is_english, tokenize
+from ..retrieve import is_follow_up
 from .rules import rules
 
 _NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nt", "nz"}
@@ -109,7 +110,10 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         wants_list=wants_list,
         summary=bool(table.summary_question.search(text)),
         count=_count(text) if wants_list else None,
-        history_terms=tuple(t for turn in history or [] for t in _terms(turn, lexical, is_english(turn))),
+        # A follow-up ("规模有多大？") is about the earlier turns' topic; a new question in
+        # the same conversation is not.
+        history_terms=tuple(t for turn in history or [] for t in _terms(turn, lexical, is_english(turn)))
+        if is_follow_up(text) else (),
         subject="" if english else _subject(text),
     )
 
