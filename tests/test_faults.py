@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunk import sentences_of
 from assistant.store import StoreUnavailable
 
 from conftest import HEATING_FILE, ROOT, SEEDS, ChromaServer, make_assistant
@@ -143,9 +142,6 @@ def test_killed_while_embedding_then_vectors_are_completed(tmp_path: Path) -> No
     assert report.embedding is not None and report.embedding.embedded == len(chunks) - 8
     assert assistant._vectors.ids() == chunks and assistant._vectors.count() == len(chunks)
     assert assistant.stats()["embedded"] == len(chunks)
-    # every sentence has its vector, once (keyed by its text)
-    sentences = {s for chunk in assistant.chunks.get(list(chunks)) for s in sentences_of(chunk.text)}
-    assert assistant._sentences.missing(sentences) == [] and assistant._sentences.count() == len(sentences)
 
 
 # ----- a damaged lexical index ------------------------------------------------------

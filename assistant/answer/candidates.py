@@ -30,8 +30,6 @@ _PERSON_TAGS = {"nr", "nrfg", "nrt"}
 _ORG_TAGS = {"nt"}
 _PLACE_TAGS = {"ns"}
 
-Similarity = Callable[[list[str]], dict[str, float]]  # sentences -> the question's cosine with each
-
 
 @dataclass(frozen=True)
 class Article:
@@ -90,7 +88,6 @@ class Candidate:
     article: Article
     features: dict[str, float] = field(default_factory=dict)
     matched: frozenset[str] = frozenset()
-    sentence: str = ""  # the whole sentence the span is part of
     score: float = 0.0  # the ranker's score (model.py)
     confidence: float = 0.0  # the gate's probability that the span answers the question
 
@@ -174,12 +171,9 @@ def topic(question: Question, article: Article, rank: int) -> Topic:
     )
 
 
-def candidates(
-    question: Question, hits: list[Hit], articles: Articles, similarity: Similarity | None = None
-) -> list[Candidate]:
+def candidates(question: Question, hits: list[Hit], articles: Articles) -> list[Candidate]:
     """Every span of the hits, once: chunks of one article overlap, and a sentence in two
-    of them is judged where its article ranks best (hits come best first). `similarity`
-    gives the question's cosine with sentences (the dense leg's model), where it can."""
+    of them is judged where its article ranks best (hits come best first)."""
     found = []
     seen: set[tuple[str, int, int]] = set()
     topics: dict[str, Topic] = {}
@@ -196,27 +190,10 @@ def candidates(
             seen.add(key)
             before = text[max(0, sentence_start - 80) : sentence_start]
             after = text[sentence_end : sentence_end + 60]
-            candidate = Candidate(hit, start, end, article, sentence=text[sentence_start:sentence_end])
+            candidate = Candidate(hit, start, end, article)
             describe(candidate, question, before, after, topics[article.id])
             found.append(candidate)
-    if similarity is not None and found:
-        semantic(found, similarity)
     return found
-
-
-def semantic(found: list[Candidate], similarity: Similarity) -> None:
-    """The question's similarity with each candidate's sentence, and whether it is the
-    closest one: the multilingual model finds paraphrases and English questions that
-    share few words with the text. Only when every sentence has a vector: a half-
-    embedded index must not favour its embedded half."""
-    sentences = list(dict.fromkeys(c.sentence for c in found))
-    cosines = similarity(sentences)
-    if len(cosines) < len(sentences):
-        return
-    best = max(cosines.values())
-    for candidate in found:
-        candidate.features["similarity"] = cosines[candidate.sentence]
-        candidate.features["most_similar"] = float(cosines[candidate.sentence] >= best)
 
 
 def describe(candidate: Candidate, question: Question, before: str, after: str, about: Topic) -> None:

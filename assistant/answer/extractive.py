@@ -44,7 +44,6 @@ class ExtractiveAnswerer:
         openings: Callable[[], list[Chunk]] | None = None,
         passages: int = 6,
         weights: Model | None = None,
-        similarity: Callable[[str, list[str]], dict[str, float]] | None = None,
     ) -> None:
         self.lexical = lexical
         self.settings = settings
@@ -52,7 +51,6 @@ class ExtractiveAnswerer:
         self.openings = openings  # the first chunk of every article, for questions about the paper
         self.passages = passages
         self.model = weights or model()
-        self.similarity = similarity  # the question's cosine with sentences (Retriever.sentence_similarity)
         self.threshold = self.model.threshold if settings.min_support is None else settings.min_support
 
     def stream(self, question: str, history: list[Turn], hits: list[Hit]) -> Iterator[str | Answer]:
@@ -73,14 +71,8 @@ class ExtractiveAnswerer:
         parts = []
         for part in split_question(question):
             asked = analyse(part, self.lexical, earlier)
-            parts.append((asked, candidates(asked, hits[: self.passages], articles, self._similar_to(part))))
+            parts.append((asked, candidates(asked, hits[: self.passages], articles)))
         return parts
-
-    def _similar_to(self, question: str) -> Callable[[list[str]], dict[str, float]] | None:
-        if self.similarity is None:
-            return None
-        similarity = self.similarity
-        return lambda sentences: similarity(question, sentences)
 
     def decide(self, question: str, judged: list[tuple[Question, list[Candidate]]]) -> Answer:
         """Weigh the candidates and write the answer (quotes, a partial answer or a refusal)."""
