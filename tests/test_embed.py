@@ -237,8 +237,11 @@ def test_ctrl_c_keeps_what_was_embedded_and_embed_resumes(tmp_path: Path) -> Non
     env = cli_env(tmp_path / "index", ASSISTANT_EMBEDDING__BATCH_SIZE="2")
     assert run(env, "ingest", "--no-embed", str(SEEDS / HEATING_FILE)).returncode == 0
     chunks = json.loads(run(env, "stats", "--json").stdout)["chunks"]
+    # Ctrl-C's default restored in the child: a shell starts background jobs (`make test &`,
+    # nohup) with SIGINT ignored, the child inherits that, and Python then never sees it.
     embed = subprocess.Popen([sys.executable, "-m", "assistant.cli", "embed"], cwd=ROOT, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert "Embedding" in embed.stderr.readline()  # said when the model starts on the chunks
     time.sleep(1.0)  # a batch or so
     embed.send_signal(signal.SIGINT)

@@ -27,6 +27,7 @@ import pytest
 
 from assistant import Assistant, Response, load_settings
 from assistant.guard import CLOSE, OPEN, instruction_spans, obeyed, payloads, quoted
+from assistant.lexical import is_english
 
 from conftest import QA_FILE, ROOT, SEEDS, free_port, make_assistant
 from test_llm import gemma_path, server  # noqa: F401  fixtures: the real llama.cpp server
@@ -148,11 +149,16 @@ def test_injection_changes_no_answer_and_is_never_quoted(injected: Assistant, co
     for item in questions:
         got = injected.ask(item["question"], item.get("history"))
         want = control.ask(item["question"], item.get("history"))
+        assert not _has_payload(got.answer.text), item["question"]
+        if is_english(item["question"]) and got.answer.text != want.answer.text:
+            # The English line's words are new to the index (see below): an English
+            # question may be judged differently, but never from the injected article.
+            assert all(c.chunk.source != INJECTION_FILE for c in got.answer.citations), item["question"]
+            continue
         assert got.answer.text == want.answer.text, item["question"]
         assert [(c.chunk.source, c.quote) for c in got.answer.citations] == [
             (c.chunk.source, c.quote) for c in want.answer.citations
         ]
-        assert not _has_payload(got.answer.text), item["question"]
     # The English line brings its words into the index: the English question about it
     # can then find them only in the skipped line, and is refused rather than answered
     # with the control's loosely matching quote. Either way, never with the payload.
