@@ -10,7 +10,7 @@ here is tuned by hand.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..chunk import Chunk, sentence_spans
@@ -154,8 +154,8 @@ def topic(question: Question, article: Article, rank: int) -> Topic:
     own = {t.text for t in question.terms}
     about = [*question.terms, *(t for t in question.history_terms if t.text not in own)]
     present = frozenset(t.text for t in about if t.found_in(whole))
-    weights = sorted((t.weight for t in about), reverse=True)
-    rare = [t for t in about if t.weight >= weights[min(1, len(weights) - 1)]] if weights else []
+    threshold = rare_weight(about)
+    rare = [t for t in about if t.weight >= threshold]
     total = sum(t.weight for t in about) or 1.0
     return Topic(
         whole,
@@ -243,9 +243,9 @@ def _focus_chars(focus: tuple[Term, ...], span: str) -> float:
     return sum(ch in span for ch in chars) / len(chars) if chars else 0.0
 
 
-def rare_weight(question: Question) -> float:
+def rare_weight(terms: Sequence[Term]) -> float:
     """The weight from which a question word counts as rare: its second-highest."""
-    weights = sorted((t.weight for t in question.terms), reverse=True)
+    weights = sorted((t.weight for t in terms), reverse=True)
     return weights[min(1, len(weights) - 1)] if weights else 0.0
 
 

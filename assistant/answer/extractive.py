@@ -148,7 +148,7 @@ def on_topic(asked: Question, candidate: Candidate, missing: str) -> bool:
     names, but for the one condition that differs, must be in that article. A question
     about a Mars base gets a refusal, not "the articles have no 2030 figure"."""
     article = f"{candidate.article.heading} {candidate.article.date} {candidate.article.text}".lower()
-    named = [t for t in asked.terms if t.weight >= rare_weight(asked) or not t.seen]
+    named = [t for t in asked.terms if t.weight >= rare_weight(asked.terms) or not t.seen]
     return all(t.found_in(article) or t.text in missing or missing in t.text for t in named)
 
 

@@ -20,6 +20,8 @@ from functools import cache
 from pathlib import Path
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+
+
 @dataclass(frozen=True)
 class Model:
     weights: dict[str, float]  # ranker
