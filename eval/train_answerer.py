@@ -90,9 +90,8 @@ def fit_ranker(groups: list[tuple[np.ndarray, np.ndarray, float]], dimension: in
     def loss(w: np.ndarray) -> float:
         total = 0.5 * L2 * w @ w
         for x, y, weight in groups:
-            s = x @ w
-            top = s.max()
-            total += weight * (top + np.log(np.exp(s - top).sum()) - np.log((np.exp(s - top) * y).sum() + 1e-300) - top)
+            e = np.exp(x @ w - (x @ w).max())  # -log(share of the gold spans), shifted for stability
+            total += weight * (np.log(e.sum()) - np.log((e * y).sum() + 1e-300))
         return float(total)
 
     w = np.zeros(dimension)
@@ -113,7 +112,7 @@ def fit_ranker(groups: list[tuple[np.ndarray, np.ndarray, float]], dimension: in
         while (trial := loss(w - step)) > current and np.abs(step).max() > 1e-9:
             step /= 2
         w -= step
-        current = min(current, trial)
+        current = trial
         if np.abs(step).max() < 1e-6:
             break
     return w
