@@ -12,7 +12,6 @@ retrieval.mode = lexical. The sentence-transformers model all-MiniLM-L6-v2 (in t
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -47,6 +46,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_serving(url: str, process: subprocess.Popen, log: Path, name: str, timeout: float = 60) -> None:
+    """Poll `url` until the server answers; its log's tail is the error when the process
+    ends first or `timeout` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                reply.read()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not come up at {url}: {log.read_text()[-2000:]}") from None
+            time.sleep(0.3)
+
+
 class ChromaServer:
     """A real `chroma run` on a loopback port, which tests can stop and start again on
     the same data directory and port (a server that goes away and comes back)."""
@@ -64,16 +78,8 @@ class ChromaServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=2) as reply:
-                    json.load(reply)
-                return self
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"chroma run did not come up on port {self.port}: {self.log_path.read_text()[-2000:]}")
-                time.sleep(0.3)
+        wait_until_serving(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", self.process, self.log_path, "chroma run")
+        return self
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

