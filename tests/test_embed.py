@@ -275,13 +275,17 @@ def test_upload_is_answerable_at_once_and_vectors_follow(copy_seed_index, tmp_pa
     upload = tmp_path / "incoming" / "科普节.txt"
     upload.parent.mkdir()
     upload.write_text(UPLOAD, encoding="utf-8")
-    report, skipped, _ = ingest_uploads(assistant, [upload])
-    new = [i for i in assistant.lexical.ids if i not in assistant._vectors.ids()]
-    assert report.chunks_added > 0 and not skipped
-    assert new and assistant.embedding  # vectors are still being computed...
-    response = assistant.ask("崂山区首届海洋科普节共设置了多少项活动？")  # ...and the upload answers already
-    assert "27项活动" in response.answer.text and response.answer.citations[0].chunk.source == "科普节.txt"
-    assert "已向量化 embedded" in status_line(assistant) and "⚠️" not in status_line(assistant)  # defaults: no warning
+    # Holding the writer's lock keeps the background thread from storing vectors while
+    # the upload is checked: a short upload is otherwise embedded before the first assert
+    # on a fast moment of the machine.
+    with assistant._writing:
+        report, skipped, _ = ingest_uploads(assistant, [upload])
+        new = [i for i in assistant.lexical.ids if i not in assistant._vectors.ids()]
+        assert report.chunks_added > 0 and not skipped
+        assert new and assistant.embedding  # vectors are still being computed...
+        response = assistant.ask("崂山区首届海洋科普节共设置了多少项活动？")  # ...and the upload answers already
+        assert "27项活动" in response.answer.text and response.answer.citations[0].chunk.source == "科普节.txt"
+        assert "已向量化 embedded" in status_line(assistant) and "⚠️" not in status_line(assistant)  # defaults: no warning
 
     assert assistant.wait_for_embedding(timeout=600)
     stats = assistant.stats()
