@@ -14,6 +14,7 @@ from assistant.answer import ExtractiveAnswerer
 from assistant.answer.candidates import Articles, candidates, topic
 from assistant.answer.checks import verify
 from assistant.answer.compose import _in_english
+from assistant.answer.names import pinyin_names
 from assistant.answer.points import points
 from assistant.answer.question import analyse, split_question
 from assistant.chunk import Chunk, chunk_id
@@ -64,6 +65,8 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("How many companies moved into the zone?", "quantity"),
         ("Who chaired the meeting?", "person"),
         ("What is the total heating area in Qingdao this winter?", "quantity"),
+        ("Who accompanied the lecturer when he visited Qingdao companies?", "person"),
+        ("By how many percentage points did retail sales grow in 2023?", "percent"),
     ],
 )
 def test_answer_types(question: str, answer_type: str) -> None:
@@ -226,6 +229,29 @@ def test_english_question_is_answered_in_english_around_the_quote() -> None:
     answer = _answerer(chunk).answer("What is the total heating area in Qingdao this winter?", [], _hits(chunk))
     assert answer.text.startswith("3.35亿平方米 (about 335 million square metres), according to the articles: “")
     assert answer.citations[0].quote in chunk.text
+
+
+def test_pinyin_names_of_an_english_question_are_found_in_the_passages() -> None:
+    passage = "省委宣讲团成员孙爱军深入我市企业宣讲，市委常委刘升勤陪同。海尔卡奥斯在崂山区新增产值。"
+    found = pinyin_names("Who accompanied Sun Aijun at Haier's site in Laoshan District? Ask COSMOPlat.", [passage])
+    assert found == {"sunaijun": ["孙爱军"], "haier": ["海尔"], "laoshan": ["崂山"]}
+    assert pinyin_names("Who accompanied Liu Wei?", [passage]) == {}  # spelt nowhere: no term
+
+
+def test_an_english_question_weighs_the_name_it_spells() -> None:
+    asked = "Who accompanied Sun Aijun on the visit?"
+    named = _chunk("11月14日，省委宣讲团成员孙爱军深入我市企业宣讲，市委常委、宣传部部长刘升勤陪同。", article="a.txt#0")
+    other = _chunk("11月14日，市北区人大代表王海涛视察我市企业，陪同的有区长李明。", article="b.txt#0")
+    answer = _answerer(other, named).answer(asked, [], _hits(other, named))
+    assert "刘升勤" in answer.text and "李明" not in answer.text
+
+
+def test_a_reason_runs_on_into_the_next_sentence_of_its_paragraph() -> None:
+    chunk = _chunk("盖卤王遣其子文周往新罗求救，新罗王遣一万人来支援百济，但为时已晚。百济首都慰礼城被高句丽攻陷。\n次年，文周即位。")
+    answer = _answerer(chunk).answer("新罗王来支援，为什么为时已晚？", [], _hits(chunk))
+    assert "百济首都慰礼城被高句丽攻陷" in answer.text and "文周即位" not in answer.text
+    count = _answerer(chunk).answer("新罗王派了多少人来支援百济？", [], _hits(chunk))
+    assert "一万人" in count.text and "慰礼城" not in count.text
 
 
 # ----- end to end on the seeds ------------------------------------------------------

@@ -24,13 +24,16 @@ from .compose import Finding, Quote, compose
 from .metadata import listing
 from .model import Model, model
 from .points import points
-from .question import Question, analyse, split_question
+from .question import Question, analyse, split_question, with_pinyin_names
 from .rules import rules
 
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
 # Answer types whose surface form is reliably found (numbers with units, dates); the
 # others (reasons, manners, names) are weighed by the ranker but not required.
 _CHECKED_TYPES = frozenset({"quantity", "percent", "duration", "date"})
+# Answer types whose answer is an explanation: its quote runs on into the next sentence.
+_RUNS_ON = frozenset({"reason", "manner", "description"})
+_RUN_ON_CHARS = 200
 
 
 class ExtractiveAnswerer:
@@ -70,7 +73,7 @@ class ExtractiveAnswerer:
         articles = Articles(self.article_chunks)
         parts = []
         for part in split_question(question):
-            asked = analyse(part, self.lexical, earlier)
+            asked = with_pinyin_names(analyse(part, self.lexical, earlier), [h.chunk.text for h in hits[: self.passages]], self.lexical)
             parts.append((asked, candidates(asked, hits[: self.passages], articles)))
         return parts
 
@@ -133,7 +136,10 @@ class ExtractiveAnswerer:
                 chosen.append(candidate)
                 covered |= candidate.matched
         value = key_value(asked, best) if asked.english else ""
-        return Finding("answer", [_quote(c) for c in chosen], value=value, support=best.confidence)
+        quotes = [_quote(c) for c in chosen]
+        if asked.answer_type in _RUNS_ON and len(quotes) == 1:
+            quotes = [_run_on(quotes[0])]
+        return Finding("answer", quotes, value=value, support=best.confidence)
 
 
 def has_asked_form(asked: Question, candidate: Candidate) -> bool:
@@ -162,6 +168,19 @@ def _quote(candidate: Candidate) -> Quote:
         if previous and candidate.end - previous[-1] <= table.max_quote:
             start = previous[-1]
     return Quote(candidate.chunk, start, candidate.end)
+
+
+def _run_on(quote: Quote) -> Quote:
+    """The quote with the next sentence of its paragraph, when both fit `_RUN_ON_CHARS`:
+    a reason or a description rarely ends with its first sentence ("…但为时已晚。百济
+    首都慰礼城被高句丽攻陷。")."""
+    text = quote.chunk.text
+    following = sentence_spans(text[quote.end :])
+    if following and "\n" not in text[quote.end : quote.end + following[0][0]]:
+        end = quote.end + following[0][1]
+        if end - quote.start <= _RUN_ON_CHARS:
+            return Quote(quote.chunk, quote.start, end)
+    return quote
 
 
 def _before(candidate: Candidate) -> str:

@@ -11,7 +11,7 @@ part-of-speech tags and the tables in rules.toml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..lexical import LexicalIndex, expand_english, is_english, tokenize
@@ -116,6 +116,22 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         if is_follow_up(text) else (),
         subject="" if english else _subject(text),
     )
+
+
+def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalIndex) -> Question:
+    """An English question with the Chinese names its pinyin spells in the passages
+    ("Sun Aijun" -> 孙爱军) as terms of their own: names.py says why."""
+    if not question.english:
+        return question
+    from .names import pinyin_names
+
+    known = {term.text for term in question.terms}
+    added = tuple(
+        Term(forms[0], max(lexical.idf(form) for form in forms), tuple(forms[1:]))
+        for forms in pinyin_names(question.text, passages).values()
+        if forms[0] not in known
+    )
+    return replace(question, terms=question.terms + added) if added else question
 
 
 _SUBJECT_END = re.compile(r"的|是|在|有|为|于|被|把|将|对|和|与|如何|怎么|怎样|什么|哪|谁|多少|几|为什么|为何|[，,。？?！!、：:；;（(\s]")

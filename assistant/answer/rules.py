@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..lexical import is_english
+
+_ENGLISH_PHRASE = 16  # characters after an English question word that still belong to its phrase
 RULES_FILE = Path(__file__).with_name("rules.toml")
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
 NUMBER = rf"(?:\d[\d,，]*(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)"
@@ -52,11 +55,20 @@ class Rules:
     max_quote: int
 
     def answer_type(self, question: str) -> tuple[str, re.Match[str] | None]:
-        """The type of answer the question asks for, and where its question word is."""
-        for kind, pattern in self.types:
-            if match := pattern.search(question):
-                return kind, match
-        return "description", None
+        """The type of answer the question asks for, and where its question word is.
+
+        A Chinese question word sits anywhere, so the table's order decides between
+        matches. An English one leads its clause ("Who accompanied … when he visited …"
+        asks for a person, not a date), so there only the matches within the opening
+        question phrase ("how many percentage points") are weighed by the table's order."""
+        found = [(match, kind) for kind, pattern in self.types if (match := pattern.search(question))]
+        if not found:
+            return "description", None
+        if is_english(question):
+            first = min(match.start() for match, _ in found)
+            found = [(match, kind) for match, kind in found if match.start() <= first + _ENGLISH_PHRASE]
+        match, kind = found[0]
+        return kind, match
 
     def quantity_pattern(self, units: tuple[str, ...]) -> re.Pattern[str]:
         return _quantity_pattern(units, self.multipliers)
