@@ -62,6 +62,8 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("这次活动的主题叫什么？", "named"),
         ("枣山路二期是否已列入攻坚行动计划？", "yesno"),
         ("为什么供热要提前开始？", "reason"),
+        ("巡检最后忙到几点才结束？", "date"),
+        ("派单以后维修人员多快出发？", "duration"),
         ("How many companies moved into the zone?", "quantity"),
         ("Who chaired the meeting?", "person"),
         ("What is the total heating area in Qingdao this winter?", "quantity"),
@@ -229,6 +231,18 @@ def test_english_question_is_answered_in_english_around_the_quote() -> None:
     answer = _answerer(chunk).answer("What is the total heating area in Qingdao this winter?", [], _hits(chunk))
     assert answer.text.startswith("3.35亿平方米 (about 335 million square metres), according to the articles: “")
     assert answer.citations[0].quote in chunk.text
+
+
+def test_a_time_of_day_answers_a_what_time_question() -> None:
+    chunk = _chunk("直到凌晨十二点半才结束巡检。巡检最后结束时，他们忙着整理巡检记录。")
+    answer = _answerer(chunk).answer("巡检最后忙到几点才结束？", [], _hits(chunk))
+    assert answer.text.startswith("直到凌晨十二点半才结束巡检。")
+
+
+def test_a_colloquial_question_finds_the_papers_wording() -> None:
+    chunk = _chunk("每年帮助困难人员就业2万人。每年扶持创业3万人以上。")
+    answer = _answerer(chunk).answer("市里每年打算帮多少人自己出来当老板？", [], _hits(chunk))
+    assert answer.text.startswith("每年扶持创业3万人以上")
 
 
 def test_pinyin_names_of_an_english_question_are_found_in_the_passages() -> None:
