@@ -187,6 +187,17 @@ def test_enumerated_points_become_a_list() -> None:
     assert answer.text.splitlines() == ["1. 一是加快项目建设。[1]", "2. 二是强化要素保障。[1]", "3. 三是优化营商环境。[1]"]
 
 
+def test_a_keyed_list_names_the_phrases_holding_the_quoted_word() -> None:
+    text = ("市应急管理局实施全程智能审批服务，做到“申请材料自动比对、审查文书自动生成、电子证照自动签章、许可证照快速送达”。"
+            "实现了“决策部署零延误、执法对象零投诉、机关干部零违纪”“三零”目标。")
+    chunk = _chunk(text)
+    answer = _answerer(chunk).answer("审批服务要做到哪几个“自动”？", [], _hits(chunk))
+    assert answer.text.splitlines() == ["1. 申请材料自动比对。[1]", "2. 审查文书自动生成。[1]", "3. 电子证照自动签章。[1]"]
+    zeros = _answerer(chunk).answer("“三零”目标分别是哪三个“零”？", [], _hits(chunk))
+    assert zeros.text.splitlines() == ["1. 决策部署零延误。[1]", "2. 执法对象零投诉。[1]", "3. 机关干部零违纪。[1]"]
+    assert _answerer(chunk).answer("要做到哪几个“免费”？", [], _hits(chunk)).text.count("\n") == 0  # no items: no list
+
+
 def test_parallel_sentences_after_a_speaker_are_points() -> None:
     text = "赵豪志强调，要加强合作，拓展产业链条。要加快推进园区扩区。要绷紧安全生产这根弦。散会。"
     listed = points([_chunk(text)], 0)

@@ -34,6 +34,7 @@ _CHECKED_TYPES = frozenset({"quantity", "percent", "duration", "date"})
 # Answer types whose answer is an explanation: its quote runs on into the next sentence.
 _RUNS_ON = frozenset({"reason", "manner", "description"})
 _RUN_ON_CHARS = 200
+_KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几个“自动”)
 
 
 class ExtractiveAnswerer:
@@ -93,6 +94,8 @@ class ExtractiveAnswerer:
             return Finding("list", quotes, intro=found.intro, support=1.0)
         if not ranked:
             return Finding("refusal")
+        if asked.key and (keyed := self._keyed(asked, ranked)):
+            return keyed
         partial: tuple[Candidate, str, str] | None = None
         best = next((c for c in ranked if has_asked_form(asked, c)), ranked[0])
         for candidate in ranked:
@@ -109,6 +112,26 @@ class ExtractiveAnswerer:
             return Finding("refusal", support=ranked[0].confidence)
         candidate, missing, instead = partial
         return Finding("partial", [_quote(candidate)], missing=missing, instead=instead, support=candidate.confidence)
+
+    def _keyed(self, asked: Question, ranked: list[Candidate]) -> Finding | None:
+        """"哪几个“自动”": the phrases holding the quoted word, listed from the best-ranked
+        article that has two or more of them together. The items themselves are the
+        evidence, so the gate's doubt about a paraphrased question does not apply."""
+        if self.article_chunks is None:
+            return None
+        seen: set[str] = set()
+        for candidate in ranked:
+            article = candidate.chunk.article_id
+            if article in seen:
+                continue
+            if len(seen) == _KEYED_ARTICLES:
+                break
+            seen.add(article)
+            listed = points(self.article_chunks([article])[article], candidate.chunk.start + candidate.start, asked.key)
+            if listed:
+                quotes = [Quote(p.chunk, p.start, p.end, p.label) for p in listed[: asked.count or None]]
+                return Finding("list", quotes, support=candidate.confidence)
+        return None
 
     def _eligible(self, asked: Question, candidate: Candidate) -> bool:
         return has_asked_form(asked, candidate) and candidate.confidence >= self.threshold

@@ -28,6 +28,9 @@ _FAMILIES = {
 _POINT_CHARS = 50  # each listed point is its opening clause, so five points stay a short answer
 _MAX_POINTS = 8
 _CLAUSE_END = re.compile(r"[，,：:；;。！？]")
+_PIECE_END = re.compile(r"[，,、：:；;。！？“”\n]")  # what bounds an item of a keyed list
+_PIECE_MORE = 2  # an item says at least this much beside the key
+_PIECE_GAP = 600  # items further apart than this belong to different lists
 # Sentences opening alike ("要加强…。要加快…。") form a parallel run; the opener may
 # follow a speaker ("赵豪志强调，要…").
 _OPENERS = ("要", "着力", "坚持", "加快", "推动", "强化", "持续", "全力", "聚焦", "突出", "围绕", "深化", "提升", "抓", "以", "在", "一是")
@@ -45,17 +48,47 @@ class Point:
     label: str = ""  # a sub-heading, shown before the point
 
 
-def points(parts: list[Chunk], near: int) -> list[Point]:
+def points(parts: list[Chunk], near: int, key: str = "") -> list[Point]:
     """The enumerated items of an article (its chunks in order) closest to article
-    offset `near` (the best answer sentence), or [] when it lists nothing."""
+    offset `near` (the best answer sentence), or [] when it lists nothing. With a `key`
+    (哪几个“自动”), the items are the phrases that contain it, wherever they stand."""
     parts = [p for p in parts if not _SIDEBAR.search(p.section)]
     if not parts:
         return []
+    if key and len(found := _keyed(parts, near, key)) >= 2:
+        return found[:_MAX_POINTS]
+    if key:
+        return []  # the asked items are not there: other lists of the article would be a guess
     for finder in (_marked, _parallel, _sections):
         found = finder(parts, near)
         if len(found) >= 2:
             return found[:_MAX_POINTS]
     return []
+
+
+def _keyed(parts: list[Chunk], near: int, key: str) -> list[Point]:
+    """Phrases containing `key` that stand together ("申请材料自动比对、审查文书自动
+    生成、电子证照自动签章"; "全力以赴抓运行…全力以赴抓创新…"): the run of them
+    closest to `near`. A bare label ("“三零”目标") is no item."""
+    text = _article(parts)
+    pieces = []
+    for match in re.finditer(re.escape(key), text):
+        start = max((m.end() for m in _PIECE_END.finditer(text, 0, match.start())), default=0)
+        end = next((m.start() for m in _PIECE_END.finditer(text, match.end())), len(text))
+        if end - start >= len(key) + _PIECE_MORE and (not pieces or pieces[-1][0] != start):
+            pieces.append((start, min(end, start + _POINT_CHARS)))
+    runs: list[list[tuple[int, int]]] = []
+    for piece in pieces:
+        if runs and piece[0] - runs[-1][-1][1] <= _PIECE_GAP:
+            runs[-1].append(piece)
+        else:
+            runs.append([piece])
+    runs = [run for run in runs if len(run) >= 2]
+    if not runs:
+        return []
+    run = min(runs, key=lambda r: _distance([r[0][0], r[-1][0]], near))
+    found = [_point(parts, start, end) for start, end in run]
+    return [p for p in found if p is not None]
 
 
 def _article(parts: list[Chunk]) -> str:

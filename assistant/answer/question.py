@@ -69,6 +69,7 @@ class Question:
     count: int | None  # "哪三个" -> 3
     history_terms: tuple[Term, ...] = field(default=())  # topic words of earlier turns
     subject: str = ""  # what the question is about: its opening words up to the first function word
+    key: str = ""  # "哪几个“自动”" -> 自动: the word each listed item contains
 
     @property
     def total_weight(self) -> float:
@@ -115,7 +116,13 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         history_terms=tuple(t for turn in history or [] for t in _terms(turn, lexical, is_english(turn)))
         if is_follow_up(text) else (),
         subject="" if english else _subject(text),
+        key=_list_key(text) if wants_list else "",
     )
+
+
+def _list_key(text: str) -> str:
+    match = rules().list_key.search(text)
+    return next((group for group in match.groups() if group), "") if match else ""
 
 
 def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalIndex) -> Question:

@@ -36,6 +36,7 @@ class Rules:
     types: tuple[tuple[str, re.Pattern[str]], ...]
     list_question: re.Pattern[str]
     summary_question: re.Pattern[str]
+    list_key: re.Pattern[str]
     count_words: dict[str, int]
     evidence: dict[str, re.Pattern[str]]
     org_suffixes: tuple[str, ...]
@@ -94,6 +95,7 @@ def rules() -> Rules:
         types=tuple((entry["type"], _any(entry["ask"])) for entry in data["types"]),
         list_question=_any(data["lists"]["ask"]),
         summary_question=_any(data["lists"]["summary"]),
+        list_key=_any(data["lists"]["key"]),
         count_words=dict(data["lists"]["count_words"]),
         evidence={kind: _any(patterns) for kind, patterns in evidence.items() if not kind.endswith(("suffixes", "titles"))},
         org_suffixes=tuple(evidence["org_suffixes"]),
