@@ -167,6 +167,11 @@ def test_person_asked_organisation_named_is_not_an_answer() -> None:
     assert _verdict("会议由谁主持？", "程德智、刘建军出席会议，耿涛主持。").ok
 
 
+def test_a_company_name_is_not_a_person() -> None:
+    assert _verdict("项目由谁牵头申报？", "凤麟核中科超睿（青岛）技术有限公司牵头申报的项目获批。").partial  # 凤麟 is tagged nr
+    assert _verdict("会上由谁讲授党课？", "王涛同志讲授党课。").ok
+
+
 def test_partial_answer_says_what_is_missing_and_cites() -> None:
     chunk = _chunk("据了解，市北区前三季度固定资产投资增速15%，全市位列第4。")
     answer = _answerer(chunk).answer("市北区2022年全年固定资产投资增速是多少？", [], _hits(chunk))

@@ -332,13 +332,24 @@ def _name_spans(kind: str, span: str) -> list[tuple[int, int]]:
         found = []
         for index, (word, flag, offset) in enumerate(words):
             if flag in _PERSON_TAGS and len(word) >= 2 or "·" in word:
-                found.append((offset, offset + len(word)))
+                if not _names_a_thing(words, index):
+                    found.append((offset, offset + len(word)))
             elif word in table.person_titles and index + 1 < len(words) and words[index + 1][1] in _PERSON_TAGS | {"n"}:
                 name, _, at = words[index + 1]
                 found.append((at, at + len(name)))
         return found
     tags, suffixes = (_ORG_TAGS, table.org_suffixes) if kind == "org" else (_PLACE_TAGS, table.place_suffixes)
     return names_ending(words, tags, suffixes)
+
+
+def _names_a_thing(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
+    """jieba tags the first word of many company and project names as a person
+    ("海程/邦达/半导体芯片/项目", "凤麟/核/中科…有限公司"). A name is followed by a verb,
+    a title or punctuation, not by a common noun that goes on naming a thing."""
+    if index + 1 >= len(words):
+        return False
+    word, flag, _ = words[index + 1]
+    return flag.startswith("n") and flag not in _PERSON_TAGS and word not in rules().person_titles
 
 
 def names_ending(words: tuple[tuple[str, str, int], ...], tags: set[str], suffixes: tuple[str, ...]) -> list[tuple[int, int]]:
