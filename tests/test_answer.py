@@ -192,6 +192,16 @@ def test_enumerated_points_become_a_list() -> None:
     assert answer.text.splitlines() == ["1. 一是加快项目建设。[1]", "2. 二是强化要素保障。[1]", "3. 三是优化营商环境。[1]"]
 
 
+def test_an_answer_of_several_long_sentences_is_cut_to_the_clauses_that_answer() -> None:
+    filler = "坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展，统筹发展和安全，"
+    first = _chunk(f"市北区表示，{filler}2023年固定资产投资增长10%左右，{filler}确保完成全年目标任务。", article="a.txt#0")
+    second = _chunk(f"崂山区表示，{filler}2023年一般公共预算收入增长8%以上，{filler}奋力开创发展新局面。", article="b.txt#0")
+    answer = _answerer(first, second).answer("市北区2023年固定资产投资增长目标是多少？崂山区2023年一般公共预算收入增长目标是多少？", [],
+                                            _hits(first, second))
+    assert "10%左右" in answer.text and "8%以上" in answer.text
+    assert len(answer.text) < 260 and all(c.quote in c.chunk.text for c in answer.citations)
+
+
 def test_a_keyed_list_names_the_phrases_holding_the_quoted_word() -> None:
     text = ("市应急管理局实施全程智能审批服务，做到“申请材料自动比对、审查文书自动生成、电子证照自动签章、许可证照快速送达”。"
             "实现了“决策部署零延误、执法对象零投诉、机关干部零违纪”“三零”目标。")

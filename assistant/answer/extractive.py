@@ -18,7 +18,7 @@ from ..lexical import LexicalIndex, is_english
 from ..retrieve import Hit, Turn
 from ..settings import AnswerSettings
 from .base import Answer
-from .candidates import Articles, Candidate, candidates, key_value, rare_weight
+from .candidates import Articles, Candidate, candidates, key_value, rare_weight, type_spans
 from .checks import verify
 from .compose import Finding, Quote, compose
 from .metadata import listing
@@ -34,7 +34,12 @@ _CHECKED_TYPES = frozenset({"quantity", "percent", "duration", "date"})
 # Answer types whose answer is an explanation: its quote runs on into the next sentence.
 _RUNS_ON = frozenset({"reason", "manner", "description"})
 _RUN_ON_CHARS = 200
-_KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几个“自动”)
+_KEYED_ARTICLES = 3
+# An answer whose quotes run longer than this is cut to the clauses that answer,
+# each quote to at most _TIGHT_CHARS.
+_CONCISE_CHARS = 260
+_TIGHT_CHARS = 100
+_CLAUSE = re.compile(r"[，,；;。！？]")  # articles searched for the items of a keyed list (哪几个“自动”)
 
 
 class ExtractiveAnswerer:
@@ -86,6 +91,11 @@ class ExtractiveAnswerer:
                 candidate.score = self.model.score(candidate.features)
                 candidate.confidence = self.model.confidence(candidate.features, candidate.score)
             findings.append(self._find(asked, sorted(found, key=lambda c: c.score, reverse=True)))
+        quoted = sum(len(q.text) for f in findings if f.kind in {"answer", "partial"} for q in f.quotes)
+        if quoted > _CONCISE_CHARS:  # several long sentences: a reader wants the facts, not the paragraphs
+            for (asked, _), finding in zip(judged, findings):
+                if finding.kind in {"answer", "partial"}:
+                    finding.quotes = [_tightened(asked, q) for q in finding.quotes]
         return compose(question, findings, is_english(question))
 
     def _find(self, asked: Question, ranked: list[Candidate]) -> Finding:
@@ -204,6 +214,23 @@ def _run_on(quote: Quote) -> Quote:
         if end - quote.start <= _RUN_ON_CHARS:
             return Quote(quote.chunk, quote.start, end)
     return quote
+
+
+def _tightened(asked: Question, quote: Quote) -> Quote:
+    """A long quote cut to its run of clauses that holds most of what was asked: the
+    asked kind of fact (a number of 家, a date) first, then the question's words."""
+    if len(quote.text) <= _TIGHT_CHARS:
+        return quote
+    text = quote.chunk.text
+    cuts = sorted({quote.start, quote.end, *(m.end() for m in _CLAUSE.finditer(text, quote.start, quote.end))})
+    best, best_value = quote, -1.0
+    for i, first in enumerate(cuts[:-1]):
+        last = max((c for c in cuts[i + 1 :] if c - first <= _TIGHT_CHARS), default=cuts[i + 1])
+        window = text[first:last]
+        value = 2.0 * bool(type_spans(asked, window)) + sum(t.weight for t in asked.terms if t.found_in(window.lower())) / asked.total_weight
+        if value > best_value:
+            best, best_value = Quote(quote.chunk, first, last, quote.label), value
+    return best
 
 
 def _before(candidate: Candidate) -> str:
