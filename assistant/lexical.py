@@ -205,10 +205,14 @@ def foreign_share(text: str) -> float:
     return foreign / len(letters) if letters else 0.0
 
 
+_NOT_A_WORD = re.compile(r"[^a-z0-9%.]+|\.(?!\d)")
+
+
 def expand_english(text: str) -> str:
     """Add Chinese equivalents of known English words and phrases, so an English
     question can match Chinese articles without a translation model."""
-    lowered = f" {re.sub(r'[^a-z0-9%.]+', ' ', text.lower())} "
+    # A decimal point stays ("3.35"); a full stop does not ("…its strategic partner.").
+    lowered = f" {_NOT_A_WORD.sub(' ', text.lower())} "
     found = []
     for english, chinese in _glossary():
         if f" {english} " in lowered:

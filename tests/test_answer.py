@@ -18,7 +18,7 @@ from assistant.answer.names import pinyin_names
 from assistant.answer.points import points
 from assistant.answer.question import analyse, split_question
 from assistant.chunk import Chunk, chunk_id
-from assistant.lexical import LexicalIndex
+from assistant.lexical import LexicalIndex, expand_english
 from assistant.retrieve import Hit
 from assistant.settings import AnswerSettings
 
@@ -271,6 +271,11 @@ def test_a_colloquial_question_finds_the_papers_wording() -> None:
     assert answer.text.startswith("每年扶持创业3万人以上")
 
 
+def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens() -> None:
+    assert "合作伙伴" in expand_english("Who is its strategic partner.")
+    assert "煤改气" in expand_english("How much does the coal-to-gas switch cut?")
+
+
 def test_pinyin_names_of_an_english_question_are_found_in_the_passages() -> None:
     passage = "省委宣讲团成员孙爱军深入我市企业宣讲，市委常委刘升勤陪同。海尔卡奥斯在崂山区新增产值。"
     found = pinyin_names("Who accompanied Sun Aijun at Haier's site in Laoshan District? Ask COSMOPlat.", [passage])
@@ -279,7 +284,7 @@ def test_pinyin_names_of_an_english_question_are_found_in_the_passages() -> None
 
 
 def test_an_english_question_weighs_the_name_it_spells() -> None:
-    asked = "Who accompanied Sun Aijun on the visit?"
+    asked = "Who accompanied Sun Aijun?"
     named = _chunk("11月14日，省委宣讲团成员孙爱军深入我市企业宣讲，市委常委、宣传部部长刘升勤陪同。", article="a.txt#0")
     other = _chunk("11月14日，市北区人大代表王海涛视察我市企业，陪同的有区长李明。", article="b.txt#0")
     answer = _answerer(other, named).answer(asked, [], _hits(other, named))
