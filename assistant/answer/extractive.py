@@ -34,12 +34,12 @@ _CHECKED_TYPES = frozenset({"quantity", "percent", "duration", "date"})
 # Answer types whose answer is an explanation: its quote runs on into the next sentence.
 _RUNS_ON = frozenset({"reason", "manner", "description"})
 _RUN_ON_CHARS = 200
-_KEYED_ARTICLES = 3
+_KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几个“自动”)
 # An answer whose quotes run longer than this is cut to the clauses that answer,
 # each quote to at most _TIGHT_CHARS.
 _CONCISE_CHARS = 260
 _TIGHT_CHARS = 100
-_CLAUSE = re.compile(r"[，,；;。！？]")  # articles searched for the items of a keyed list (哪几个“自动”)
+_CLAUSE = re.compile(r"[，,；;。！？]")
 
 
 class ExtractiveAnswerer:
@@ -79,7 +79,8 @@ class ExtractiveAnswerer:
         articles = Articles(self.article_chunks)
         parts = []
         for part in split_question(question):
-            asked = with_pinyin_names(analyse(part, self.lexical, earlier), [h.chunk.text for h in hits[: self.passages]], self.lexical)
+            asked = analyse(part, self.lexical, earlier)
+            asked = with_pinyin_names(asked, [hit.chunk.text for hit in hits[: self.passages]], self.lexical)
             parts.append((asked, candidates(asked, hits[: self.passages], articles)))
         return parts
 
