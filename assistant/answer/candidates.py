@@ -127,7 +127,13 @@ def clause_windows(text: str, start: int, end: int, limit: int = MAX_CLAUSES) ->
     window, so a long sentence can be quoted by the part that answers."""
     if end - start <= MAX_SENTENCE:
         return [(start, end)]
-    cuts = sorted({start, end, *(m.end() for m in _CLAUSE_END.finditer(text, start, end))})
+    return clause_runs(text, start, end, limit, _CLAUSE_END)
+
+
+def clause_runs(text: str, start: int, end: int, limit: int, boundary: re.Pattern[str]) -> list[tuple[int, int]]:
+    """From each cut (`boundary`) of text[start:end], the longest run of whole pieces
+    within `limit` characters (a single piece when even that is longer)."""
+    cuts = sorted({start, end, *(m.end() for m in boundary.finditer(text, start, end))})
     windows = []
     for i in range(len(cuts) - 1):
         j = i + 1

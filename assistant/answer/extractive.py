@@ -18,7 +18,7 @@ from ..lexical import LexicalIndex, is_english
 from ..retrieve import Hit, Turn
 from ..settings import AnswerSettings
 from .base import Answer
-from .candidates import Articles, Candidate, candidates, key_value, rare_weight, type_spans
+from .candidates import Articles, Candidate, candidates, clause_runs, key_value, rare_weight, type_spans
 from .checks import verify
 from .compose import Finding, Quote, compose
 from .metadata import listing
@@ -130,15 +130,14 @@ class ExtractiveAnswerer:
         evidence, so the gate's doubt about a paraphrased question does not apply."""
         if self.article_chunks is None:
             return None
-        seen: set[str] = set()
+        best: dict[str, Candidate] = {}  # each article's best-ranked candidate, in rank order
         for candidate in ranked:
-            article = candidate.chunk.article_id
-            if article in seen:
-                continue
-            if len(seen) == _KEYED_ARTICLES:
+            best.setdefault(candidate.chunk.article_id, candidate)
+            if len(best) == _KEYED_ARTICLES:
                 break
-            seen.add(article)
-            listed = points(self.article_chunks([article])[article], candidate.chunk.start + candidate.start, asked.key)
+        parts = self.article_chunks(list(best))  # one request for all of them
+        for article, candidate in best.items():
+            listed = points(parts[article], candidate.chunk.start + candidate.start, asked.key)
             if listed:
                 quotes = [Quote(p.chunk, p.start, p.end, p.label) for p in listed[: asked.count or None]]
                 return Finding("list", quotes, support=candidate.confidence)
@@ -223,10 +222,8 @@ def _tightened(asked: Question, quote: Quote) -> Quote:
     if len(quote.text) <= _TIGHT_CHARS:
         return quote
     text = quote.chunk.text
-    cuts = sorted({quote.start, quote.end, *(m.end() for m in _CLAUSE.finditer(text, quote.start, quote.end))})
     best, best_value = quote, -1.0
-    for i, first in enumerate(cuts[:-1]):
-        last = max((c for c in cuts[i + 1 :] if c - first <= _TIGHT_CHARS), default=cuts[i + 1])
+    for first, last in clause_runs(text, quote.start, quote.end, _TIGHT_CHARS, _CLAUSE):
         window = text[first:last]
         value = 2.0 * bool(type_spans(asked, window)) + sum(t.weight for t in asked.terms if t.found_in(window.lower())) / asked.total_weight
         if value > best_value:

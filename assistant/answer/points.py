@@ -9,6 +9,7 @@ answer sentence is taken, and each item becomes one cited point.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..chunk import Chunk, sentence_spans
@@ -71,10 +72,13 @@ def _keyed(parts: list[Chunk], near: int, key: str) -> list[Point]:
     生成、电子证照自动签章"; "全力以赴抓运行…全力以赴抓创新…"): the run of them
     closest to `near`. A bare label ("“三零”目标") is no item."""
     text = _article(parts)
+    bounds = [m.start() for m in _PIECE_END.finditer(text)]  # each is one character
     pieces = []
     for match in re.finditer(re.escape(key), text):
-        start = max((m.end() for m in _PIECE_END.finditer(text, 0, match.start())), default=0)
-        end = next((m.start() for m in _PIECE_END.finditer(text, match.end())), len(text))
+        before = bisect_left(bounds, match.start())  # the bounds before the key
+        start = bounds[before - 1] + 1 if before else 0
+        after = bisect_left(bounds, match.end())
+        end = bounds[after] if after < len(bounds) else len(text)
         if end - start >= len(key) + _PIECE_MORE and (not pieces or pieces[-1][0] != start):
             pieces.append((start, min(end, start + _POINT_CHARS)))
     runs: list[list[tuple[int, int]]] = []
