@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import ExtractiveAnswerer
-from assistant.answer.candidates import Articles, candidates, topic
+from assistant.answer.candidates import Articles, candidates, topic, type_spans
 from assistant.answer.checks import verify
 from assistant.answer.compose import _in_english
 from assistant.answer.names import pinyin_names
@@ -170,6 +170,25 @@ def test_person_asked_organisation_named_is_not_an_answer() -> None:
 def test_a_company_name_is_not_a_person() -> None:
     assert _verdict("项目由谁牵头申报？", "凤麟核中科超睿（青岛）技术有限公司牵头申报的项目获批。").partial  # 凤麟 is tagged nr
     assert _verdict("会上由谁讲授党课？", "王涛同志讲授党课。").ok
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("今天下午，市政府召开专题会议，研究解决当前存在的问题。", []),  # 今天下午 is tagged nr
+        ("海尔日日顺跨境电商保税服务基地项目正在内部装修。", []),  # 海尔 is tagged nrt
+        ("弘扬志愿精神，推进智慧社区建设。", []),
+        ("市委副书记、市长赵豪志出席会议，滕军红介绍情况。", ["赵豪志", "滕军红"]),
+        ("欧阳修与司马光同朝为官。", ["欧阳修", "司马光"]),
+        ("记者衣涛报道。", ["衣涛"]),
+        ("习近平总书记指出", ["习近平"]),
+        ("达尔文提出进化论，海梅从此成为第三代蓝甲虫。", ["达尔文"]),  # two characters of transliteration may be a brand
+        ("马库斯·温克霍克一度领先。", ["马库斯·温克霍克"]),
+    ],
+)
+def test_a_person_name_starts_with_a_surname(text: str, names: list[str]) -> None:
+    asked = analyse("谁参加了？", EMPTY)
+    assert [text[start:end] for start, end in type_spans(asked, text) or []] == names
 
 
 def test_partial_answer_says_what_is_missing_and_cites() -> None:

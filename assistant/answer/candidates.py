@@ -335,17 +335,47 @@ def _name_spans(kind: str, span: str) -> list[tuple[int, int]]:
     table = rules()
     words = tagged(span)
     if kind == "person":
-        found = []
+        found = set(_foreign_names(words))  # whole, and their pieces dropped below
         for index, (word, flag, offset) in enumerate(words):
-            if flag in _PERSON_TAGS and len(word) >= 2 or "·" in word:
-                if not _names_a_thing(words, index):
-                    found.append((offset, offset + len(word)))
+            if flag in _PERSON_TAGS and _is_name(word) and not _names_a_thing(words, index):
+                found.add((offset, offset + len(word)))
             elif word in table.person_titles and index + 1 < len(words) and words[index + 1][1] in _PERSON_TAGS | {"n"}:
                 name, _, at = words[index + 1]
-                found.append((at, at + len(name)))
-        return found
+                found.add((at, at + len(name)))
+        return sorted(_outermost(found))
     tags, suffixes = (_ORG_TAGS, table.org_suffixes) if kind == "org" else (_PLACE_TAGS, table.place_suffixes)
     return names_ending(words, tags, suffixes)
+
+
+def _is_name(word: str) -> bool:
+    """jieba's person tag alone calls 二十大, 今天下午, 智慧 and 海尔 people. A Chinese name
+    is two to four characters, starts with a surname and does not end like a place (张村);
+    a foreign one (达尔文) is three or more characters of transliteration."""
+    table = rules()
+    if word.endswith(table.place_suffixes + table.org_suffixes):
+        return False
+    chinese = 2 <= len(word) <= 4 and word.startswith(table.surnames)
+    return chinese or len(word) >= 3 and all(char in table.transliteration for char in word)
+
+
+def _foreign_names(words: tuple[tuple[str, str, int], ...]) -> list[tuple[int, int]]:
+    """Transliterated names joined by a middle dot, which jieba cuts into pieces
+    ("马库斯/·/温克/霍克"): the word before each dot to the last person-tagged piece after it."""
+    found = []
+    for index, (word, _, offset) in enumerate(words):
+        if word != "·" or index == 0 or index + 1 >= len(words):
+            continue
+        last = index + 1
+        while last + 1 < len(words) and (words[last + 1][1] in _PERSON_TAGS or words[last + 1][0] == "·"):
+            last += 1
+        start = words[index - 1][2]
+        found.append((start, words[last][2] + len(words[last][0])))
+    return found
+
+
+def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans not inside another one ("艾伦·劳埃德·霍奇金" once, not also "劳埃德·霍奇金")."""
+    return [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
 
 
 def _names_a_thing(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
@@ -355,7 +385,7 @@ def _names_a_thing(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
     if index + 1 >= len(words):
         return False
     word, flag, _ = words[index + 1]
-    return flag.startswith("n") and flag not in _PERSON_TAGS and word not in rules().person_titles
+    return flag.startswith("n") and flag not in _PERSON_TAGS and not word.endswith(rules().person_titles)
 
 
 def names_ending(words: tuple[tuple[str, str, int], ...], tags: set[str], suffixes: tuple[str, ...]) -> list[tuple[int, int]]:

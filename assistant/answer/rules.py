@@ -31,6 +31,10 @@ class Contrast:
     sides: tuple[tuple[str, ...], tuple[str, ...]]
 
 
+# The [evidence] entries that are words or characters, not patterns of an answer type.
+_WORD_LISTS = {"org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration"}
+
+
 @dataclass(frozen=True)
 class Rules:
     types: tuple[tuple[str, re.Pattern[str]], ...]
@@ -42,6 +46,8 @@ class Rules:
     org_suffixes: tuple[str, ...]
     place_suffixes: tuple[str, ...]
     person_titles: tuple[str, ...]
+    surnames: tuple[str, ...]
+    transliteration: frozenset[str]  # the characters foreign names are written with
     units: dict[str, tuple[str, ...]]
     multipliers: str
     measures: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
@@ -97,10 +103,12 @@ def rules() -> Rules:
         summary_question=_any(data["lists"]["summary"]),
         list_key=_any(data["lists"]["key"]),
         count_words=dict(data["lists"]["count_words"]),
-        evidence={kind: _any(patterns) for kind, patterns in evidence.items() if not kind.endswith(("suffixes", "titles"))},
+        evidence={kind: _any(patterns) for kind, patterns in evidence.items() if kind not in _WORD_LISTS},
         org_suffixes=tuple(evidence["org_suffixes"]),
         place_suffixes=tuple(evidence["place_suffixes"]),
         person_titles=tuple(evidence["person_titles"]),
+        surnames=(*evidence["compound_surnames"], *evidence["surnames"].replace("\n", "")),
+        transliteration=frozenset(evidence["transliteration"].replace("\n", "")),
         units=units,
         multipliers="".join(data["units"]["multipliers"]),
         measures=tuple(
