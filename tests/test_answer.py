@@ -64,6 +64,8 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("为什么供热要提前开始？", "reason"),
         ("巡检最后忙到几点才结束？", "date"),
         ("派单以后维修人员多快出发？", "duration"),
+        ("理财公司的管理规模要达到什么量级？", "quantity"),
+        ("债券发行的是什么规模？", "quantity"),
         ("How many companies moved into the zone?", "quantity"),
         ("Who chaired the meeting?", "person"),
         ("What is the total heating area in Qingdao this winter?", "quantity"),
@@ -114,6 +116,10 @@ def test_constraints_stated_in_the_question() -> None:
     assert ("phase", "3期") in phases
     assert ("phase", "第2批") in {(c.kind, c.value) for c in analyse("第二批示范市有哪些？", EMPTY).constraints}
     assert ("contrast:cumulative or rate", "累计") in {(c.kind, c.value) for c in analyse("累计处理了多少污水？", EMPTY).constraints}
+    # jieba tags 师傅 as a person's name; a word that is no name states no entity to find.
+    assert analyse("物业派单以后修理师傅多快就出门了？", EMPTY).constraints == ()
+    assert ("entity", "滕军红") in {(c.kind, c.value) for c in analyse("滕军红做客民生在线时谈了什么？", EMPTY).constraints}
+    assert ("entity", "亚太") in {(c.kind, c.value) for c in analyse("亚太基金会的初始资本是多少？", EMPTY).constraints}
 
 
 def test_two_questions_in_one_are_split() -> None:
@@ -140,6 +146,8 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("李沧区1-10月限上零售业增速是多少？", "崂山区1-10月限上零售业增速22.1%。", "崂山区"),
         ("团岛污水处理厂累计处理了多少污水？", "团岛污水处理厂日处理能力10万吨。", "日处理"),
         ("明年的出口目标是多少？", "今年出口增长10%。", "今年"),
+        ("崂山区2022年地区生产总值是多少亿元？", "2022年崂山区新落户重点项目166个，投资规模387亿元。", "投资规模"),
+        ("市北区社会消费品零售总额增长多少？", "市北区一般公共预算收入增长8.1%。", "一般公共预算收入"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
@@ -155,6 +163,8 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("市北区前三季度固投增速是多少？", "市北区前三季度固投增速15%。"),
         ("二期什么时候建成？", "推动齐鲁医院第二期建成运营。"),
         ("张村河水净化厂累计补水多少？", "张村河水净化厂累计实现河道生态补水5369万吨。"),
+        ("市北区GDP增长了多少？", "市北区地区生产总值增长6.1%，固定资产投资增长10%。"),
+        ("项目总投资约多少？", "项目总投资额121.9亿元。"),
     ],
 )
 def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..chunk import Chunk, sentence_spans
 from ..guard import instruction_spans
 from ..retrieve import Hit
-from .question import Constraint, Question, Term, tagged, values_of
+from .question import PERSON_TAGS, Constraint, Question, Term, names_a_thing, tagged, values_of
 from .rules import rules
 
 MAX_SENTENCE = 150  # characters: a longer sentence is judged (and quoted) by its clauses
@@ -26,7 +26,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEAR = 15  # characters between the asked kind of fact and a question word to count as "next to it"
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NAMES = frozenset({"person", "org", "place"})
-_PERSON_TAGS = {"nr", "nrfg", "nrt"}
 _ORG_TAGS = {"nt"}
 _PLACE_TAGS = {"ns"}
 
@@ -337,25 +336,14 @@ def _name_spans(kind: str, span: str) -> list[tuple[int, int]]:
     if kind == "person":
         found = set(_foreign_names(words))  # whole, and their pieces dropped below
         for index, (word, flag, offset) in enumerate(words):
-            if flag in _PERSON_TAGS and _is_name(word) and not _names_a_thing(words, index):
+            if flag in PERSON_TAGS and table.is_person_name(word) and not names_a_thing(words, index):
                 found.add((offset, offset + len(word)))
-            elif word in table.person_titles and index + 1 < len(words) and words[index + 1][1] in _PERSON_TAGS | {"n"}:
+            elif word in table.person_titles and index + 1 < len(words) and words[index + 1][1] in PERSON_TAGS | {"n"}:
                 name, _, at = words[index + 1]
                 found.add((at, at + len(name)))
         return sorted(_outermost(found))
     tags, suffixes = (_ORG_TAGS, table.org_suffixes) if kind == "org" else (_PLACE_TAGS, table.place_suffixes)
     return names_ending(words, tags, suffixes)
-
-
-def _is_name(word: str) -> bool:
-    """jieba's person tag alone calls 二十大, 今天下午, 智慧 and 海尔 people. A Chinese name
-    is two to four characters, starts with a surname and does not end like a place (张村);
-    a foreign one (达尔文) is three or more characters of transliteration."""
-    table = rules()
-    if word.endswith(table.place_suffixes + table.org_suffixes):
-        return False
-    chinese = 2 <= len(word) <= 4 and word.startswith(table.surnames)
-    return chinese or len(word) >= 3 and all(char in table.transliteration for char in word)
 
 
 def _foreign_names(words: tuple[tuple[str, str, int], ...]) -> list[tuple[int, int]]:
@@ -366,7 +354,7 @@ def _foreign_names(words: tuple[tuple[str, str, int], ...]) -> list[tuple[int, i
         if word != "·" or index == 0 or index + 1 >= len(words):
             continue
         last = index + 1
-        while last + 1 < len(words) and (words[last + 1][1] in _PERSON_TAGS or words[last + 1][0] == "·"):
+        while last + 1 < len(words) and (words[last + 1][1] in PERSON_TAGS or words[last + 1][0] == "·"):
             last += 1
         start = words[index - 1][2]
         found.append((start, words[last][2] + len(words[last][0])))
@@ -376,16 +364,6 @@ def _foreign_names(words: tuple[tuple[str, str, int], ...]) -> list[tuple[int, i
 def _outermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans not inside another one ("艾伦·劳埃德·霍奇金" once, not also "劳埃德·霍奇金")."""
     return [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
-
-
-def _names_a_thing(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
-    """jieba tags the first word of many company and project names as a person
-    ("海程/邦达/半导体芯片/项目", "凤麟/核/中科…有限公司"). A name is followed by a verb,
-    a title or punctuation, not by a common noun that goes on naming a thing."""
-    if index + 1 >= len(words):
-        return False
-    word, flag, _ = words[index + 1]
-    return flag.startswith("n") and flag not in _PERSON_TAGS and not word.endswith(rules().person_titles)
 
 
 def names_ending(words: tuple[tuple[str, str, int], ...], tags: set[str], suffixes: tuple[str, ...]) -> list[tuple[int, int]]:

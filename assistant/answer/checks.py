@@ -128,9 +128,11 @@ def _places(text: str, suffix: str) -> list[str]:
 
 
 def _contrast(constraint: Constraint, span: str) -> Verdict:
-    """累计 asked, only 每天 stated (or 出口 asked, only 进出口): a different measure."""
+    """累计 asked, only 每天 stated (出口 asked, only 进出口; 生产总值 asked, only 投资规模):
+    a different measure."""
     contrast = next(c for c in rules().contrasts if constraint.kind == "contrast:" + c.name)
-    own, other = contrast.sides[constraint.side], contrast.sides[1 - constraint.side]
+    own = contrast.sides[constraint.side]
+    other = sorted((w for i, side in enumerate(contrast.sides) if i != constraint.side for w in side), key=len, reverse=True)
     cleaned = span
     for word in other:
         cleaned = cleaned.replace(word, "")

@@ -18,7 +18,8 @@ from ..lexical import LexicalIndex, expand_english, is_english, tokenize
 from ..retrieve import is_follow_up
 from .rules import rules
 
-_NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nt", "nz"}
+PERSON_TAGS = {"nr", "nrt", "nrfg"}
+_NAME_TAGS = {*PERSON_TAGS, "ns", "nt", "nz"}
 _VERB_TAGS = ("v",)
 _NOUN_TAGS = ("n", "vn", "nz", "nt", "ns")
 _RARE = 0.1  # a name in more chunks than this share tells nothing apart
@@ -49,7 +50,7 @@ class Constraint:
 
     kind: str  # year, relative_year, period, phase, place, entity, contrast
     value: str  # as asked: "2023", "全年", "三期", "市北区", "累计"
-    side: int = 0  # for contrasts: which side of rules.toml's pair the question is on
+    side: int = 0  # for contrasts: which of rules.toml's sides the question is on
 
     def __str__(self) -> str:
         return self.value
@@ -224,13 +225,14 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
     for groups in _QUOTED.findall(text):
         name = next(g for g in groups if g)
         found.append(Constraint("entity", name.lower()))
-    for word, flag, _ in tagged(text):
+    words = tagged(text)
+    for index, (word, flag, _) in enumerate(words):
         word = word.lower()
         if word in table.ubiquitous or len(word) < 2:
             continue
         if flag == "ns" or word.endswith(table.place_suffixes) and flag.startswith("n") and len(word) >= 3:
             found.append(Constraint("place", word))
-        elif flag in _NAME_TAGS and (lexical is None or lexical.share(word) < _RARE):
+        elif flag in _NAME_TAGS and _is_a_name(words, index) and (lexical is None or lexical.share(word) < _RARE):
             found.append(Constraint("entity", word))
     lowered = text.lower()
     for contrast in table.contrasts:
@@ -239,6 +241,23 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
                 found.append(Constraint("contrast:" + contrast.name, word, side))
                 break
     return tuple(dict.fromkeys(found))
+
+
+def _is_a_name(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
+    """A word jieba tags as a person's name names someone (滕军红) or heads the name of a
+    thing (亚太/基金会); otherwise the tag is wrong (师傅, 今天下午)."""
+    word, flag, _ = words[index]
+    return flag not in PERSON_TAGS or rules().is_person_name(word) or names_a_thing(words, index)
+
+
+def names_a_thing(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
+    """jieba tags the first word of many company and project names as a person
+    ("海程/邦达/半导体芯片/项目", "凤麟/核/中科…有限公司"). A name is followed by a verb,
+    a title or punctuation, not by a common noun that goes on naming a thing."""
+    if index + 1 >= len(words):
+        return False
+    word, flag, _ = words[index + 1]
+    return flag.startswith("n") and flag not in PERSON_TAGS and not word.endswith(rules().person_titles)
 
 
 def _stated_in_english(text: str) -> tuple[Constraint, ...]:

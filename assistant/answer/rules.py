@@ -28,7 +28,7 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
 @dataclass(frozen=True)
 class Contrast:
     name: str
-    sides: tuple[tuple[str, ...], tuple[str, ...]]
+    sides: tuple[tuple[str, ...], ...]  # two or more: a question on one side is not answered by another
 
 
 # The [evidence] entries that are words or characters, not patterns of an answer type.
@@ -77,6 +77,15 @@ class Rules:
         match, kind = found[0]
         return kind, match
 
+    def is_person_name(self, word: str) -> bool:
+        """jieba's person tag alone calls 二十大, 今天下午, 师傅 and 海尔 people. A Chinese
+        name is two to four characters, starts with a surname and does not end like a
+        place (张村); a foreign one (达尔文) is three or more characters of transliteration."""
+        if word.endswith(self.place_suffixes + self.org_suffixes):
+            return False
+        chinese = 2 <= len(word) <= 4 and word.startswith(self.surnames)
+        return chinese or len(word) >= 3 and all(char in self.transliteration for char in word)
+
     def quantity_pattern(self, units: tuple[str, ...]) -> re.Pattern[str]:
         return _quantity_pattern(units, self.multipliers)
 
@@ -117,7 +126,7 @@ def rules() -> Rules:
         ),
         constraints={kind: _any(entry["find"]) for kind, entry in data["constraints"].items()},
         contrasts=tuple(
-            Contrast(entry["name"], (tuple(entry["sides"][0]), tuple(entry["sides"][1]))) for entry in data["contrasts"]
+            Contrast(entry["name"], tuple(tuple(side) for side in entry["sides"])) for entry in data["contrasts"]
         ),
         ubiquitous=frozenset(data["ubiquitous"]["words"]),
         synonyms={word: tuple(values) for word, values in data["synonyms"].items()},
