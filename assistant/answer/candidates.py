@@ -350,7 +350,7 @@ def _foreign_names(words: tuple[tuple[str, str, int], ...]) -> list[tuple[int, i
     """Transliterated names joined by a middle dot, which jieba cuts into pieces
     ("马库斯/·/温克/霍克"): the word before each dot to the last person-tagged piece after it."""
     found = []
-    for index, (word, _, offset) in enumerate(words):
+    for index, (word, _, _) in enumerate(words):
         if word != "·" or index == 0 or index + 1 >= len(words):
             continue
         last = index + 1
