@@ -177,6 +177,15 @@ def test_person_asked_organisation_named_is_not_an_answer() -> None:
     assert _verdict("会议由谁主持？", "程德智、刘建军出席会议，耿涛主持。").ok
 
 
+def test_a_role_asked_needs_a_name() -> None:
+    """"负责人是谁" asks for someone in a role: a sentence about the project that names
+    nobody does not answer it, however well its words match."""
+    assert not _verdict("海程邦达半导体芯片项目的负责人是谁？", "目前已引入海程邦达半导体芯片项目等15个“链主”企业项目。").ok
+    assert _verdict("海程邦达半导体芯片项目的负责人是谁？", "海程邦达半导体芯片项目负责人王海介绍，项目已开工。").ok
+    assert _verdict("这本书的作者是谁？", "这本书由大久保笃创作。").ok  # not a role: any sentence may say who
+    assert _verdict("总理一职由谁委任？", "总理一职由总督委任。").ok  # who appoints: a role may answer
+
+
 def test_a_company_name_is_not_a_person() -> None:
     assert _verdict("项目由谁牵头申报？", "凤麟核中科超睿（青岛）技术有限公司牵头申报的项目获批。").partial  # 凤麟 is tagged nr
     assert _verdict("会上由谁讲授党课？", "王涛同志讲授党课。").ok

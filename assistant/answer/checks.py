@@ -11,6 +11,7 @@ X; they give Y"); a condition the article does not meet at all is a refusal.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .candidates import Candidate, names_ending, type_positions
@@ -19,6 +20,7 @@ from .rules import rules
 
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+_IS_WHO = "(?:是|为)(?:谁|哪位|哪一位|何人)"
 
 
 @dataclass(frozen=True)
@@ -144,13 +146,25 @@ def _contrast(constraint: Constraint, span: str) -> Verdict:
 
 def _answer_type(question: Question, candidate: Candidate) -> Verdict:
     """A person asked for, and the sentence names only an organisation: the articles
-    do not say who."""
+    do not say who. Someone in a role asked for ("负责人是谁") and nobody named: not an
+    answer either. Other "谁" questions may be answered by a group or a name jieba
+    does not know (README, "Measured and left out")."""
     if question.answer_type != "person" or question.wants_list:
         return OK
     if type_positions(question, candidate.text):
         return OK
+    who = Constraint("type", "具体人名")
     orgs = names_ending(tagged(candidate.text), {"nt"}, rules().org_suffixes)
-    if not orgs:
-        return OK
-    start, end = orgs[0]
-    return Verdict(False, Constraint("type", "具体人名"), candidate.text[start:end])
+    if orgs:
+        start, end = orgs[0]
+        return Verdict(False, who, candidate.text[start:end])
+    return Verdict(False, who) if _asks_for_role_holder(question) else OK
+
+
+def _asks_for_role_holder(question: Question) -> bool:
+    """"负责人是谁": the question word stands for a role's holder. "总理一职由谁委任" asks
+    who appoints, which a role may answer."""
+    titles = tuple(rules().person_titles)
+    return any(
+        term.text.endswith(titles) and re.search(re.escape(term.text) + _IS_WHO, question.text) for term in question.focus
+    )
