@@ -86,6 +86,24 @@ def test_units_follow_the_question() -> None:
     assert analyse("规模有多大？", EMPTY).units == ()
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "found"),
+    [
+        ("锦地罗的全长是多少厘米？", "锦地罗全长通常只有2cm（0.79英尺）。", ["2cm"]),
+        ("搜索雷达的有效距离是多少？", "搜索雷达有效距离为30km，射控追踪雷达距离精度±10m。", ["30km", "10m"]),
+        ("巴黎第四区的土地面积是多少？", "土地面积为1.601 km²，人口约两万。", ["1.601 km²"]),
+        ("项目装机容量是多少？", "项目装机容量为50MW，年发电量约1亿度电。", ["50MW", "1亿度电"]),
+        ("雷达的有效距离是多少？", "该公司市值达5 million美元。", []),  # "5 m…" is not five metres
+        ("她获得过几次冠军？", "她曾获得10次WTA赛事冠军。", ["10次"]),
+    ],
+)
+def test_units_are_found_in_their_latin_spellings(question: str, text: str, found: list[str]) -> None:
+    """Wikipedia and the paper write 30km, 1.601 km², 50MW: a question asking 多少厘米 or
+    a 距离 is answered by them as by 30公里."""
+    spans = type_spans(analyse(question, EMPTY), text) or []
+    assert [text[start:end] for start, end in spans] == found
+
+
 def test_a_follow_up_is_judged_with_the_topic_of_the_turn_it_leans_on() -> None:
     """"那省级和市级的各有多少个？" names none of its article's words itself: the earlier
     question's words (减灾示范社区) say the article is about it. A new question in the

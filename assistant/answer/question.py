@@ -179,7 +179,7 @@ def _units(text: str, answer_type: str) -> tuple[str, ...]:
     if match := re.search(rf"(?:多少|几)[{table.multipliers}]*(" + "|".join(map(re.escape, every)) + ")", text):
         unit = match.group(1)
         if unit not in {"年", "月", "日", "天"}:
-            return (unit,)
+            return (unit, *table.unit_symbols.get(unit, ()))
     for _, pattern, units in table.measures:
         if pattern.search(text):
             return units

@@ -48,7 +48,8 @@ class Rules:
     person_titles: tuple[str, ...]
     surnames: tuple[str, ...]
     transliteration: frozenset[str]  # the characters foreign names are written with
-    units: dict[str, tuple[str, ...]]
+    units: dict[str, tuple[str, ...]]  # each group with its units' symbols
+    unit_symbols: dict[str, tuple[str, ...]]  # 公里 -> km
     multipliers: str
     measures: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
     constraints: dict[str, re.Pattern[str]]
@@ -97,7 +98,8 @@ class Rules:
 def _quantity_pattern(units: tuple[str, ...], multipliers: str) -> re.Pattern[str]:
     """A number, optional multipliers (万, 亿, 余…), then one of `units`."""
     ordered = sorted(set(units), key=len, reverse=True)
-    unit = "|".join(re.escape(u) for u in ordered) if ordered else r"[^\W\d]"
+    # A symbol ends its word ("5 million" holds no metres); a Chinese unit need not ("10次WTA").
+    unit = "|".join(re.escape(u) + ("(?![a-z])" if u[-1].isascii() else "") for u in ordered) if ordered else r"[^\W\d]"
     return re.compile(rf"{NUMBER}\s*[{multipliers}]{{0,3}}\s*(?:{unit})", re.IGNORECASE)
 
 
@@ -105,7 +107,12 @@ def _quantity_pattern(units: tuple[str, ...], multipliers: str) -> re.Pattern[st
 def rules() -> Rules:
     data = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
     evidence = data["evidence"]
-    units = {name: tuple(values) for name, values in data["units"].items() if name != "multipliers"}
+    symbols = {unit: tuple(spellings) for unit, spellings in data["unit_symbols"].items()}
+    units = {
+        name: tuple(dict.fromkeys(u for unit in values for u in (unit, *symbols.get(unit, ()))))
+        for name, values in data["units"].items()
+        if name != "multipliers"
+    }
     return Rules(
         types=tuple((entry["type"], _any(entry["ask"])) for entry in data["types"]),
         list_question=_any(data["lists"]["ask"]),
@@ -119,6 +126,7 @@ def rules() -> Rules:
         surnames=(*evidence["compound_surnames"], *evidence["surnames"].replace("\n", "")),
         transliteration=frozenset(evidence["transliteration"].replace("\n", "")),
         units=units,
+        unit_symbols=symbols,
         multipliers="".join(data["units"]["multipliers"]),
         measures=tuple(
             (name, _any(entry["ask"]), tuple(u for group in entry["units"] for u in units[group]))
