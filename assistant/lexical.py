@@ -42,6 +42,7 @@ STOPWORDS = frozenset(
     """.split()
 )
 GLOSSARY = Path(__file__).with_name("glossary_en_zh.tsv")
+ABBREVIATIONS = Path(__file__).with_name("abbreviations_zh.tsv")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _KEEP = re.compile(r"[\w.%％]+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -204,6 +205,31 @@ def _glossary() -> list[tuple[str, str]]:
             english, chinese = line.split("\t")
             pairs.append((english.strip().lower(), chinese.strip()))
     return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str]]:
+    """Abbreviation -> its full forms, and a pattern finding any abbreviation (longest first)."""
+    full: dict[str, tuple[str, ...]] = {}
+    for line in ABBREVIATIONS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            short, spelt = line.split("\t")
+            full[short.strip()] = (*full.get(short.strip(), ()), spelt.strip())
+    return full, re.compile("|".join(map(re.escape, sorted(full, key=len, reverse=True))))
+
+
+def spelt_out(text: str) -> str:
+    """The text with each abbreviation (人社局) replaced by the full name the paper writes."""
+    full, pattern = abbreviations()
+    return pattern.sub(lambda match: full[match.group(0)][0], text)
+
+
+def expand_abbreviations(text: str) -> str:
+    """The text with every full form of its abbreviations added, for BM25: the paper
+    writes 发展改革委 or 发展和改革委员会 where a reader writes 发改委."""
+    full, pattern = abbreviations()
+    found = [form for match in pattern.finditer(text) for form in full[match.group(0)]]
+    return " ".join([text, *found])
 
 
 def is_english(text: str) -> bool:

@@ -17,7 +17,7 @@ from typing import Literal, TypedDict
 
 from .chunk import Chunk
 from .embed import Embedder, EmbeddingError
-from .lexical import LexicalHit, LexicalIndex, expand_english, is_english, tokenize
+from .lexical import LexicalHit, LexicalIndex, expand_abbreviations, expand_english, is_english, tokenize
 from .settings import RetrievalSettings
 from .store import ChunkStore, Filters, VectorStore
 
@@ -137,10 +137,11 @@ class Retriever:
         return "hybrid" if self.vectors is not None and self.embedder is not None else "lexical"
 
     def legs(self, query: str, filters: Filters = Filters(), depth: int | None = None, glossary: bool = True) -> Legs:
-        """BM25 (an English query with the glossary's Chinese words added) and the dense
-        leg (the query as asked: the model reads English)."""
+        """BM25 (an English query with the glossary's Chinese words added, a Chinese one
+        with the full names of its abbreviations) and the dense leg (the query as
+        asked: the model reads English). `glossary=False` searches the words as asked."""
         depth = depth or self.settings.candidates
-        searched = expand_english(query) if glossary and is_english(query) else query
+        searched = (expand_english(query) if is_english(query) else expand_abbreviations(query)) if glossary else query
         legs = Legs(self.lexical.search(searched, depth, self.lexical.mask(filters)), english=is_english(query))
         if self.mode == "hybrid" and (self.settings.dense_weight_english if legs.english else self.settings.dense_weight) > 0:
             try:

@@ -18,7 +18,7 @@ from assistant.answer.names import pinyin_names
 from assistant.answer.points import points
 from assistant.answer.question import analyse, split_question
 from assistant.chunk import Chunk, chunk_id
-from assistant.lexical import LexicalIndex, expand_english
+from assistant.lexical import LexicalIndex, expand_abbreviations, expand_english
 from assistant.retrieve import Hit
 from assistant.settings import AnswerSettings
 
@@ -102,6 +102,17 @@ def test_units_are_found_in_their_latin_spellings(question: str, text: str, foun
     a 距离 is answered by them as by 30公里."""
     spans = type_spans(analyse(question, EMPTY), text) or []
     assert [text[start:end] for start, end in spans] == found
+
+
+def test_an_abbreviated_department_is_read_in_full() -> None:
+    """A reader says 人社局 and 发改委; the paper writes 人力资源社会保障局 and 发展改革委.
+    The question is searched and judged by the full name, and its article's
+    sentence is not refused for lacking the short one."""
+    assert "发展改革委" in expand_abbreviations("发改委今年的重点项目有多少个？")
+    asked = analyse("人社局打算扶持多少家劳动关系调解组织？", EMPTY)
+    assert {"人力资源", "保障局"} <= {t.text for t in asked.terms}
+    text = "市人力资源社会保障局将培育20家劳动关系调解组织。"
+    assert _verdict("人社局打算扶持多少家劳动关系调解组织？", text).ok
 
 
 def test_a_follow_up_is_judged_with_the_topic_of_the_turn_it_leans_on() -> None:

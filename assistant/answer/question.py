@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ..lexical import LexicalIndex, expand_english, is_english, tokenize
+from ..lexical import LexicalIndex, expand_english, is_english, spelt_out, tokenize
 from ..retrieve import is_follow_up
 from .rules import rules
 
@@ -111,7 +111,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
     if answer_type == "description" and any(pattern.search(text) for _, pattern, _ in table.measures):
         answer_type = "quantity"  # "What is the total heating area?" asks for a measure
     units = _units(text, answer_type) if answer_type in {"quantity", "duration", "percent"} else ()
-    searchable = expand_english(text) if english else text
+    searchable = expand_english(text) if english else spelt_out(text)
     terms = _terms(searchable, lexical, english)
     wants_list = bool(table.list_question.search(text))
     return Question(
