@@ -294,6 +294,7 @@ def test_reports_by_a_reporter_are_listed_from_bylines() -> None:
     assert not answer.refused
     assert "《社区组织》" in answer.text and "《供热更暖心》" in answer.text and "污水处理" not in answer.text
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
+    assert "《供热更暖心》（2022-12-06）：今冬供热面积3.35亿平方米" in answer.text  # what the report is on
 
 
 def test_reports_of_a_day_are_listed_from_dates() -> None:
@@ -303,6 +304,10 @@ def test_reports_of_a_day_are_listed_from_dates() -> None:
     answerer = _answerer(first, second, third)
     answer = answerer.answer("12月6日的报纸刊登了哪些报道？", [], _hits(second))
     assert "《供热更暖心》" in answer.text and "《化工会议》" in answer.text and "社区组织" not in answer.text
+    # Each item is its headline, cited; the day is said once, not per item, and the
+    # article's first sentence stays in the citation rather than the list.
+    assert answer.text.splitlines()[1:] == ["1. 《供热更暖心》[1]", "2. 《化工会议》[2]"]
+    assert answer.citations[0].quote.startswith("今冬供热面积")
     reporters = answerer.answer("12月6日的报道有哪些记者署名？", [], _hits(second))
     assert reporters.text.startswith("12月6日的报道由这些记者署名：")
     assert "贾臻" in reporters.text.splitlines()[0] and "薛华飞" in reporters.text.splitlines()[0]

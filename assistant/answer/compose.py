@@ -42,6 +42,7 @@ class Finding:
     value: str = ""  # the key fact inside the first quote (a number with its unit, a name)
     support: float = 0.0
     intro: str = ""  # list: the line before the items
+    headlines: bool = False  # list: each item is its label alone (articles listed by their metadata)
 
 
 def compose(question: str, findings: list[Finding], english: bool) -> Answer:
@@ -78,7 +79,10 @@ def _cite(quote: Quote, numbers: dict[str, int], citations: list[Citation]) -> i
 def _text(finding: Finding, english: bool, numbers: dict[str, int], citations: list[Citation]) -> str:
     marked = [(quote, _cite(quote, numbers, citations)) for quote in finding.quotes]
     if finding.kind == "list":
-        items = [f"{i}. {q.label}{'：' if q.label else ''}{_sentence(q.text)}[{n}]" for i, (q, n) in enumerate(marked, 1)]
+        if finding.headlines:
+            items = [f"{i}. {q.label}[{n}]" for i, (q, n) in enumerate(marked, 1)]
+        else:
+            items = [f"{i}. {q.label}{'：' if q.label else ''}{_sentence(q.text)}[{n}]" for i, (q, n) in enumerate(marked, 1)]
         return "\n".join([finding.intro, *items] if finding.intro else items)
     if finding.kind == "partial":
         quote, n = marked[0]

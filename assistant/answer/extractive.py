@@ -101,8 +101,8 @@ class ExtractiveAnswerer:
 
     def _find(self, asked: Question, ranked: list[Candidate]) -> Finding:
         if self.openings is not None and (found := listing(asked, self.openings)):
-            quotes = [Quote(chunk, *_opening(chunk), label=_label(chunk, found.show_byline)) for chunk in found.openings]
-            return Finding("list", quotes, intro=found.intro, support=1.0)
+            quotes = [Quote(chunk, *_opening(chunk), label=_label(chunk, found.show_byline, not found.by_day)) for chunk in found.openings]
+            return Finding("list", quotes, intro=found.intro, support=1.0, headlines=found.by_day)
         if not ranked:
             return Finding("refusal")
         if asked.key and (keyed := self._keyed(asked, ranked)):
@@ -236,10 +236,12 @@ def _before(candidate: Candidate) -> str:
     return candidate.chunk.text[max(0, candidate.start - 80) : candidate.start]
 
 
-def _label(chunk: Chunk, byline: bool) -> str:
-    """How a listed article is named: its headline and date, and who wrote it when asked."""
-    who = f"记者 {chunk.byline}，" if byline and chunk.byline else ""
-    return f"《{chunk.title}》（{who}{chunk.date or '日期不详'}）"
+def _label(chunk: Chunk, byline: bool, dated: bool) -> str:
+    """How a listed article is named: its headline, with its date unless the question
+    named the day, and who wrote it when asked."""
+    notes = [f"记者 {chunk.byline}"] if byline and chunk.byline else []
+    notes += [chunk.date or "日期不详"] if dated else []
+    return f"《{chunk.title}》" + (f"（{'，'.join(notes)}）" if notes else "")
 
 
 def _opening(chunk: Chunk) -> tuple[int, int]:

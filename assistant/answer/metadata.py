@@ -33,6 +33,9 @@ class Listing:
     intro: str
     openings: list[Chunk]
     show_byline: bool = False  # each item names its reporters (a question about who wrote)
+    # A day's reports: the question named the day, and a whole issue reads best as its
+    # headlines. A reporter's reports also quote each one's first clause (what it is on).
+    by_day: bool = False
 
 
 def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing | None:
@@ -49,7 +52,7 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
     if day and _ASKS_REPORTERS.search(question.text):
         signed = _in_order([c for c in articles if c.byline])
         names = list(dict.fromkeys(name for c in signed for name in _names(c.byline)))
-        return Listing(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, True) if signed else None
+        return Listing(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, True, True) if signed else None
     reporter = _reporter(question, articles)
     if reporter:
         written = [c for c in articles if reporter in _names(c.byline)]
@@ -57,7 +60,7 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
         written = [c for c in written if any(p in f"{c.title} {c.text}" for p in places)] or written
         return Listing(f"记者{reporter}署名的报道有{len(written)}篇：", _in_order(written))
     if day and _ABOUT_ISSUE.search(question.text):
-        return Listing(f"{day.group(0)}的报道有{len(articles)}篇：", _in_order(articles)) if articles else None
+        return Listing(f"{day.group(0)}的报道有{len(articles)}篇：", _in_order(articles), by_day=True) if articles else None
     return None
 
 
