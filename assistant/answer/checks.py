@@ -20,6 +20,7 @@ from .rules import rules
 
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+_PART_OF_YEAR = re.compile("半年|季度|月")  # periods within a year (全年, 十四五 and 今冬 are not)
 _IS_WHO = "(?:是|为)(?:谁|哪位|哪一位|何人)"
 
 
@@ -74,6 +75,11 @@ def _neighbour(constraint: Constraint, span: str, near: str, date: str) -> Verdi
             return OK
         if stated:
             return Verdict(False, constraint, _spelt(kind, stated[0]))
+    if kind == "period" and _PART_OF_YEAR.search(constraint.value):
+        # 上半年 asked, and neither the span nor what leads to it says so: a figure for
+        # the year, when the span gives one, else one that cannot be placed
+        years = values_of("year", span)
+        return Verdict(False, constraint, _spelt("year", years[0]) if years else "")
     return OK
 
 
