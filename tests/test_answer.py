@@ -215,6 +215,7 @@ def test_a_role_asked_needs_a_name() -> None:
     assert _verdict("海程邦达半导体芯片项目的负责人是谁？", "海程邦达半导体芯片项目负责人王海介绍，项目已开工。").ok
     assert _verdict("这本书的作者是谁？", "这本书由大久保笃创作。").ok  # not a role: any sentence may say who
     assert _verdict("总理一职由谁委任？", "总理一职由总督委任。").ok  # who appoints: a role may answer
+    assert not _verdict("中国自然资源学会的理事长是谁？", "中国自然资源学会学术年会是资源科技领域的科技盛会。").ok
 
 
 def test_a_company_name_is_not_a_person() -> None:
