@@ -154,6 +154,8 @@ def test_constraints_stated_in_the_question() -> None:
 def test_two_questions_in_one_are_split() -> None:
     assert split_question("市北区的目标是多少？崂山区呢？") == ["市北区的目标是多少？", "崂山区呢？"]
     assert split_question("市北区和崂山区各自的目标是多少？") == ["市北区的目标是多少？", "崂山区的目标是多少？"]
+    assert split_question("市北区和崂山区的增长目标各是多少？哪个区定得高？") == [
+        "市北区的增长目标是多少？", "崂山区的增长目标是多少？", "哪个区定得高？"]
 
 
 # ----- verification ---------------------------------------------------------------

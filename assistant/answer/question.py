@@ -319,7 +319,7 @@ def split_question(question: str) -> list[str]:
     """"A？B？" and "甲和乙各自…" ask two things; each part is answered (and cited) on its own."""
     parts = [p.strip() for p in re.split(r"(?<=[？?])", question) if len(p.strip()) >= 4]
     if len(parts) > 1:
-        return parts
+        return [piece for part in parts for piece in split_question(part)]
     pair = _PAIR.search(question)
     if pair and _EACH.search(question):
         rest = _EACH.sub("", question)
