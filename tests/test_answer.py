@@ -109,6 +109,7 @@ def test_an_abbreviated_department_is_read_in_full() -> None:
     The question is searched and judged by the full name, and its article's
     sentence is not refused for lacking the short one."""
     assert "发展改革委" in expand_abbreviations("发改委今年的重点项目有多少个？")
+    assert expand_abbreviations("个人社保缴费比例是多少？") == "个人社保缴费比例是多少？"
     asked = analyse("人社局打算扶持多少家劳动关系调解组织？", EMPTY)
     assert {"人力资源", "保障局"} <= {t.text for t in asked.terms}
     text = "市人力资源社会保障局将培育20家劳动关系调解组织。"

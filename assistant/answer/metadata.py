@@ -52,7 +52,7 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
     if day and _ASKS_REPORTERS.search(question.text):
         signed = _in_order([c for c in articles if c.byline])
         names = list(dict.fromkeys(name for c in signed for name in _names(c.byline)))
-        return Listing(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, True, True) if signed else None
+        return Listing(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, show_byline=True, by_day=True) if signed else None
     reporter = _reporter(question, articles)
     if reporter:
         written = [c for c in articles if reporter in _names(c.byline)]

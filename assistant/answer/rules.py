@@ -99,7 +99,7 @@ def _quantity_pattern(units: tuple[str, ...], multipliers: str) -> re.Pattern[st
     """A number, optional multipliers (万, 亿, 余…), then one of `units`."""
     ordered = sorted(set(units), key=len, reverse=True)
     # A symbol ends its word ("5 million" holds no metres); a Chinese unit need not ("10次WTA").
-    unit = "|".join(re.escape(u) + ("(?![a-z])" if u[-1].isascii() else "") for u in ordered) if ordered else r"[^\W\d]"
+    unit = "|".join(re.escape(u) + ("(?![a-z])" if u[-1].isascii() and u[-1].isalpha() else "") for u in ordered) if ordered else r"[^\W\d]"
     return re.compile(rf"{NUMBER}\s*[{multipliers}]{{0,3}}\s*(?:{unit})", re.IGNORECASE)
 
 
