@@ -197,13 +197,19 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def _pairs(path: Path) -> list[tuple[str, str]]:
+    """The tab-separated pairs of one of the package's word tables, comments skipped."""
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            left, right = line.split("\t")
+            pairs.append((left.strip(), right.strip()))
+    return pairs
+
+
 @lru_cache(maxsize=1)
 def _glossary() -> list[tuple[str, str]]:
-    pairs = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            english, chinese = line.split("\t")
-            pairs.append((english.strip().lower(), chinese.strip()))
+    pairs = [(english.lower(), chinese) for english, chinese in _pairs(GLOSSARY)]
     return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
 
 
@@ -211,10 +217,8 @@ def _glossary() -> list[tuple[str, str]]:
 def abbreviations() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str]]:
     """Abbreviation -> its full forms, and a pattern finding any abbreviation (longest first)."""
     full: dict[str, tuple[str, ...]] = {}
-    for line in ABBREVIATIONS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            short, spelt = line.split("\t")
-            full[short.strip()] = (*full.get(short.strip(), ()), spelt.strip())
+    for short, spelt in _pairs(ABBREVIATIONS):
+        full[short] = (*full.get(short, ()), spelt)
     return full, re.compile("|".join(map(re.escape, sorted(full, key=len, reverse=True))))
 
 
