@@ -170,7 +170,7 @@ def _answer_type(question: Question, candidate: Candidate) -> Verdict:
 def _asks_for_role_holder(question: Question) -> bool:
     """"负责人是谁": the question word stands for a role's holder. "总理一职由谁委任" asks
     who appoints, which a role may answer."""
-    titles = tuple(rules().person_titles)
+    titles = rules().person_titles
     return any(
         term.text.endswith(titles) and re.search(re.escape(term.text) + _IS_WHO, question.text) for term in question.focus
     )
