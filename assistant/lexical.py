@@ -251,17 +251,23 @@ def foreign_share(text: str) -> float:
 _NOT_A_WORD = re.compile(r"[^a-z0-9%.]+|\.(?!\d)")
 
 
-def expand_english(text: str) -> str:
-    """Add Chinese equivalents of known English words and phrases, so an English
-    question can match Chinese articles without a translation model."""
+def english_equivalents(text: str) -> list[tuple[str, ...]]:
+    """The Chinese words the glossary gives for the text's English words and phrases:
+    one tuple of alternatives per phrase found ("complete" -> 完成, 建成, 竣工)."""
     # A decimal point stays ("3.35"); a full stop does not ("…its strategic partner.").
     lowered = f" {_NOT_A_WORD.sub(' ', text.lower())} "
     found = []
     for english, chinese in _glossary():
         if f" {english} " in lowered:
-            found.append(chinese)
+            found.append(tuple(chinese.split()))
             lowered = lowered.replace(f" {english} ", " ")
-    return " ".join([text, *found])
+    return found
+
+
+def expand_english(text: str) -> str:
+    """Add Chinese equivalents of known English words and phrases, so an English
+    question can match Chinese articles without a translation model."""
+    return " ".join([text, *(" ".join(alternatives) for alternatives in english_equivalents(text))])
 
 
 @dataclass

@@ -354,6 +354,15 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     assert "煤改气" in expand_english("How much does the coal-to-gas switch cut?")
 
 
+def test_an_english_word_with_several_equivalents_is_one_term() -> None:
+    # An article writes 竣工 or 建成, not both: as three terms, "completed" would leave
+    # two thirds of its weight unmatched in the sentence that answers.
+    asked = analyse("When was the plant completed, and who visited it?", EMPTY)
+    completed = [term for term in asked.terms if term.found_in("竣工")]
+    assert len(completed) == 1 and completed[0].found_in("建成") and completed[0].found_in("完成")
+    assert len([term for term in asked.terms if term.found_in("调研") or term.found_in("走访")]) == 1
+
+
 def test_pinyin_names_of_an_english_question_are_found_in_the_passages() -> None:
     passage = "省委宣讲团成员孙爱军深入我市企业宣讲，市委常委刘升勤陪同。海尔卡奥斯在崂山区新增产值。"
     found = pinyin_names("Who accompanied Sun Aijun at Haier's site in Laoshan District? Ask COSMOPlat.", [passage])

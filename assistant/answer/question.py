@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ..lexical import LexicalIndex, expand_english, is_english, spelt_out, tokenize
+from ..lexical import LexicalIndex, english_equivalents, expand_english, is_english, spelt_out, tokenize
 from ..retrieve import is_follow_up
 from .rules import rules
 
@@ -112,7 +112,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         answer_type = "quantity"  # "What is the total heating area?" asks for a measure
     units = _units(text, answer_type) if answer_type in {"quantity", "duration", "percent"} else ()
     searchable = expand_english(text) if english else spelt_out(text)
-    terms = _terms(searchable, lexical, english)
+    terms = _terms(text if english else searchable, lexical, english)
     wants_list = bool(table.list_question.search(text))
     return Question(
         text=text,
@@ -190,14 +190,22 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
     """Content words with their weights. In an English question only numbers and
     acronyms ("58", "BIM") can occur in Chinese articles; its other English words are
     left to the glossary's Chinese equivalents, whatever English text the collection
-    happens to hold."""
+    happens to hold. An English word with several equivalents ("complete" -> 完成,
+    建成, 竣工) is one term that any of them matches: an article writes one of them,
+    and counting each apart would leave most of the word's weight unmatched."""
     synonyms = rules().synonyms
     acronyms = {word.lower() for word in re.findall(r"\b[A-Z][A-Z0-9+]+\b", text)} if english else set()
+    equivalents = english_equivalents(text) if english else []
+    words = tokenize(" ".join([text, *(alternatives[0] for alternatives in equivalents if len(alternatives) == 1)]))
     terms: dict[str, Term] = {}
-    for word in tokenize(text):
+    for word in words:
         if word in terms or (english and word.isascii() and not _is_number(word) and word not in acronyms):
             continue
         terms[word] = Term(word, lexical.idf(word), synonyms.get(word, ()), lexical.frequency(word) > 0)
+    for first, *others in (alternatives for alternatives in equivalents if len(alternatives) > 1):
+        if first not in terms:
+            seen = [word for word in (first, *others) if lexical.frequency(word) > 0]
+            terms[first] = Term(first, max(lexical.idf(word) for word in seen or [first]), tuple(others), bool(seen))
     return tuple(terms.values())
 
 
