@@ -321,12 +321,23 @@ def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
 
 def key_value(question: Question, candidate: "Candidate") -> str:
     """The asked fact inside the span (a number with its unit, a name, a date): the one
-    nearest the question's words, for answers that lead with it."""
-    found = type_spans(question, candidate.text) or []
+    nearest the question's words, for answers that lead with it. Nearest is measured
+    from words outside the facts (the 吨 of "87吨" says nothing about which figure is
+    meant), and a name the question itself gives is not its answer."""
+    text = candidate.text.lower()
+    given = {term.text for term in question.terms}
+    found = [s for s in _outermost(set(type_spans(question, candidate.text) or [])) if text[s[0] : s[1]] not in given]
     if not found:
         return ""
-    anchors = [m.start() for t in candidate.matched for m in re.finditer(re.escape(t), candidate.text.lower())] or [0]
-    start, end = min(found, key=lambda s: min(abs(s[0] - a) for a in anchors))
+    anchors = [
+        (m.start(), m.end())
+        for t in candidate.matched
+        for m in re.finditer(re.escape(t), text)
+        if not any(start <= m.start() < end for start, end in found)
+    ] or [(0, 0)]
+    # A figure follows what it measures ("二氧化硫492吨", "产值超300亿元"): words before
+    # a fact place it first, words after only when none come before.
+    start, end = min(found, key=lambda s: min((b > s[0], max(a - s[1], s[0] - b, 0)) for a, b in anchors))
     return candidate.text[start:end]
 
 

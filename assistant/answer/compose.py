@@ -106,11 +106,14 @@ def _sentence(quote: str) -> str:
     return quote if re.search(r"[。！？!?”’」）)]$", quote) else quote + "。"
 
 
+_CALENDAR_YEAR = re.compile(r"(?:1[89]|20)\d\d年")  # a date, not a duration of 2,018 years
+
+
 def _in_english(value: str) -> str:
     """" (about 335 million square metres)" for "3.35亿平方米"; "" when nothing converts."""
     table = rules()
     match = re.fullmatch(rf"(?:约|近|超|超过)?({NUMBER})\s*(万亿|[万亿千百])?[余多]?\s*(.*)", value.strip())
-    if not match or not re.fullmatch(r"[\d,，.]+", match.group(1)):
+    if not match or not re.fullmatch(r"[\d,，.]+", match.group(1)) or _CALENDAR_YEAR.fullmatch(value.strip()):
         return ""
     number = float(match.group(1).replace(",", "").replace("，", ""))
     number *= table.english_multipliers.get(match.group(2) or "", 1.0)

@@ -168,7 +168,7 @@ class ExtractiveAnswerer:
             if verify(asked, candidate, _before(candidate)).ok:
                 chosen.append(candidate)
                 covered |= candidate.matched
-        value = key_value(asked, best) if asked.english else ""
+        value = next((v for c in chosen if (v := key_value(asked, c))), "") if asked.english else ""
         quotes = [_quote(c) for c in chosen]
         if asked.answer_type in _RUNS_ON and len(quotes) == 1:
             quotes = [_run_on(quotes[0])]

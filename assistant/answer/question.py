@@ -169,10 +169,11 @@ def _subject(text: str) -> str:
 
 def _units(text: str, answer_type: str) -> tuple[str, ...]:
     """The units a quantity answer may carry: the one named after 多少/几, else the
-    units of the measure the question names (面积 -> 亩, 平方米…)."""
+    units of the measure the question names (面积 -> 亩, 平方米…), else the unit an
+    English question counts in ("how many households" -> 户)."""
     table = rules()
-    if answer_type == "percent":
-        return ("%", "％", "百分点", "成", "倍")
+    if answer_type == "percent":  # asked in points, a rate is not the answer
+        return ("百分点",) if "百分点" in text or "percentage point" in text.lower() else ("%", "％", "百分点", "成", "倍")
     if answer_type == "duration":
         return table.units["time"]
     every = sorted(table.all_units(), key=len, reverse=True)
@@ -183,7 +184,8 @@ def _units(text: str, answer_type: str) -> tuple[str, ...]:
     for _, pattern, units in table.measures:
         if pattern.search(text):
             return units
-    return ()
+    # "how many households" -> 户: the English name of a unit the answer carries
+    return tuple(zh for zh, en in table.english_units.items() if en and re.search(rf"\bhow many {re.escape(en)}\b", text.lower()))
 
 
 def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
