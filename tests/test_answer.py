@@ -137,6 +137,9 @@ def test_focus_is_the_predicate_beside_the_question_word() -> None:
     assert [t.text for t in analyse("市应急管理局提出了多少项创新举措？", EMPTY).focus] == ["提出"]
     # A title's words are its name: the focus is the verb before it, not 工作 inside it.
     assert [t.text for t in analyse("会上汇报《青岛市水环境质量提升工作方案》的是谁？", EMPTY).focus] == ["汇报"]
+    # With no verb, the noun the question word asks about, not a piece of the subject's name.
+    assert [t.text for t in analyse("王法慧是谁的女儿？", EMPTY).focus] == ["女儿"]
+    assert [t.text for t in analyse("高英是哪位皇帝的皇后？", EMPTY).focus] == ["皇后"]
 
 
 def test_constraints_stated_in_the_question() -> None:
