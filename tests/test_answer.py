@@ -373,6 +373,14 @@ def test_a_colloquial_question_finds_the_papers_wording() -> None:
     assert answer.text.startswith("每年扶持创业3万人以上")
 
 
+def test_a_relation_is_matched_in_any_of_its_words() -> None:
+    # 逝世 asked, 卒 written; the group works both ways (别称 / 又名).
+    died = next(t for t in analyse("潘仕成逝世于哪一年？", EMPTY).terms if t.text == "逝世")
+    assert died.found_in("清同治十二年(1873年)，卒。")
+    alias = next(t for t in analyse("阿閦佛又名什么？", EMPTY).terms if t.text == "又名")
+    assert alias.found_in("黄蝉别称为硬枝黄蝉")
+
+
 def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens() -> None:
     assert "合作伙伴" in expand_english("Who is its strategic partner.")
     assert "煤改气" in expand_english("How much does the coal-to-gas switch cut?")

@@ -137,10 +137,19 @@ def rules() -> Rules:
             Contrast(entry["name"], tuple(tuple(side) for side in entry["sides"])) for entry in data["contrasts"]
         ),
         ubiquitous=frozenset(data["ubiquitous"]["words"]),
-        synonyms={word: tuple(values) for word, values in data["synonyms"].items()},
+        synonyms=_with_groups(data["synonyms"], data["synonym_groups"]["groups"]),
         english_units=dict(data["english"]["units"]),
         english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
         english_conditions=dict(data["english"]["conditions"]),
         leans_back=tuple(sorted(data["quotes"]["leans_back"], key=len, reverse=True)),
         max_quote=int(data["quotes"]["max_chars"]),
     )
+
+
+def _with_groups(synonyms: dict[str, list[str]], groups: list[list[str]]) -> dict[str, tuple[str, ...]]:
+    """The one-way synonyms plus every word of a group matching the rest of its group."""
+    merged = {word: list(values) for word, values in synonyms.items()}
+    for group in groups:
+        for word in group:
+            merged.setdefault(word, []).extend(other for other in group if other != word and other not in merged[word])
+    return {word: tuple(values) for word, values in merged.items()}
