@@ -148,6 +148,8 @@ def test_constraints_stated_in_the_question() -> None:
     phases = {(c.kind, c.value) for c in analyse("齐鲁医院三期计划什么时候建成？", EMPTY).constraints}
     assert ("phase", "3期") in phases
     assert ("phase", "第2批") in {(c.kind, c.value) for c in analyse("第二批示范市有哪些？", EMPTY).constraints}
+    whole = {(c.kind, c.value) for c in analyse("How fast did retail grow for the whole of 2022?", EMPTY).constraints}
+    assert {("year", "2022"), ("period", "全年")} <= whole
     assert ("contrast:cumulative or rate", "累计") in {(c.kind, c.value) for c in analyse("累计处理了多少污水？", EMPTY).constraints}
     # jieba tags 师傅 as a person's name; a word that is no name states no entity to find.
     assert analyse("物业派单以后修理师傅多快就出门了？", EMPTY).constraints == ()
