@@ -369,6 +369,12 @@ def test_a_time_of_day_answers_a_what_time_question() -> None:
     assert answer.text.startswith("直到凌晨十二点半才结束巡检。")
 
 
+def test_a_season_or_an_era_answers_a_when_question() -> None:
+    chunk = _chunk("早在18世纪的时候当地居民就已进入峡谷。峡谷终年可以进入，只有在春季化雪的时候可能会短期关闭。")
+    answer = _answerer(chunk).answer("峡谷什么时候可能会短期关闭？", [], _hits(chunk))
+    assert "春季化雪" in answer.text and "18世纪" not in answer.text
+
+
 def test_a_colloquial_question_finds_the_papers_wording() -> None:
     chunk = _chunk("每年帮助困难人员就业2万人。每年扶持创业3万人以上。")
     answer = _answerer(chunk).answer("市里每年打算帮多少人自己出来当老板？", [], _hits(chunk))
