@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .chunk import sentence_spans
+from .tagging import tagged
 
 MARKER = re.compile(r"\[(\d+)\]")
 _NUMBER = re.compile(r"\d+(?:[.,，]\d+)*")
@@ -89,15 +89,8 @@ def verify(answer: str, passages: dict[int, str]) -> Verification:
 def facts_in(sentence: str) -> list[str]:
     """The numbers and names a sentence asserts: what a reader would check."""
     facts = [number for number in _NUMBER.findall(sentence)]
-    facts += [word for word, flag in _tagged(sentence) if flag in _NAME_TAGS and len(word) >= 2]
+    facts += [word for word, flag, _ in tagged(sentence) if flag in _NAME_TAGS and len(word) >= 2]
     return list(dict.fromkeys(facts))
-
-
-@lru_cache(maxsize=2048)
-def _tagged(sentence: str) -> tuple[tuple[str, str], ...]:
-    import jieba.posseg
-
-    return tuple((pair.word, pair.flag) for pair in jieba.posseg.cut(sentence))
 
 
 def _normalise(text: str) -> str:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from ..chunk import Chunk, sentence_spans
 from ..guard import instruction_spans
 from ..retrieve import Hit
-from .question import PERSON_TAGS, Constraint, Question, Term, names_a_thing, tagged, values_of
+from ..tagging import tagged
+from .question import PERSON_TAGS, Constraint, Question, Term, names_a_thing, values_of
 from .rules import rules
 
 MAX_SENTENCE = 150  # characters: a longer sentence is judged (and quoted) by its clauses

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from .candidates import Candidate, names_ending, type_positions
-from .question import Constraint, Question, tagged, values_of
+from ..tagging import tagged
+from .question import Constraint, Question, values_of
 from .rules import rules
 
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")

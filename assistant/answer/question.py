@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from ..lexical import LexicalIndex, english_equivalents, expand_english, is_english, spelt_out, tokenize
 from ..retrieve import is_follow_up
+from ..tagging import tagged
 from .rules import rules
 
 PERSON_TAGS = {"nr", "nrt", "nrfg"}
@@ -75,33 +75,6 @@ class Question:
     @property
     def total_weight(self) -> float:
         return sum(term.weight for term in self.terms) or 1.0
-
-
-# jieba's tagger cuts its input at every character outside this class and tags each
-# run alone; cutting there first changes nothing.
-_TAGGER_BREAK = re.compile(r"(?<=[^\u4E00-\u9FD5a-zA-Z0-9+#&._\s])")
-
-
-def tagged(text: str) -> tuple[tuple[str, str, int], ...]:
-    """jieba's words with their part-of-speech tags and start offsets. Tagged clause by
-    clause: a long sentence's overlapping clause windows (candidates.py) then share
-    the tagging, the slow part of a question about a person."""
-    words, offset = [], 0
-    for piece in _TAGGER_BREAK.split(text):
-        words += [(word, flag, offset + at) for word, flag, at in _tagged_piece(piece)]
-        offset += len(piece)
-    return tuple(words)
-
-
-@lru_cache(maxsize=16384)
-def _tagged_piece(text: str) -> tuple[tuple[str, str, int], ...]:
-    import jieba.posseg
-
-    words, offset = [], 0
-    for pair in jieba.posseg.cut(text):
-        words.append((pair.word, pair.flag, offset))
-        offset += len(pair.word)
-    return tuple(words)
 
 
 def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) -> Question:
