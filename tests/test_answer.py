@@ -256,6 +256,12 @@ def test_partial_answer_says_what_is_missing_and_cites() -> None:
     assert answer.refused and answer.partial
     assert answer.text.startswith("文章没有全年的相关内容；文章提到的是前三季度：")
     assert answer.citations and answer.citations[0].quote in chunk.text
+    # In English, the condition in the words an English question uses for it.
+    retail = _chunk("1-10月，崂山区限上零售业增长22.1%，高于全市9.9个百分点。")
+    english = _answerer(retail).answer("By how many percentage points did Laoshan retail growth for the whole of 2022 "
+                                       "exceed the city's?", [], _hits(retail))
+    assert english.partial and english.text.startswith("The articles give no figure for the full year (全年); "
+                                                       "the closest they give is for 1-10月 [1]")
 
 
 # ----- enumerations, metadata lists, English --------------------------------------

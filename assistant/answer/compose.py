@@ -87,14 +87,21 @@ def _text(finding: Finding, english: bool, numbers: dict[str, int], citations: l
     if finding.kind == "partial":
         quote, n = marked[0]
         if english:
-            return (f"The articles give no figure for {finding.missing}; the closest they give is for "
-                    f"{finding.instead} [{n}]: “{_sentence(quote.text)}”")
+            return (f"The articles give no figure for {_in_english_words(finding.missing)}; the closest they give is for "
+                    f"{_in_english_words(finding.instead)} [{n}]: “{_sentence(quote.text)}”")
         return f"文章没有{_asked(finding.missing)}的相关内容；文章提到的是{finding.instead}：{_sentence(quote.text)}[{n}]"
     if english:
         lead = f"{finding.value}{_in_english(finding.value)}, according to the articles" if finding.value else "According to the articles"
         quoted = " ".join(f"“{_sentence(q.text)}”[{n}]" for q, n in marked)
         return f"{lead}: {quoted}"
     return "".join(f"{_sentence(q.text)}[{n}]" for q, n in marked)
+
+
+def _in_english_words(condition: str) -> str:
+    """"the full year (全年)" for 全年: the English a question uses for a condition, where
+    rules.toml has one; other conditions (2023, 市北区) as the articles write them."""
+    english = next((words for words, value in rules().english_conditions.items() if value == condition), "")
+    return f"the {english} ({condition})" if english else condition
 
 
 def _asked(missing: str) -> str:
