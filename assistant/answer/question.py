@@ -190,8 +190,8 @@ def _is_number(word: str) -> bool:
 
 def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answer_type: str) -> tuple[Term, ...]:
     """The verb next to the question word ("由谁主持" -> 主持, "提出了多少项举措" ->
-    提出), else the noun it asks about ("谁的女儿" -> 女儿), else the noun it stands
-    for ("负责人是谁" -> 负责人), as question terms. A count is governed by the verb before it; a name by the verb after."""
+    提出), or the noun the question word stands for ("负责人是谁" -> 负责人), as
+    question terms. A count is governed by the verb before it; a name by the verb after."""
     if where is None:
         return ()
     quoted = [m.span() for m in _QUOTED.finditer(text)]  # a title's words are its name, not the question's verb
@@ -202,13 +202,10 @@ def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answ
     verb_before = next((w for w, flag, _ in before if flag.startswith(_VERB_TAGS)), None)
     verb_after = next((w for w, flag, _ in after if flag.startswith(_VERB_TAGS) and len(w) >= 2), None)
     noun_before = next((w for w, flag, _ in before if flag.startswith(_NOUN_TAGS) and w not in _GENERIC_HEADS and len(w) >= 2), None)
-    following = [w for w, _, _ in after]
-    head = after[1:2] if following[:1] == ["的"] else after[2:3] if following[1:2] == ["的"] else after[:1]  # "谁的女儿", "哪位皇帝的皇后"
-    noun_after = next((w for w, flag, _ in head if flag.startswith(_NOUN_TAGS + ("nr",)) and w not in _GENERIC_HEADS and len(w) >= 2), None)
     counted = answer_type in {"quantity", "percent", "duration"}
     ordered = [verb_before, verb_after] if counted else [verb_after, verb_before]
     verb = next((w for w in [*(w for w in inside if len(w) >= 2), *ordered] if w), None)  # "分布在什么地区"
-    picked = [verb] if verb else [noun_after] if noun_after else [noun_before] if noun_before else []
+    picked = [verb] if verb else [noun_before] if noun_before else []
     by_text = {term.text: term for term in terms}
     focus = []
     for word in picked:
