@@ -386,6 +386,12 @@ def test_a_relation_is_matched_in_any_of_its_words() -> None:
     assert alias.found_in("黄蝉别称为硬枝黄蝉")
 
 
+def test_everyday_words_for_how_much_and_handing_over_meet_the_papers_words() -> None:
+    terms = {t.text: t for t in analyse("老小区差不多都装齐防盗设施了吗？什么时候交到企业手里用起来？", EMPTY).terms}
+    text = "全市老旧开放式小区已基本实现智慧安防设施全覆盖，产业园预计明年交付使用。"
+    assert all(terms[word].found_in(text) for word in ("差不多", "装齐", "防盗", "交到"))
+
+
 def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens() -> None:
     assert "合作伙伴" in expand_english("Who is its strategic partner.")
     assert "煤改气" in expand_english("How much does the coal-to-gas switch cut?")
