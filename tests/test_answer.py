@@ -395,6 +395,8 @@ def test_everyday_words_for_how_much_and_handing_over_meet_the_papers_words() ->
 def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens() -> None:
     assert "合作伙伴" in expand_english("Who is its strategic partner.")
     assert "煤改气" in expand_english("How much does the coal-to-gas switch cut?")
+    # A month is a date; "may" is too often a verb to be one.
+    assert "6月" in expand_english("What opened in June?") and "5月" not in expand_english("What may open?")
 
 
 def test_an_english_word_with_several_equivalents_is_one_term() -> None:
