@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..lexical import LexicalIndex, english_equivalents, expand_english, is_english, spelt_out, tokenize
+from ..lexical import LexicalIndex, english_equivalents, is_english, spelt_out, tokenize
 from ..retrieve import is_follow_up
 from ..tagging import tagged
 from .rules import rules
@@ -84,8 +84,8 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
     if answer_type == "description" and any(pattern.search(text) for _, pattern, _ in table.measures):
         answer_type = "quantity"  # "What is the total heating area?" asks for a measure
     units = _units(text, answer_type) if answer_type in {"quantity", "duration", "percent"} else ()
-    searchable = expand_english(text) if english else spelt_out(text)
-    terms = _terms(text if english else searchable, lexical, english)
+    searchable = text if english else spelt_out(text)  # _terms reads an English question's glossary words itself
+    terms = _terms(searchable, lexical, english)
     wants_list = bool(table.list_question.search(text))
     return Question(
         text=text,
