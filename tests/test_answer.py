@@ -345,25 +345,28 @@ def test_english_question_is_answered_in_english_around_the_quote() -> None:
     assert answer.citations[0].quote in chunk.text
 
 
-def test_an_english_answer_leads_with_the_fact_asked_not_a_neighbour() -> None:
-    # The figure beside the asked words, not the first with the asked unit; a person
-    # other than the one the question names; a year as a year, not as 2,018 years.
-    emissions = _chunk("仅东岸城区每年就可减少粉尘87吨，二氧化硫492吨、氮氧化物561吨。")
-    answer = _answerer(emissions).answer("How many tonnes of sulphur dioxide a year will be cut?", [], _hits(emissions))
-    assert answer.text.startswith("492吨 (492 tonnes), according to the articles")
-    visit = _chunk("省委宣讲团成员孙爱军深入我市企业宣讲。市委常委、宣传部部长刘升勤陪同。")
-    answer = _answerer(visit).answer("Who accompanied Sun Aijun when he visited companies?", [], _hits(visit))
-    assert answer.text.startswith("刘升勤, according to the articles")
-    plant = _chunk("张村河水净化厂作为首座全地下污水处理厂，2018年投入运行，日处理能力4万吨。")
-    answer = _answerer(plant).answer("In which year did the Zhangcunhe plant go into operation?", [], _hits(plant))
-    assert answer.text.startswith("2018年, according to the articles")
-    # The unit the question counts in: households, percentage points.
-    grid = _chunk("为打通供热服务‘最后一米’，按照每3000户到5000户划分1个网格。")
-    answer = _answerer(grid).answer("How many households does one heating service grid cover?", [], _hits(grid))
-    assert answer.text.startswith("3000户 (3,000 households), according to the articles")
-    retail = _chunk("1-10月，崂山区限上零售业增速高达22.1%，高于全市9.9个百分点。")
-    answer = _answerer(retail).answer("By how many percentage points did retail growth exceed the city's?", [], _hits(retail))
-    assert answer.text.startswith("9.9个百分点 (9.9 percentage points), according to the articles")
+@pytest.mark.parametrize(
+    ("text", "question", "lead"),
+    [
+        # The figure beside the asked words, not the first with the asked unit.
+        ("仅东岸城区每年就可减少粉尘87吨，二氧化硫492吨、氮氧化物561吨。",
+         "How many tonnes of sulphur dioxide a year will be cut?", "492吨 (492 tonnes)"),
+        # A person other than the one the question names.
+        ("省委宣讲团成员孙爱军深入我市企业宣讲。市委常委、宣传部部长刘升勤陪同。",
+         "Who accompanied Sun Aijun when he visited companies?", "刘升勤"),
+        # A year as a year, not as 2,018 years.
+        ("张村河水净化厂作为首座全地下污水处理厂，2018年投入运行，日处理能力4万吨。",
+         "In which year did the Zhangcunhe plant go into operation?", "2018年"),
+        # The unit the question counts in: households, percentage points.
+        ("为打通供热服务‘最后一米’，按照每3000户到5000户划分1个网格。",
+         "How many households does one heating service grid cover?", "3000户 (3,000 households)"),
+        ("1-10月，崂山区限上零售业增速高达22.1%，高于全市9.9个百分点。",
+         "By how many percentage points did retail growth exceed the city's?", "9.9个百分点 (9.9 percentage points)"),
+    ],
+)
+def test_an_english_answer_leads_with_the_fact_asked_not_a_neighbour(text: str, question: str, lead: str) -> None:
+    chunk = _chunk(text)
+    assert _answerer(chunk).answer(question, [], _hits(chunk)).text.startswith(f"{lead}, according to the articles")
 
 
 def test_a_time_of_day_answers_a_what_time_question() -> None:
