@@ -77,8 +77,15 @@ def test_answer_types(question: str, answer_type: str) -> None:
     assert analyse(question, EMPTY).answer_type == answer_type
 
 
+def test_how_many_with_the_all_purpose_measure_word_takes_the_papers_own() -> None:
+    chunk = _chunk("邮轮港区要加快推进8个重点项目。建成9处停车场，实现30处经营性停车场开放共享。")
+    answer = _answerer(chunk).answer("今年要让多少个停车场开放共享？", [], _hits(chunk))
+    assert "30处" in answer.text and "8个" not in answer.text
+
+
 def test_units_follow_the_question() -> None:
-    assert analyse("市北区力争引进多少个亿元项目？", EMPTY).units == ("个",)
+    # 个 is a question's all-purpose measure word: the paper may count 80个, 30处 or 5家.
+    assert {"个", "处", "家"} <= set(analyse("市北区力争引进多少个亿元项目？", EMPTY).units)
     assert "亩" in analyse("项目用地有多大？", EMPTY).units
     assert "元" in analyse("消费季一共投入了多少资金？", EMPTY).units
     assert "%" in analyse("增速是多少？", EMPTY).units

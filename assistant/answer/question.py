@@ -152,6 +152,8 @@ def _units(text: str, answer_type: str) -> tuple[str, ...]:
     every = sorted(table.all_units(), key=len, reverse=True)
     if match := re.search(rf"(?:多少|几)[{table.multipliers}]*(" + "|".join(map(re.escape, every)) + ")", text):
         unit = match.group(1)
+        if unit == "个":  # the all-purpose measure word of a question: the paper counts 30处, 9座, 5家
+            return table.units["count"]
         if unit not in {"年", "月", "日", "天"}:
             return (unit, *table.unit_symbols.get(unit, ()))
     for _, pattern, units in table.measures:
