@@ -62,6 +62,8 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("这次活动的主题叫什么？", "named"),
         ("枣山路二期是否已列入攻坚行动计划？", "yesno"),
         ("为什么供热要提前开始？", "reason"),
+        ("龙胆又被称之为什么？", "named"),  # 称之为 + 什么: a name, not a why
+        ("他在2011年被聘为什么职务？", "description"),
         ("巡检最后忙到几点才结束？", "date"),
         ("派单以后维修人员多快出发？", "duration"),
         ("理财公司的管理规模要达到什么量级？", "quantity"),
