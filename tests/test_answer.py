@@ -214,10 +214,24 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("崂山区1-10月限上零售业增速是多少？", "1-10月，崂山区限上零售业增速高达22.1%，高于全市9.9个百分点。"),
         ("市北区GDP增长了多少？", "市北区地区生产总值增长6.1%，固定资产投资增长10%。"),
         ("项目总投资约多少？", "项目总投资额121.9亿元。"),
+        ("芯恒源存储芯片封测项目总占地面积有多少亩？", "芯恒源存储芯片封测项目总占地面积120亩。"),
     ],
 )
 def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:
     assert _verdict(question, text).ok
+
+
+def test_a_project_asked_by_name_is_not_answered_by_another_project() -> None:
+    """A sentence about another project of the same article is a neighbouring fact; one
+    that opens with "项目" or "该项目" leans on the project its article names."""
+    title = "芯恒源存储芯片封测项目签约落户"
+    other = _verdict("芯恒源存储芯片封测项目总占地面积有多少亩？", "海程邦达半导体芯片项目属于“链主”企业项目，总占地面积65亩。",
+                     title=title)
+    assert other.partial and other.instead == "海程邦达半导体芯片项目"
+    for text in ("项目总占地面积120亩，建筑面积6.5万平方米。", "该项目总占地面积120亩。"):
+        assert _verdict("芯恒源存储芯片封测项目总占地面积有多少亩？", text, title=title).ok
+    # a reader's shorter name for the same project
+    assert _verdict("海程邦达那个半导体项目用地有多大？", "海程邦达半导体芯片项目总占地面积65亩。").ok
 
 
 def test_person_asked_organisation_named_is_not_an_answer() -> None:
@@ -386,6 +400,14 @@ def test_a_time_of_day_answers_a_what_time_question() -> None:
     chunk = _chunk("直到凌晨十二点半才结束巡检。巡检最后结束时，他们忙着整理巡检记录。")
     answer = _answerer(chunk).answer("巡检最后忙到几点才结束？", [], _hits(chunk))
     assert answer.text.startswith("直到凌晨十二点半才结束巡检。")
+
+
+def test_a_bit_faster_is_not_a_time_of_day() -> None:
+    """"快一点" holds 一点, which is also one o'clock: not a date for "什么时候"."""
+    chunk = _chunk("为了让这一重点工程推进得快一点、再快一点，前期主动靠前服务。", title="跨海大桥高架路工程加快推进")
+    assert _answerer(chunk).answer("跨海大桥高架路工程计划什么时候开工？", [], _hits(chunk)).refused
+    late = _chunk("巡检一直持续到晚上十一点。")
+    assert not _answerer(late).answer("巡检持续到什么时候？", [], _hits(late)).refused
 
 
 def test_a_colloquial_question_finds_the_papers_wording() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .candidates import Candidate, names_ending, type_positions
+from .candidates import Candidate, longest_run, names_ending, type_positions
 from ..tagging import tagged
 from .question import Constraint, Question, values_of
 from .rules import rules
@@ -23,6 +23,10 @@ _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
 _PART_OF_YEAR = re.compile("半年|季度|月")  # periods within a year (全年, 十四五 and 今冬 are not)
 _IS_WHO = "(?:是|为)(?:谁|哪位|哪一位|何人)"
+_CLAUSE_END = re.compile(r"[，,；;。：:、！？]")
+_POINTS_BACK = ("该", "这", "此", "本", "其", "各", "每", "全", "上述")
+_NAME_CHARS = 4  # a name before its head ("海程邦达半导体芯片项目"), not "重点项目"
+_SHARED_RUN = 3
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             verdict = _contrast(constraint, span)
         if not verdict.ok:
             return verdict
-    return _answer_type(question, candidate)
+    verdict = _another_named(question, span)
+    return verdict if not verdict.ok else _answer_type(question, candidate)
 
 
 def _neighbour(constraint: Constraint, span: str, near: str, date: str) -> Verdict:
@@ -134,6 +139,35 @@ def _places(text: str, suffix: str) -> list[str]:
     table = rules()
     return [w for w, flag, _ in tagged(text) if w.endswith(suffix) and len(w) > len(suffix) + 1
             and flag.startswith("n") and w not in table.ubiquitous]
+
+
+def _another_named(question: Question, span: str) -> Verdict:
+    """"芯恒源…项目" asked, and the sentence opens with another project's name: it is
+    about that one ("海程邦达半导体芯片项目…总占地面积65亩"). A sentence opening with
+    "项目" or "该项目" leans on the article's own, and is not judged here."""
+    asked = _named(question.subject)
+    if not asked or asked in span:
+        return OK
+    opening = span[: m.start()] if (m := _CLAUSE_END.search(span)) else span
+    named = _named(opening)
+    if not named or named.startswith(_POINTS_BACK) or _same_name(asked, named):
+        return OK
+    return Verdict(False, Constraint("entity", asked), named)
+
+
+def _same_name(asked: str, named: str) -> bool:
+    """A reader shortens and rewords names ("海程邦达那个半导体项目" for "海程邦达半导体
+    芯片项目"): a shared run of _SHARED_RUN characters besides the head is the same name."""
+    head = next(h for h in rules().named_heads if asked.endswith(h))
+    own = asked[: -len(head)]
+    return longest_run(own, named) * len(own) >= _SHARED_RUN
+
+
+def _named(text: str) -> str:
+    """The text up to its first head of a long name (rules.toml named_heads), when a
+    name of at least _NAME_CHARS characters comes before it."""
+    ends = [i + len(head) for head in rules().named_heads if (i := text.find(head)) >= _NAME_CHARS]
+    return text[: min(ends)] if ends else ""
 
 
 def _contrast(constraint: Constraint, span: str) -> Verdict:

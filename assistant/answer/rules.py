@@ -32,7 +32,7 @@ class Contrast:
 
 
 # The [evidence] entries that are words or characters, not patterns of an answer type.
-_WORD_LISTS = {"org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration"}
+_WORD_LISTS = {"named_heads", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Rules:
     list_key: re.Pattern[str]
     count_words: dict[str, int]
     evidence: dict[str, re.Pattern[str]]
+    named_heads: tuple[str, ...]
     org_suffixes: tuple[str, ...]
     place_suffixes: tuple[str, ...]
     person_titles: tuple[str, ...]
@@ -120,6 +121,7 @@ def rules() -> Rules:
         list_key=_any(data["lists"]["key"]),
         count_words=dict(data["lists"]["count_words"]),
         evidence={kind: _any(patterns) for kind, patterns in evidence.items() if kind not in _WORD_LISTS},
+        named_heads=tuple(evidence["named_heads"]),
         org_suffixes=tuple(evidence["org_suffixes"]),
         place_suffixes=tuple(evidence["place_suffixes"]),
         person_titles=tuple(evidence["person_titles"]),
