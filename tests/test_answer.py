@@ -435,6 +435,8 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     assert "煤改气" in expand_english("How much does the coal-to-gas switch cut?")
     # A month is a date; "may" is too often a verb to be one.
     assert "6月" in expand_english("What opened in June?") and "5月" not in expand_english("What may open?")
+    attract = expand_english("How many young talents a year does it aim to attract?")
+    assert all(word in attract for word in ("青年人才", "每年", "引进"))
 
 
 def test_an_english_word_with_several_equivalents_is_one_term() -> None:
@@ -475,6 +477,15 @@ def test_seed_question_is_answered_with_its_fact(lexical_assistant) -> None:
     data = lexical_assistant.ask("市化工产业安全生产转型升级专项行动领导小组会议由谁主持？").to_json()
     assert not data["refused"] and "耿涛主持" in data["answer"]
     assert data["partial"] is False
+
+
+def test_an_english_word_the_articles_hold_in_other_cuts_counts_as_seen(lexical_assistant) -> None:
+    """"one-stop" reads as 一站式 or 一事全办; the seed articles write 一事全办, which
+    jieba cuts 一事/全办 in them. The word is in the collection, not unknown."""
+    asked = analyse("How many 'one-stop' themed service scenarios has Shibei District put online?", lexical_assistant.lexical)
+    one_stop = next(term for term in asked.terms if term.found_in("一事全办"))
+    assert one_stop.seen
+    assert any(term.found_in("场景") for term in asked.terms) and any(term.found_in("上线") for term in asked.terms)
 
 
 def test_seed_near_miss_is_a_cited_partial_answer(lexical_assistant) -> None:

@@ -181,9 +181,21 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
         terms[word] = Term(word, lexical.idf(word), synonyms.get(word, ()), lexical.frequency(word) > 0)
     for first, *others in (alternatives for alternatives in equivalents if len(alternatives) > 1):
         if first not in terms:
-            seen = [word for word in (first, *others) if lexical.frequency(word) > 0]
-            terms[first] = Term(first, max(lexical.idf(word) for word in seen or [first]), tuple(others), bool(seen))
+            known = [weight for word in (first, *others) if (weight := _known_weight(word, lexical)) is not None]
+            terms[first] = Term(first, max(known or [lexical.idf(first)]), tuple(others), bool(known))
     return tuple(terms.values())
+
+
+def _known_weight(word: str, lexical: LexicalIndex) -> float | None:
+    """The weight of a glossary word the collection holds: as one of its tokens, or as
+    its rarest part where jieba cuts the articles otherwise (一事全办 -> 一事/全办);
+    None when no article has it."""
+    if lexical.frequency(word) > 0:
+        return lexical.idf(word)
+    parts = tokenize(word)
+    if parts and all(lexical.frequency(part) > 0 for part in parts):
+        return max(lexical.idf(part) for part in parts)
+    return None
 
 
 def _is_number(word: str) -> bool:
