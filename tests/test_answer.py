@@ -488,6 +488,13 @@ def test_an_english_word_the_articles_hold_in_other_cuts_counts_as_seen(lexical_
     assert any(term.found_in("场景") for term in asked.terms) and any(term.found_in("上线") for term in asked.terms)
 
 
+def test_a_sentence_answering_two_parts_of_a_question_is_quoted_once(lexical_assistant) -> None:
+    question = ("平度市在2022年12月6日的化工产业安全生产转型升级专项行动领导小组会议上做了什么？"
+                "平度市又有哪个镇街被评为2022年度全省“平安农机”示范乡？")
+    answer = lexical_assistant.ask(question).to_json()["answer"]
+    assert answer.count("平度市白沙河街道") == 1
+
+
 def test_seed_near_miss_is_a_cited_partial_answer(lexical_assistant) -> None:
     data = lexical_assistant.ask("市南区2023年力争引进多少个亿元项目？").to_json()
     assert data["refused"] and data["partial"]

@@ -92,6 +92,7 @@ class ExtractiveAnswerer:
                 candidate.score = self.model.score(candidate.features)
                 candidate.confidence = self.model.confidence(candidate.features, candidate.score)
             findings.append(self._find(asked, sorted(found, key=lambda c: c.score, reverse=True)))
+        _without_repeats(findings)
         quoted = sum(len(q.text) for f in findings if f.kind in {"answer", "partial"} for q in f.quotes)
         if quoted > _CONCISE_CHARS:  # several long sentences: a reader wants the facts, not the paragraphs
             for (asked, _), finding in zip(judged, findings):
@@ -173,6 +174,24 @@ class ExtractiveAnswerer:
         if asked.answer_type in _RUNS_ON and len(quotes) == 1:
             quotes = [_run_on(quotes[0])]
         return Finding("answer", quotes, value=value, support=best.confidence)
+
+
+def _without_repeats(findings: list[Finding]) -> None:
+    """Each sentence quoted once in an answer to a question of several parts: a further
+    quote of one part that is another part's answer, or an earlier part's quote, is
+    dropped (the part's own first quote stays, whatever repeats)."""
+    firsts = {_where(f.quotes[0]) for f in findings if f.kind == "answer" and f.quotes}
+    given: set[tuple[str, int, int]] = set()
+    for finding in findings:
+        if finding.kind != "answer" or not finding.quotes:
+            continue
+        first, *more = finding.quotes
+        finding.quotes = [first, *(q for q in more if _where(q) not in firsts and _where(q) not in given)]
+        given.update(_where(q) for q in finding.quotes)
+
+
+def _where(quote: Quote) -> tuple[str, int, int]:
+    return quote.chunk.id, quote.start, quote.end
 
 
 def has_asked_form(asked: Question, candidate: Candidate) -> bool:
