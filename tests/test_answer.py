@@ -83,6 +83,16 @@ def test_answer_types(question: str, answer_type: str) -> None:
     assert analyse(question, EMPTY).answer_type == answer_type
 
 
+def test_which_few_asks_which_not_how_many() -> None:
+    """"哪几座" asks which ones: a sentence counting 1座 is no answer, the one naming the
+    laboratories is."""
+    asked = analyse("凤岭校区的高水平实验室有哪几座？", EMPTY)
+    assert asked.answer_type != "quantity" and asked.wants_list
+    chunk = _chunk("学校还有1座天文台、2个塑胶田径场。凤岭校区有4间高水平实验室，包括物理探究性实验室、生物数码互动实验室。")
+    answer = _answerer(chunk).answer("凤岭校区的高水平实验室有哪几座？", [], _hits(chunk))
+    assert "物理探究性实验室" in answer.text and "天文台" not in answer.text
+
+
 def test_how_many_with_the_all_purpose_measure_word_takes_the_papers_own() -> None:
     chunk = _chunk("邮轮港区要加快推进8个重点项目。建成9处停车场，实现30处经营性停车场开放共享。")
     answer = _answerer(chunk).answer("今年要让多少个停车场开放共享？", [], _hits(chunk))
