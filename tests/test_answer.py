@@ -480,6 +480,21 @@ def test_a_reason_runs_on_into_the_next_sentence_of_its_paragraph() -> None:
     count = _answerer(chunk).answer("新罗王派了多少人来支援百济？", [], _hits(chunk))
     assert "一万人" in count.text and "慰礼城" not in count.text
 
+    # with a second quote from elsewhere, the reason still runs on: its next sentence
+    # says what became of it
+    chunk = _chunk("2013年计划参选总统，但其参选资格于8月被法院驳回。最终他没参选，并于2014年移交权力于新政府。"
+                   "安德里·拉乔利纳是马达加斯加共和国政治人物。")
+    answer = _answerer(chunk).answer("2013年安德里·拉乔利纳为什么没有参选总统？", [], _hits(chunk))
+    assert "最终他没参选" in answer.text
+
+
+def test_a_sentence_is_quoted_once_in_an_answer() -> None:
+    """A quote that leans back ("该区…") takes the sentence before it along; that
+    sentence is not quoted again as a quote of its own."""
+    chunk = _chunk("巴黎第四区是法国首都巴黎市的20个区之一。该区位于塞纳河的右岸，西部与第一区接邻；北部毗邻第三区。")
+    answer = _answerer(chunk).answer("巴黎第四区的地理位置在哪里？", [], _hits(chunk))
+    assert answer.text.count("20个区之一") == 1
+
 
 # ----- end to end on the seeds ------------------------------------------------------
 

@@ -171,9 +171,25 @@ class ExtractiveAnswerer:
                 covered |= candidate.matched
         value = next((v for c in chosen if (v := key_value(asked, c))), "") if asked.english else ""
         quotes = [_quote(c) for c in chosen]
-        if asked.answer_type in _RUNS_ON and len(quotes) == 1:
-            quotes = [_run_on(quotes[0])]
-        return Finding("answer", quotes, value=value, support=best.confidence)
+        if asked.answer_type in _RUNS_ON:  # unless the answer would then be cut short again (decide)
+            longer = _run_on(quotes[0])
+            if sum(len(q.text) for q in quotes[1:]) + len(longer.text) <= _CONCISE_CHARS:
+                quotes[0] = longer
+        return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
+
+
+def _distinct(quotes: list[Quote]) -> list[Quote]:
+    """The quotes with those that overlap merged into one: a quote that leans back or
+    runs on takes in a sentence that another candidate may also be."""
+    kept: list[Quote] = []
+    for quote in quotes:
+        at = next((i for i, q in enumerate(kept) if q.chunk.id == quote.chunk.id and q.start < quote.end and quote.start < q.end), None)
+        if at is None:
+            kept.append(quote)
+        else:
+            known = kept[at]
+            kept[at] = Quote(known.chunk, min(known.start, quote.start), max(known.end, quote.end), known.label)
+    return kept
 
 
 def _without_repeats(findings: list[Finding]) -> None:
