@@ -488,6 +488,14 @@ def test_a_reason_runs_on_into_the_next_sentence_of_its_paragraph() -> None:
     assert "最终他没参选" in answer.text
 
 
+def test_items_named_before_a_pointing_word_are_quoted_with_it() -> None:
+    """"割让出这些领土" answers "割让了哪些土地" only with the sentence that names them."""
+    chunk = _chunk("札尼别即位后，汗国在西面疆域出现问题，并最终导致失去了瓦拉奇、多布罗加、摩尔达维亚等属国。"
+                   "1362年，蓝帐汗国在蓝河战役中被立陶宛击败，割让出这些领土给立陶宛和波兰。札尼别的去世导致内战延续。")
+    answer = _answerer(chunk).answer("蓝帐汗国在蓝河战役中被立陶宛击败后，割让了哪些土地？", [], _hits(chunk))
+    assert "瓦拉奇" in answer.text and "割让出这些领土" in answer.text
+
+
 def test_a_sentence_is_quoted_once_in_an_answer() -> None:
     """A quote that leans back ("该区…") takes the sentence before it along; that
     sentence is not quoted again as a quote of its own."""

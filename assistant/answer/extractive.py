@@ -123,7 +123,7 @@ class ExtractiveAnswerer:
         if partial is None:
             return Finding("refusal", support=ranked[0].confidence)
         candidate, missing, instead = partial
-        return Finding("partial", [_quote(candidate)], missing=missing, instead=instead, support=candidate.confidence)
+        return Finding("partial", [_quote(candidate, asked)], missing=missing, instead=instead, support=candidate.confidence)
 
     def _keyed(self, asked: Question, ranked: list[Candidate]) -> Finding | None:
         """"哪几个“自动”": the phrases holding the quoted word, listed from the best-ranked
@@ -170,7 +170,7 @@ class ExtractiveAnswerer:
                 chosen.append(candidate)
                 covered |= candidate.matched
         value = next((v for c in chosen if (v := key_value(asked, c))), "") if asked.english else ""
-        quotes = [_quote(c) for c in chosen]
+        quotes = [_quote(c, asked) for c in chosen]
         if asked.answer_type in _RUNS_ON:  # unless the answer would then be cut short again (decide)
             longer = _run_on(quotes[0])
             if sum(len(q.text) for q in quotes[1:]) + len(longer.text) <= _CONCISE_CHARS:
@@ -226,15 +226,22 @@ def on_topic(asked: Question, candidate: Candidate, missing: str) -> bool:
     return all(t.found_in(article) or t.text in missing or missing in t.text for t in named)
 
 
-def _quote(candidate: Candidate) -> Quote:
-    """The span, with the sentence before it when the span opens by pointing back to it."""
+def _quote(candidate: Candidate, asked: Question) -> Quote:
+    """The span, with the sentence before it when the span opens by pointing back to it,
+    or names the asked items only by pointing back ("割让出这些领土" for "哪些土地")."""
     table = rules()
     text = candidate.chunk.text
     start = candidate.start
+    starts = [s for s, _ in sentence_spans(text)]
+    own = max((s for s in starts if s <= start), default=start)
     if text[start:].startswith(table.leans_back):
-        previous = [s for s, e in sentence_spans(text[:start]) if e <= start]
-        if previous and candidate.end - previous[-1] <= table.max_quote:
-            start = previous[-1]
+        earlier = [s for s in starts if s < start]
+    elif asked.wants_list and any(word in candidate.text for word in table.points_back):
+        earlier = [s for s in starts if s < own]
+    else:
+        earlier = []
+    if earlier and candidate.end - earlier[-1] <= table.max_quote:
+        start = earlier[-1]
     return Quote(candidate.chunk, start, candidate.end)
 
 

@@ -61,6 +61,7 @@ class Rules:
     english_multipliers: dict[str, float]
     english_conditions: dict[str, str]
     leans_back: tuple[str, ...]
+    points_back: tuple[str, ...]
     max_quote: int
 
     def answer_type(self, question: str) -> tuple[str, re.Match[str] | None]:
@@ -144,6 +145,7 @@ def rules() -> Rules:
         english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
         english_conditions=dict(data["english"]["conditions"]),
         leans_back=tuple(sorted(data["quotes"]["leans_back"], key=len, reverse=True)),
+        points_back=tuple(data["quotes"]["points_back"]),
         max_quote=int(data["quotes"]["max_chars"]),
     )
 
