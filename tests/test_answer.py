@@ -496,6 +496,13 @@ def test_items_named_before_a_pointing_word_are_quoted_with_it() -> None:
     assert "瓦拉奇" in answer.text and "割让出这些领土" in answer.text
 
 
+def test_the_person_a_question_names_is_not_its_answer() -> None:
+    """"高英是哪位皇帝的皇后": 高英 is in the question; the sentence naming the emperor answers."""
+    chunk = _chunk("十月高英被以尼姑身份葬于邙山，谥顺皇后，百官送葬。高英，北魏宣武帝元恪的第二任皇后，来自高句丽。")
+    answer = _answerer(chunk).answer("高英是哪位皇帝的皇后？", [], _hits(chunk))
+    assert answer.text.startswith("高英，北魏宣武帝")
+
+
 def test_a_sentence_is_quoted_once_in_an_answer() -> None:
     """A quote that leans back ("该区…") takes the sentence before it along; that
     sentence is not quoted again as a quote of its own."""

@@ -315,8 +315,9 @@ def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
         return sorted({m.span() for pattern in patterns for m in pattern.finditer(span)})
     if kind in table.evidence:
         return [m.span() for m in table.evidence[kind].finditer(span)]
-    if kind in {"person", "org", "place"}:
-        return _name_spans(kind, span)
+    if kind in {"person", "org", "place"}:  # a name the question gives is what it asks about, not its answer
+        asked = question.text.lower()
+        return [(start, end) for start, end in _name_spans(kind, span) if span[start:end].lower() not in asked]
     return None
 
 
