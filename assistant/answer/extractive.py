@@ -33,7 +33,6 @@ _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
 _CHECKED_TYPES = frozenset({"quantity", "percent", "duration", "date"})
 # Answer types whose answer is an explanation: its quote runs on into the next sentence.
 _RUNS_ON = frozenset({"reason", "manner", "description"})
-_RUN_ON_CHARS = 200
 _KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几个“自动”)
 # An answer whose quotes run longer than this is cut to the clauses that answer,
 # each quote to at most _TIGHT_CHARS.
@@ -171,10 +170,8 @@ class ExtractiveAnswerer:
                 covered |= candidate.matched
         value = next((v for c in chosen if (v := key_value(asked, c))), "") if asked.english else ""
         quotes = [_quote(c, asked) for c in chosen]
-        if asked.answer_type in _RUNS_ON:  # unless the answer would then be cut short again (decide)
-            longer = _run_on(quotes[0])
-            if sum(len(q.text) for q in quotes[1:]) + len(longer.text) <= _CONCISE_CHARS:
-                quotes[0] = longer
+        if asked.answer_type in _RUNS_ON:  # within the length that decide() would cut again
+            quotes[0] = _run_on(quotes[0], _CONCISE_CHARS - sum(len(q.text) for q in quotes[1:]))
         return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
 
 
@@ -245,15 +242,15 @@ def _quote(candidate: Candidate, asked: Question) -> Quote:
     return Quote(candidate.chunk, start, candidate.end)
 
 
-def _run_on(quote: Quote) -> Quote:
-    """The quote with the next sentence of its paragraph, when both fit `_RUN_ON_CHARS`:
-    a reason or a description rarely ends with its first sentence ("…但为时已晚。百济
-    首都慰礼城被高句丽攻陷。")."""
+def _run_on(quote: Quote, room: int) -> Quote:
+    """The quote with the next sentence of its paragraph, when both fit in `room`
+    characters: a reason or a description rarely ends with its first sentence ("…但为
+    时已晚。百济首都慰礼城被高句丽攻陷。")."""
     text = quote.chunk.text
     following = sentence_spans(text[quote.end :])
     if following and "\n" not in text[quote.end : quote.end + following[0][0]]:
         end = quote.end + following[0][1]
-        if end - quote.start <= _RUN_ON_CHARS:
+        if end - quote.start <= room:
             return Quote(quote.chunk, quote.start, end)
     return quote
 
