@@ -509,6 +509,7 @@ def test_a_sentence_is_quoted_once_in_an_answer() -> None:
     chunk = _chunk("巴黎第四区是法国首都巴黎市的20个区之一。该区位于塞纳河的右岸，西部与第一区接邻；北部毗邻第三区。")
     answer = _answerer(chunk).answer("巴黎第四区的地理位置在哪里？", [], _hits(chunk))
     assert answer.text.count("20个区之一") == 1
+    assert "北部毗邻第三区" in answer.text  # a location described part by part runs on
 
 
 # ----- end to end on the seeds ------------------------------------------------------

@@ -31,8 +31,10 @@ _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
 # Answer types whose surface form is reliably found (numbers with units, dates); the
 # others (reasons, manners, names) are weighed by the ranker but not required.
 _CHECKED_TYPES = frozenset({"quantity", "percent", "duration", "date"})
-# Answer types whose answer is an explanation: its quote runs on into the next sentence.
-_RUNS_ON = frozenset({"reason", "manner", "description"})
+# Answer types whose answer is an explanation, or a location described part by part
+# ("位于塞纳河的右岸，西部与第一区接邻；北部毗邻第三区…"): its quote runs on into the next
+# sentence or clause.
+_RUNS_ON = frozenset({"reason", "manner", "description", "place"})
 _KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几个“自动”)
 # An answer whose quotes run longer than this is cut to the clauses that answer,
 # each quote to at most _TIGHT_CHARS.
