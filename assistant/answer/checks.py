@@ -24,7 +24,6 @@ _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
 _PART_OF_YEAR = re.compile("半年|季度|月")  # periods within a year (全年, 十四五 and 今冬 are not)
 _IS_WHO = "(?:是|为)(?:谁|哪位|哪一位|何人)"
 _CLAUSE_END = re.compile(r"[，,；;。：:、！？]")
-_POINTS_BACK = ("该", "这", "此", "本", "其", "各", "每", "全", "上述")
 _NAME_CHARS = 4  # a name before its head ("海程邦达半导体芯片项目"), not "重点项目"
 _SHARED_RUN = 3
 
@@ -150,7 +149,7 @@ def _another_named(question: Question, span: str) -> Verdict:
         return OK
     opening = span[: m.start()] if (m := _CLAUSE_END.search(span)) else span
     named = _named(opening)
-    if not named or named.startswith(_POINTS_BACK) or _same_name(asked, named):
+    if not named or named.startswith(rules().unnamed_openers) or _same_name(asked, named):
         return OK
     return Verdict(False, Constraint("entity", asked), named)
 

@@ -231,14 +231,13 @@ def _quote(candidate: Candidate, asked: Question) -> Quote:
     table = rules()
     text = candidate.chunk.text
     start = candidate.start
-    starts = [s for s, _ in sentence_spans(text)]
-    own = max((s for s in starts if s <= start), default=start)
     if text[start:].startswith(table.leans_back):
-        earlier = [s for s in starts if s < start]
+        before = start
     elif asked.wants_list and any(word in candidate.text for word in table.points_back):
-        earlier = [s for s in starts if s < own]
+        before = max((s for s, _ in sentence_spans(text) if s <= start), default=start)  # the span's own sentence
     else:
-        earlier = []
+        return Quote(candidate.chunk, start, candidate.end)
+    earlier = [s for s, _ in sentence_spans(text) if s < before]
     if earlier and candidate.end - earlier[-1] <= table.max_quote:
         start = earlier[-1]
     return Quote(candidate.chunk, start, candidate.end)

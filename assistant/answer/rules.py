@@ -32,7 +32,7 @@ class Contrast:
 
 
 # The [evidence] entries that are words or characters, not patterns of an answer type.
-_WORD_LISTS = {"named_heads", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration"}
+_WORD_LISTS = {"named_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Rules:
     count_words: dict[str, int]
     evidence: dict[str, re.Pattern[str]]
     named_heads: tuple[str, ...]
+    unnamed_openers: tuple[str, ...]
     org_suffixes: tuple[str, ...]
     place_suffixes: tuple[str, ...]
     person_titles: tuple[str, ...]
@@ -123,6 +124,7 @@ def rules() -> Rules:
         count_words=dict(data["lists"]["count_words"]),
         evidence={kind: _any(patterns) for kind, patterns in evidence.items() if kind not in _WORD_LISTS},
         named_heads=tuple(evidence["named_heads"]),
+        unnamed_openers=tuple(evidence["unnamed_openers"]),
         org_suffixes=tuple(evidence["org_suffixes"]),
         place_suffixes=tuple(evidence["place_suffixes"]),
         person_titles=tuple(evidence["person_titles"]),
