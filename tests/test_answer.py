@@ -503,6 +503,14 @@ def test_the_person_a_question_names_is_not_its_answer() -> None:
     assert answer.text.startswith("高英，北魏宣武帝")
 
 
+def test_a_quote_opening_with_later_brings_the_sentence_before() -> None:
+    """"后来相关的解释…" goes on from the sentence before it, which the reader needs too."""
+    chunk = _chunk("计算神经科学一词由埃里克·施瓦茨提出。其后出现的类似名词包含神经模型、脑理论及神经网络。"
+                   "后来相关的解释定义皆收录于麻省理工学院出版之《计算神经科学》一书内。")
+    answer = _answerer(chunk).answer("与“计算神经科学”类似的词语解释收录在哪本著作？", [], _hits(chunk))
+    assert "其后出现的类似名词" in answer.text and "《计算神经科学》一书内" in answer.text
+
+
 def test_a_sentence_is_quoted_once_in_an_answer() -> None:
     """A quote that leans back ("该区…") takes the sentence before it along; that
     sentence is not quoted again as a quote of its own."""
