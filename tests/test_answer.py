@@ -486,6 +486,11 @@ def test_a_reason_runs_on_into_the_next_sentence_of_its_paragraph() -> None:
                    "安德里·拉乔利纳是马达加斯加共和国政治人物。")
     answer = _answerer(chunk).answer("2013年安德里·拉乔利纳为什么没有参选总统？", [], _hits(chunk))
     assert "最终他没参选" in answer.text
+    # and back into the sentence before, where the cause is often said
+    chunk = _chunk("其他车手都使用干胎，只有温克霍克使用中性胎。比赛开始后下大雨，大多数赛车都进维修站换胎而落在后面，"
+                   "温克霍克成为领跑者，他一度创造了33秒的领先优势。\n后来比赛暂停。")
+    answer = _answerer(chunk).answer("温克霍克为什么曾一度领先？", [], _hits(chunk))
+    assert "只有温克霍克使用中性胎" in answer.text and "一度创造了33秒的领先优势" in answer.text
 
 
 def test_items_named_before_a_pointing_word_are_quoted_with_it() -> None:

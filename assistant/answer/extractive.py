@@ -174,6 +174,8 @@ class ExtractiveAnswerer:
         quotes = [_quote(c, asked) for c in chosen]
         if asked.answer_type in _RUNS_ON:  # within the length that decide() would cut again
             quotes[0] = _run_on(quotes[0], _CONCISE_CHARS - sum(len(q.text) for q in quotes[1:]))
+        if asked.answer_type == "reason":  # and a reason often starts a sentence earlier
+            quotes[0] = _run_back(quotes[0], _CONCISE_CHARS - sum(len(q.text) for q in quotes[1:]))
         return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
 
 
@@ -253,6 +255,17 @@ def _run_on(quote: Quote, room: int) -> Quote:
         end = quote.end + following[0][1]
         if end - quote.start <= room:
             return Quote(quote.chunk, quote.start, end)
+    return quote
+
+
+def _run_back(quote: Quote, room: int) -> Quote:
+    """The quote with the sentence before it in its paragraph, when both fit in `room`
+    characters: "为什么一度领先" is answered by what happened ("…温克霍克成为领跑者") and
+    by its cause, said first ("只有他使用中性胎。")."""
+    text = quote.chunk.text
+    earlier = [(s, e) for s, e in sentence_spans(text[: quote.start]) if e <= quote.start]
+    if earlier and "\n" not in text[earlier[-1][1] : quote.start] and quote.end - earlier[-1][0] <= room:
+        return Quote(quote.chunk, earlier[-1][0], quote.end)
     return quote
 
 
