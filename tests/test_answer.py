@@ -493,14 +493,6 @@ def test_a_reason_runs_on_into_the_next_sentence_of_its_paragraph() -> None:
     assert "只有温克霍克使用中性胎" in answer.text and "一度创造了33秒的领先优势" in answer.text
 
 
-def test_items_named_before_a_pointing_word_are_quoted_with_it() -> None:
-    """"割让出这些领土" answers "割让了哪些土地" only with the sentence that names them."""
-    chunk = _chunk("札尼别即位后，汗国在西面疆域出现问题，并最终导致失去了瓦拉奇、多布罗加、摩尔达维亚等属国。"
-                   "1362年，蓝帐汗国在蓝河战役中被立陶宛击败，割让出这些领土给立陶宛和波兰。札尼别的去世导致内战延续。")
-    answer = _answerer(chunk).answer("蓝帐汗国在蓝河战役中被立陶宛击败后，割让了哪些土地？", [], _hits(chunk))
-    assert "瓦拉奇" in answer.text and "割让出这些领土" in answer.text
-
-
 def test_the_person_a_question_names_is_not_its_answer() -> None:
     """"高英是哪位皇帝的皇后": 高英 is in the question; the sentence naming the emperor answers."""
     chunk = _chunk("十月高英被以尼姑身份葬于邙山，谥顺皇后，百官送葬。高英，北魏宣武帝元恪的第二任皇后，来自高句丽。")
@@ -508,12 +500,23 @@ def test_the_person_a_question_names_is_not_its_answer() -> None:
     assert answer.text.startswith("高英，北魏宣武帝")
 
 
-def test_a_quote_opening_with_later_brings_the_sentence_before() -> None:
-    """"后来相关的解释…" goes on from the sentence before it, which the reader needs too."""
-    chunk = _chunk("计算神经科学一词由埃里克·施瓦茨提出。其后出现的类似名词包含神经模型、脑理论及神经网络。"
-                   "后来相关的解释定义皆收录于麻省理工学院出版之《计算神经科学》一书内。")
-    answer = _answerer(chunk).answer("与“计算神经科学”类似的词语解释收录在哪本著作？", [], _hits(chunk))
-    assert "其后出现的类似名词" in answer.text and "《计算神经科学》一书内" in answer.text
+@pytest.mark.parametrize(
+    ("text", "question", "quoted"),
+    [
+        # "割让出这些领土" answers "割让了哪些土地" only with the sentence that names them
+        ("札尼别即位后，汗国在西面疆域出现问题，并最终导致失去了瓦拉奇、多布罗加、摩尔达维亚等属国。"
+         "1362年，蓝帐汗国在蓝河战役中被立陶宛击败，割让出这些领土给立陶宛和波兰。札尼别的去世导致内战延续。",
+         "蓝帐汗国在蓝河战役中被立陶宛击败后，割让了哪些土地？", ("瓦拉奇", "割让出这些领土")),
+        # "后来相关的解释…" goes on from the sentence before it
+        ("计算神经科学一词由埃里克·施瓦茨提出。其后出现的类似名词包含神经模型、脑理论及神经网络。"
+         "后来相关的解释定义皆收录于麻省理工学院出版之《计算神经科学》一书内。",
+         "与“计算神经科学”类似的词语解释收录在哪本著作？", ("其后出现的类似名词", "《计算神经科学》一书内")),
+    ],
+)
+def test_a_quote_brings_the_sentence_it_leans_on(text: str, question: str, quoted: tuple[str, ...]) -> None:
+    chunk = _chunk(text)
+    answer = _answerer(chunk).answer(question, [], _hits(chunk))
+    assert all(part in answer.text for part in quoted)
 
 
 def test_a_sentence_is_quoted_once_in_an_answer() -> None:
