@@ -172,10 +172,11 @@ class ExtractiveAnswerer:
                 covered |= candidate.matched
         value = next((v for c in chosen if (v := key_value(asked, c))), "") if asked.english else ""
         quotes = [_quote(c, asked) for c in chosen]
-        if asked.answer_type in _RUNS_ON:  # within the length that decide() would cut again
-            quotes[0] = _run_on(quotes[0], _CONCISE_CHARS - sum(len(q.text) for q in quotes[1:]))
+        room = _CONCISE_CHARS - sum(len(q.text) for q in quotes[1:])  # beyond it decide() would cut again
+        if asked.answer_type in _RUNS_ON:
+            quotes[0] = _run_on(quotes[0], room)
         if asked.answer_type == "reason":  # and a reason often starts a sentence earlier
-            quotes[0] = _run_back(quotes[0], _CONCISE_CHARS - sum(len(q.text) for q in quotes[1:]))
+            quotes[0] = _run_back(quotes[0], room)
         return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
 
 
@@ -263,7 +264,7 @@ def _run_back(quote: Quote, room: int) -> Quote:
     characters: "为什么一度领先" is answered by what happened ("…温克霍克成为领跑者") and
     by its cause, said first ("只有他使用中性胎。")."""
     text = quote.chunk.text
-    earlier = [(s, e) for s, e in sentence_spans(text[: quote.start]) if e <= quote.start]
+    earlier = sentence_spans(text[: quote.start])
     if earlier and "\n" not in text[earlier[-1][1] : quote.start] and quote.end - earlier[-1][0] <= room:
         return Quote(quote.chunk, earlier[-1][0], quote.end)
     return quote
