@@ -170,6 +170,8 @@ def test_constraints_stated_in_the_question() -> None:
     assert ("phase", "第2批") in {(c.kind, c.value) for c in analyse("第二批示范市有哪些？", EMPTY).constraints}
     whole = {(c.kind, c.value) for c in analyse("How fast did retail grow for the whole of 2022?", EMPTY).constraints}
     assert {("year", "2022"), ("period", "全年")} <= whole
+    # An English question names a place by its pinyin and its level ("Jimo District").
+    assert ("place", "即墨区") in {(c.kind, c.value) for c in analyse("How many firms are registered in Jimo District?", EMPTY).constraints}
     assert ("contrast:cumulative or rate", "累计") in {(c.kind, c.value) for c in analyse("累计处理了多少污水？", EMPTY).constraints}
     # jieba tags 师傅 as a person's name; a word that is no name states no entity to find.
     assert analyse("物业派单以后修理师傅多快就出门了？", EMPTY).constraints == ()
@@ -282,6 +284,21 @@ def test_a_company_name_is_not_a_person() -> None:
 def test_a_person_name_starts_with_a_surname(text: str, names: list[str]) -> None:
     asked = analyse("谁参加了？", EMPTY)
     assert [text[start:end] for start, end in type_spans(asked, text) or []] == names
+
+
+def test_an_english_question_about_another_district_is_not_answered() -> None:
+    chunk = _chunk("胶州市拥有注册工业企业1.5万家。")
+    asked = "How many industrial enterprises are registered in {}?"
+    assert not _answerer(chunk).answer(asked.format("Jiaozhou"), [], _hits(chunk)).refused
+    assert _answerer(chunk).answer(asked.format("Jimo District"), [], _hits(chunk)).refused
+
+
+def test_a_question_comparing_two_districts_quotes_either() -> None:
+    laoshan = _chunk("崂山区2023年将力争实现全区生产总值增长6.5%以上。")
+    shibei = _chunk("市北区2023年的主要预期目标是地区生产总值增长5.5%左右。", title="另一篇报道", article="b.txt#0")
+    hits = _hits(laoshan, shibei)
+    answer = _answerer(laoshan, shibei).answer("崂山区2023年生产总值增长目标比市北区高几个百分点？", [], hits)
+    assert not answer.refused and {c.quote for c in answer.citations} >= {laoshan.text, shibei.text}
 
 
 def test_partial_answer_says_what_is_missing_and_cites() -> None:

@@ -94,8 +94,6 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         units=units,
         terms=terms,
         focus=_focus(text, where or _QUESTION_WORD.search(text), terms, answer_type) if not english else (),
-        # An English question's names reach Chinese only through the glossary, too loosely
-        # to insist on; its years, periods and phases are written the same way in both.
         constraints=constraints_in(searchable, lexical) if not english else _stated_in_english(text),
         wants_list=wants_list,
         summary=bool(table.summary_question.search(text)),
@@ -273,7 +271,18 @@ def names_a_thing(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
 
 
 def _stated_in_english(text: str) -> tuple[Constraint, ...]:
-    return tuple(Constraint(kind, value) for kind in ("year", "relative_year", "period", "phase") for value in values_of(kind, text))
+    """Years, periods and phases, written the same way in both languages, and the places
+    an English question names with their level ("Jimo District" -> 即墨): other names
+    reach Chinese only through the glossary, too loosely to insist on."""
+    table = rules()
+    stated = [Constraint(kind, value) for kind in ("year", "relative_year", "period", "phase") for value in values_of(kind, text)]
+    for match in table.english_place.finditer(text):
+        level = table.english_levels[match.group(2).lower()]
+        for chinese in english_equivalents(match.group(1)):
+            place = chinese[0] if chinese[0].endswith(level) else chinese[0] + level
+            if len(chinese) == 1 and place not in table.ubiquitous:
+                stated.append(Constraint("place", place))
+    return tuple(dict.fromkeys(stated))
 
 
 def values_of(kind: str, text: str) -> list[str]:

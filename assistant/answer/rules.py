@@ -61,6 +61,8 @@ class Rules:
     english_units: dict[str, str]
     english_multipliers: dict[str, float]
     english_conditions: dict[str, str]
+    english_place: re.Pattern[str]  # a capitalised name before a place's level ("Jimo District")
+    english_levels: dict[str, str]  # "district" -> 区
     leans_back: tuple[str, ...]
     points_back: tuple[str, ...]
     max_quote: int
@@ -146,6 +148,10 @@ def rules() -> Rules:
         english_units=dict(data["english"]["units"]),
         english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
         english_conditions=dict(data["english"]["conditions"]),
+        english_place=re.compile(
+            r"((?:\b[A-Z][\w'-]*\s+){1,3})(?i:(" + "|".join(map(re.escape, data["english"]["places"])) + r"))\b"
+        ),
+        english_levels=dict(data["english"]["places"]),
         leans_back=tuple(sorted(data["quotes"]["leans_back"], key=len, reverse=True)),
         points_back=tuple(data["quotes"]["points_back"]),
         max_quote=int(data["quotes"]["max_chars"]),
