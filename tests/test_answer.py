@@ -260,6 +260,16 @@ def test_a_role_asked_needs_a_name() -> None:
     assert _verdict("这本书的作者是谁？", "这本书由大久保笃创作。").ok  # not a role: any sentence may say who
     assert _verdict("总理一职由谁委任？", "总理一职由总督委任。").ok  # who appoints: a role may answer
     assert not _verdict("中国自然资源学会的理事长是谁？", "中国自然资源学会学术年会是资源科技领域的科技盛会。").ok
+    # Someone is named, but not in the role asked: the role must be in the sentence too.
+    assert not _verdict("浮山供热中心站的站长是谁？", "刘一平说，旭日花园与浮山供热中心站仅一路之隔。").ok
+    assert _verdict("浮山供热中心站的站长是谁？", "浮山供热中心站站长刘一平说，两处仅一路之隔。").ok
+    assert not _verdict("学会的理事长是谁？", "学术年会是高层次、高水平、大规模的科技盛会。").ok  # 高水平 is tagged a name
+
+
+def test_a_role_holder_named_in_the_sentence_before_his_role() -> None:
+    chunk = _chunk("宋建成，台湾图书馆行政工作者。他是国家图书馆首位副馆长，同时是首位代理馆长。")
+    answer = _answerer(chunk).answer("国家图书馆首位副馆长是谁？", [], _hits(chunk))
+    assert not answer.refused and "宋建成" in answer.text and "副馆长" in answer.text
 
 
 def test_a_company_name_is_not_a_person() -> None:
@@ -279,6 +289,8 @@ def test_a_company_name_is_not_a_person() -> None:
         ("习近平总书记指出", ["习近平"]),
         ("达尔文提出进化论，海梅从此成为第三代蓝甲虫。", ["达尔文"]),  # two characters of transliteration may be a brand
         ("马库斯·温克霍克一度领先。", ["马库斯·温克霍克"]),
+        ("宋建成，台湾图书馆行政工作者。", ["宋建成"]),  # cut 宋/建成
+        ("宋建成了一座桥。", []),
     ],
 )
 def test_a_person_name_starts_with_a_surname(text: str, names: list[str]) -> None:

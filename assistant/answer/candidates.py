@@ -354,9 +354,23 @@ def _name_spans(kind: str, span: str) -> list[tuple[int, int]]:
             elif word in table.person_titles and index + 1 < len(words) and words[index + 1][1] in PERSON_TAGS | {"n"}:
                 name, _, at = words[index + 1]
                 found.add((at, at + len(name)))
+            elif name := _cut_name(words, index):
+                found.add(name)
         return sorted(_outermost(found))
     tags, suffixes = (_ORG_TAGS, table.org_suffixes) if kind == "org" else (_PLACE_TAGS, table.place_suffixes)
     return names_ending(words, tags, suffixes)
+
+
+def _cut_name(words: tuple[tuple[str, str, int], ...], index: int) -> tuple[int, int] | None:
+    """A name jieba cut after its surname ("宋/建成，台湾图书馆行政工作者"): a surname opening
+    the text, then one or two characters and a comma or bracket, as a profile opens."""
+    word, flag, offset = words[index]
+    if index != 0 or flag not in PERSON_TAGS or word not in rules().surnames or index + 2 >= len(words):
+        return None
+    given, _, at = words[index + 1]
+    if len(given) > 2 or words[index + 2][0] not in {"，", ",", "（", "("}:
+        return None
+    return offset, at + len(given)
 
 
 def _foreign_names(words: tuple[tuple[str, str, int], ...]) -> list[tuple[int, int]]:

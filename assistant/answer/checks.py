@@ -26,6 +26,7 @@ _IS_WHO = "(?:是|为)(?:谁|哪位|哪一位|何人)"
 _CLAUSE_END = re.compile(r"[，,；;。：:、！？]")
 _NAME_CHARS = 4  # a name before its head ("海程邦达半导体芯片项目"), not "重点项目"
 _SHARED_RUN = 3
+_PERSON_PRONOUNS = ("他", "她")
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
         if not verdict.ok:
             return verdict
     verdict = _another_named(question, span)
-    return verdict if not verdict.ok else _answer_type(question, candidate)
+    return verdict if not verdict.ok else _answer_type(question, candidate, before)
 
 
 def _neighbour(constraint: Constraint, span: str, near: str, date: str) -> Verdict:
@@ -198,27 +199,40 @@ def _contrast(constraint: Constraint, span: str) -> Verdict:
     return Verdict(False, constraint, stated) if stated else OK
 
 
-def _answer_type(question: Question, candidate: Candidate) -> Verdict:
+def _answer_type(question: Question, candidate: Candidate, before: str = "") -> Verdict:
     """A person asked for, and the sentence names only an organisation: the articles
     do not say who. Someone in a role asked for ("负责人是谁") and nobody named: not an
     answer either. Other "谁" questions may be answered by a group or a name jieba
     does not know (README, "Measured and left out")."""
     if question.answer_type != "person" or question.wants_list:
         return OK
-    if type_positions(question, candidate.text):
+    role = _asked_role(question)
+    if role and role.removesuffix("人") not in candidate.text:
+        return Verdict(False, Constraint("type", role))  # "刘一平说…" for "站长是谁": someone, not the one asked
+    if type_positions(question, candidate.text) or _named_before(question, candidate.text, before):
         return OK
     who = Constraint("type", "具体人名")
     orgs = names_ending(tagged(candidate.text), {"nt"}, rules().org_suffixes)
     if orgs:
         start, end = orgs[0]
         return Verdict(False, who, candidate.text[start:end])
-    return Verdict(False, who) if _asks_for_role_holder(question) else OK
+    return Verdict(False, who) if role else OK
 
 
-def _asks_for_role_holder(question: Question) -> bool:
-    """"负责人是谁": the question word stands for a role's holder. "总理一职由谁委任" asks
-    who appoints, which a role may answer."""
+def _named_before(question: Question, span: str, before: str) -> bool:
+    """"…宋建成，台湾图书馆行政工作者。他是国家图书馆首位副馆长": a sentence about 他 or 她
+    names the person in the sentence before, which its quote then takes in."""
+    if not span.startswith(_PERSON_PRONOUNS):
+        return False
+    earlier = [s for s in re.split(r"[。！？!?]", before) if s.strip()]
+    return bool(earlier and type_positions(question, earlier[-1]))
+
+
+def _asked_role(question: Question) -> str:
+    """"负责人是谁" -> 负责人: the role whose holder the question word stands for, or "".
+    "总理一职由谁委任" asks who appoints, which a role may answer."""
     titles = rules().person_titles
-    return any(
-        term.text.endswith(titles) and re.search(re.escape(term.text) + _IS_WHO, question.text) for term in question.focus
+    return next(
+        (term.text for term in question.focus if term.text.endswith(titles) and re.search(re.escape(term.text) + _IS_WHO, question.text)),
+        "",
     )
