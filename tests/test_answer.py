@@ -266,6 +266,13 @@ def test_a_role_asked_needs_a_name() -> None:
     assert not _verdict("学会的理事长是谁？", "学术年会是高层次、高水平、大规模的科技盛会。").ok  # 高水平 is tagged a name
 
 
+def test_a_year_is_no_duration() -> None:
+    asked = analyse("崂山区已经接连几年入选工业百强区了？", EMPTY)
+    text = "2023年12月6日，崂山区连续两年入选工业百强区，至今共3年。"
+    assert [text[a:b] for a, b in type_spans(asked, text)] == ["两年", "3年"]
+    assert [s for s, _ in type_spans(analyse("花期约是多久？", EMPTY), "花期为1月至4月。")] == [3, 6]  # months stay
+
+
 def test_a_role_holder_named_in_the_sentence_before_his_role() -> None:
     chunk = _chunk("宋建成，台湾图书馆行政工作者。他是国家图书馆首位副馆长，同时是首位代理馆长。")
     answer = _answerer(chunk).answer("国家图书馆首位副馆长是谁？", [], _hits(chunk))

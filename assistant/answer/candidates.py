@@ -312,7 +312,11 @@ def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
             patterns.append(table.evidence["percent"])
         elif not question.units:
             patterns.append(_DIGITS)  # "多少" with no unit: any number
-        return sorted({m.span() for pattern in patterns for m in pattern.finditer(span)})
+        found = {m.span() for pattern in patterns for m in pattern.finditer(span)}
+        if kind == "duration":
+            dates = [m.span() for m in table.evidence["calendar"].finditer(span)]
+            found = {(s, e) for s, e in found if not any(a < e and s < b for a, b in dates)}
+        return sorted(found)
     if kind in table.evidence:
         return [m.span() for m in table.evidence[kind].finditer(span)]
     if kind in {"person", "org", "place"}:  # a name the question gives is what it asks about, not its answer
