@@ -479,6 +479,8 @@ def test_everyday_words_for_how_much_and_handing_over_meet_the_papers_words() ->
 def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens() -> None:
     assert "合作伙伴" in expand_english("Who is its strategic partner.")
     assert "煤改气" in expand_english("How much does the coal-to-gas switch cut?")
+    # the paper's common verbs, in any inflected form
+    assert {"推进", "升级", "加快"} <= set(expand_english("Which projects is it promoting, upgrading and speeding up?").split())
     # A month is a date; "may" is too often a verb to be one.
     assert "6月" in expand_english("What opened in June?") and "5月" not in expand_english("What may open?")
     attract = expand_english("How many young talents a year does it aim to attract?")
