@@ -401,6 +401,24 @@ def test_reports_of_a_day_are_listed_from_dates() -> None:
     assert "王冰洁" not in reporters.text and len(reporters.citations) == 2
 
 
+def test_a_long_list_of_reports_names_each_by_its_own_first_lines() -> None:
+    """A headline is parsed as kicker, title and decks in one line. A line heading
+    several articles (the same deck under two meetings) names none of them, and a long
+    list names each report by its first lines."""
+    first = _chunk("化工专项行动成果。", article="a.txt#0", title="市化工产业安全生产转型升级专项行动领导小组会议召开 加快化工产业转型升级 "
+                   "推动绿色低碳高质量发展 赵豪志出席会议并讲话")
+    second = _chunk("水环境质量提升。", article="b.txt#0", title="市政府召开提升国省控地表水考核断面水环境质量工作专题会议 “一河一策”健全长效机制 "
+                    "高质高效推进水环境质量提升 赵豪志出席会议并讲话")
+    answer = _answerer(first, second).answer("12月6日的报纸刊登了哪些报道？", [], _hits(first))
+    assert answer.text.splitlines()[1:] == [
+        "1. 《市化工产业安全生产转型升级专项行动领导小组会议召开 加快化工产业转型升级 推动绿色低碳高质量发展》[1]",
+        "2. 《市政府召开提升国省控地表水考核断面水环境质量工作专题会议 “一河一策”健全长效机制 高质高效推进水环境质量提升》[2]",
+    ]
+    many = [_chunk(f"第{n}篇。", article=f"{n}.txt#0", title=f"第{n}篇报道的标题写得相当长一些 这是第{n}篇的第二行也写得很长很长 第{n}篇的第三行还要再长一些再长一些才行") for n in range(6)]
+    listed = _answerer(*many).answer("12月6日的报纸刊登了哪些报道？", [], _hits(many[0])).text.splitlines()[1:]
+    assert listed[0] == "1. 《第0篇报道的标题写得相当长一些 这是第0篇的第二行也写得很长很长》[1]" and len(listed) == 6
+
+
 @pytest.mark.parametrize(
     ("value", "english"),
     [("3.35亿平方米", " (about 335 million square metres)"), ("400万元", " (about 4 million yuan)"),

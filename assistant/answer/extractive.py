@@ -103,7 +103,10 @@ class ExtractiveAnswerer:
 
     def _find(self, asked: Question, ranked: list[Candidate]) -> Finding:
         if self.openings is not None and (found := listing(asked, self.openings)):
-            quotes = [Quote(chunk, *_opening(chunk), label=_label(chunk, found.show_byline, not found.by_day)) for chunk in found.openings]
+            quotes = [
+                Quote(chunk, *_opening(chunk), label=_label(chunk, headline, found.show_byline, not found.by_day))
+                for chunk, headline in zip(found.openings, found.headlines)
+            ]
             return Finding("list", quotes, intro=found.intro, support=1.0, headlines=found.by_day)
         if not ranked:
             return Finding("refusal")
@@ -290,12 +293,12 @@ def _before(candidate: Candidate) -> str:
     return candidate.chunk.text[max(0, candidate.start - 80) : candidate.start]
 
 
-def _label(chunk: Chunk, byline: bool, dated: bool) -> str:
+def _label(chunk: Chunk, headline: str, byline: bool, dated: bool) -> str:
     """How a listed article is named: its headline, with its date unless the question
     named the day, and who wrote it when asked."""
     notes = [f"记者 {chunk.byline}"] if byline and chunk.byline else []
     notes += [chunk.date or "日期不详"] if dated else []
-    return f"《{chunk.title}》" + (f"（{'，'.join(notes)}）" if notes else "")
+    return f"《{headline}》" + (f"（{'，'.join(notes)}）" if notes else "")
 
 
 def _opening(chunk: Chunk) -> tuple[int, int]:

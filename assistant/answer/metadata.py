@@ -8,6 +8,7 @@ sentence: a byline is not article text, so no passage would ever match "记者�
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,12 +27,19 @@ _ABOUT_ISSUE = re.compile(r"报纸|这一?期|当天|当日|那天|刊登|刊发
 _ASKS_REPORTERS = re.compile(r"哪些记者|哪几位记者|哪位记者|记者有哪些|记者都有谁|哪些人署名|谁署名|署名的记者|\bwhich reporters\b|\bwho (?:wrote|reported)\b", re.I)
 
 
+# A list whose headlines run longer than this names each report by its headline's first
+# lines, up to _HEADLINE_CHARS: a chat reader scans a day's six reports, not six decks.
+_LISTED_CHARS = 200
+_HEADLINE_CHARS = 50
+
+
 @dataclass(frozen=True)
 class Listing:
     """Articles that answer a question about the paper, each cited by its first chunk."""
 
     intro: str
     openings: list[Chunk]
+    headlines: list[str]  # each article's own words of its headline, in the order of `openings`
     show_byline: bool = False  # each item names its reporters (a question about who wrote)
     # A day's reports: the question named the day, and a whole issue reads best as its
     # headlines. A reporter's reports also quote each one's first clause (what it is on).
@@ -43,7 +51,8 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
     the reporters of a day."""
     if not question.wants_list or not (_ABOUT_REPORTS.search(question.text) or _ASKS_REPORTERS.search(question.text)):
         return None
-    articles = openings()
+    everything = openings()
+    articles = everything
     day = _DAY.search(question.text)
     if day:
         year, month, number = day.groups()
@@ -52,16 +61,40 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
     if day and _ASKS_REPORTERS.search(question.text):
         signed = _in_order([c for c in articles if c.byline])
         names = list(dict.fromkeys(name for c in signed for name in _names(c.byline)))
-        return Listing(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, show_byline=True, by_day=True) if signed else None
+        if not signed:
+            return None
+        return Listing(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, _headlines(signed, everything), show_byline=True, by_day=True)
     reporter = _reporter(question, articles)
     if reporter:
         written = [c for c in articles if reporter in _names(c.byline)]
         places = [c.value for c in question.constraints if c.kind == "place"]
         written = [c for c in written if any(p in f"{c.title} {c.text}" for p in places)] or written
-        return Listing(f"记者{reporter}署名的报道有{len(written)}篇：", _in_order(written))
+        written = _in_order(written)
+        return Listing(f"记者{reporter}署名的报道有{len(written)}篇：", written, _headlines(written, everything))
     if day and _ABOUT_ISSUE.search(question.text):
-        return Listing(f"{day.group(0)}的报道有{len(articles)}篇：", _in_order(articles), by_day=True) if articles else None
+        articles = _in_order(articles)
+        return Listing(f"{day.group(0)}的报道有{len(articles)}篇：", articles, _headlines(articles, everything), by_day=True) if articles else None
     return None
+
+
+def _headlines(listed: list[Chunk], everything: list[Chunk]) -> list[str]:
+    """Each listed article's headline in its own words: a headline is parsed as kicker,
+    title and decks in one line, and a line that heads several articles ("赵豪志出席会议
+    并讲话", a column's name) names none of them. In a long list each keeps its leading
+    lines up to _HEADLINE_CHARS, at least one."""
+    heads = Counter(line for chunk in everything for line in set(chunk.title.split()))
+    own = [[line for line in chunk.title.split() if heads[line] < 2] or chunk.title.split() or [chunk.title] for chunk in listed]
+    if sum(len(" ".join(lines)) for lines in own) <= _LISTED_CHARS:
+        return [" ".join(lines) for lines in own]
+    named = []
+    for lines in own:
+        kept = lines[:1]
+        for line in lines[1:]:
+            if len(" ".join([*kept, line])) > _HEADLINE_CHARS:
+                break
+            kept.append(line)
+        named.append(" ".join(kept))
+    return named
 
 
 def _names(byline: str) -> list[str]:
