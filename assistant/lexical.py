@@ -45,6 +45,10 @@ GLOSSARY = Path(__file__).with_name("glossary_en_zh.tsv")
 ABBREVIATIONS = Path(__file__).with_name("abbreviations_zh.tsv")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _KEEP = re.compile(r"[\w.%％]+")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]+")
+# How a token the index lacks is stretched (characters added on the left, on the right;
+# -1 drops one) to find the word the articles were cut into.
+_REJOINS = ((0, 1), (0, 2), (1, 0), (2, 0), (1, 1), (-1, 0), (0, -1))
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -488,7 +492,7 @@ class LexicalIndex:
         return len(self.ids)
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[LexicalHit]:
-        terms = [term for term in tokenize(query) if term in self.bm25.vocab_dict] if self.bm25 else []
+        terms = [term for term in tokenize(query) + self.rejoined(query) if term in self.bm25.vocab_dict] if self.bm25 else []
         if not terms:
             return []
         k = min(k, len(self.ids))
@@ -500,6 +504,26 @@ class LexicalIndex:
             for doc, score in zip(results[0], scores[0])
             if score > 0
         ]
+
+    def rejoined(self, text: str) -> list[str]:
+        """The collection's words that jieba cut otherwise in `text`. An unknown name is
+        segmented by its context ("锦地罗（学名" is one word, "锦地罗的全长" is 锦地/罗), so
+        a Chinese token the index lacks is tried with a character or two more at either
+        end, or one less: the forms the index has are returned."""
+        vocab = self.bm25.vocab_dict if self.bm25 is not None else {}
+        lowered = text.lower()
+        tokens = tokenize(text)
+        found: list[str] = []
+        for token in tokens:
+            if token in vocab or not _CHINESE.fullmatch(token):
+                continue
+            for match in re.finditer(re.escape(token), lowered):
+                for left, right in _REJOINS:
+                    start, end = match.start() - left, match.end() + right
+                    form = lowered[max(start, 0) : end]
+                    if start >= 0 and len(form) >= 2 and _CHINESE.fullmatch(form) and form in vocab and form not in tokens + found:
+                        found.append(form)
+        return found
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         """A 0/1 weight per document for the filters, or None when nothing is filtered."""

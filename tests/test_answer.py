@@ -18,7 +18,7 @@ from assistant.answer.names import pinyin_names
 from assistant.answer.points import points
 from assistant.answer.question import analyse, split_question
 from assistant.chunk import Chunk, chunk_id
-from assistant.lexical import LexicalIndex, expand_abbreviations, expand_english
+from assistant.lexical import Catalog, LexicalIndex, TokenTable, expand_abbreviations, expand_english, tokenize_batch
 from assistant.retrieve import Hit
 from assistant.settings import AnswerSettings
 
@@ -503,6 +503,20 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     assert "6月" in expand_english("What opened in June?") and "5月" not in expand_english("What may open?")
     attract = expand_english("How many young talents a year does it aim to attract?")
     assert all(word in attract for word in ("青年人才", "每年", "引进"))
+
+
+def test_a_name_jieba_cuts_otherwise_in_the_question_is_found() -> None:
+    """jieba segments an unknown name by its context: "锦地罗（学名" is one word in the
+    article, "锦地罗的全长" is 锦地/罗 in the question. The question's word is the
+    article's."""
+    texts = ["锦地罗（学名：），是茅膏菜科茅膏菜属的植物。", "黄蝉为夹竹桃科植物，全长2厘米。"]
+    table = TokenTable()
+    table.append(tokenize_batch(texts))
+    index = LexicalIndex.from_tokens(Catalog(["c0", "c1"], ["s"] * 2, ["a0", "a1"], [""] * 2), table)
+    assert index.rejoined("锦地罗的全长是多少厘米？") == ["锦地罗"]
+    assert "c0" in [hit.chunk_id for hit in index.search("锦地罗的全长是多少厘米？", 2)]
+    terms = {t.text: t for t in analyse("锦地罗的全长是多少厘米？", index).terms}
+    assert terms["锦地罗"].seen and "锦地" not in terms
 
 
 def test_an_english_word_with_several_equivalents_is_one_term() -> None:

@@ -172,6 +172,9 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
     acronyms = {word.lower() for word in re.findall(r"\b[A-Z][A-Z0-9+]+\b", text)} if english else set()
     equivalents = english_equivalents(text) if english else []
     words = tokenize(" ".join([text, *(alternatives[0] for alternatives in equivalents if len(alternatives) == 1)]))
+    if not english:  # a name jieba cut otherwise in the articles (锦地/罗 for 锦地罗) is the articles' word
+        rejoined = lexical.rejoined(text)
+        words = [w for w in words if lexical.frequency(w) > 0 or not any(w in form or form in w for form in rejoined)] + rejoined
     terms: dict[str, Term] = {}
     for word in words:
         if word in terms or (english and word.isascii() and not _is_number(word) and word not in acronyms):
