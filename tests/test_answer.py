@@ -266,6 +266,15 @@ def test_a_role_asked_needs_a_name() -> None:
     assert not _verdict("学会的理事长是谁？", "学术年会是高层次、高水平、大规模的科技盛会。").ok  # 高水平 is tagged a name
 
 
+def test_an_asked_attribute_is_answered_by_the_sentence_it_opens() -> None:
+    """"黄蝉的花是什么样子": the article's opening sentence names 黄蝉 (and 小花黄蝉), but
+    the flower is described where a sentence opens with 花."""
+    chunk = _chunk("黄蝉，别称为硬枝黄蝉、小花黄蝉及黄兰蝉，为夹竹桃科黄蝉属植物。花期为5-8月。花为聚繖花序顶生，鲜黄色，花冠呈漏斗形。")
+    answer = _answerer(chunk).answer("黄蝉的花是什么样子？", [], _hits(chunk))
+    assert answer.citations[0].quote.startswith("花为聚繖花序顶生")
+    assert analyse("天门冬的根有什么特点？", EMPTY).attribute == "根"
+
+
 def test_a_year_is_no_duration() -> None:
     asked = analyse("崂山区已经接连几年入选工业百强区了？", EMPTY)
     text = "2023年12月6日，崂山区连续两年入选工业百强区，至今共3年。"

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from ..chunk import Chunk, sentence_spans
 from ..lexical import LexicalIndex, is_english
 from ..retrieve import Hit, Turn
+from ..tagging import tagged
 from ..settings import AnswerSettings
 from .base import Answer
 from .candidates import Articles, Candidate, candidates, clause_runs, key_value, rare_weight, type_spans
@@ -112,6 +113,7 @@ class ExtractiveAnswerer:
             return Finding("refusal")
         if asked.key and (keyed := self._keyed(asked, ranked)):
             return keyed
+        ranked = _attribute_first(asked, ranked, self.model.keep)
         partial: tuple[Candidate, str, str] | None = None
         best = next((c for c in ranked if has_asked_form(asked, c)), ranked[0])
         for candidate in ranked:
@@ -181,6 +183,25 @@ class ExtractiveAnswerer:
         if asked.answer_type == "reason":  # and a reason often starts a sentence earlier
             quotes[0] = _run_back(quotes[0], room)
         return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
+
+
+def _attribute_first(asked: Question, ranked: list[Candidate], margin: float) -> list[Candidate]:
+    """Candidates opening with the asked attribute ("花为聚繖花序顶生" for "黄蝉的花是什么样
+    子") first, when they score within `margin` of the best: the article's opening
+    sentence repeats the subject's name and outranks them on words alone."""
+    if not asked.attribute or not ranked:
+        return ranked
+    opening = [
+        c for c in ranked
+        if c.text.startswith(asked.attribute) and c.score >= ranked[0].score - margin and _first_word(c.text) == asked.attribute
+    ]
+    return opening + [c for c in ranked if c not in opening]
+
+
+def _first_word(text: str) -> str:
+    """"花为…" opens with 花, "花期为…" with 花期."""
+    words = tagged(text[:12])
+    return words[0][0] if words else ""
 
 
 def _distinct(quotes: list[Quote]) -> list[Quote]:

@@ -71,6 +71,7 @@ class Question:
     history_terms: tuple[Term, ...] = field(default=())  # topic words of earlier turns
     subject: str = ""  # what the question is about: its opening words up to the first function word
     key: str = ""  # "哪几个“自动”" -> 自动: the word each listed item contains
+    attribute: str = ""  # "黄蝉的花是什么样子" -> 花: what the answering sentence opens with
 
     @property
     def total_weight(self) -> float:
@@ -104,11 +105,16 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         if is_follow_up(text) else (),
         subject="" if english else _subject(text),
         key=_list_key(text) if wants_list else "",
+        attribute=_first_group(table.attribute, text),
     )
 
 
 def _list_key(text: str) -> str:
-    match = rules().list_key.search(text)
+    return _first_group(rules().list_key, text)
+
+
+def _first_group(pattern: re.Pattern[str], text: str) -> str:
+    match = pattern.search(text)
     return next((group for group in match.groups() if group), "") if match else ""
 
 

@@ -41,6 +41,7 @@ class Rules:
     list_question: re.Pattern[str]
     summary_question: re.Pattern[str]
     list_key: re.Pattern[str]
+    attribute: re.Pattern[str]
     count_words: dict[str, int]
     evidence: dict[str, re.Pattern[str]]
     named_heads: tuple[str, ...]
@@ -123,6 +124,7 @@ def rules() -> Rules:
         list_question=_any(data["lists"]["ask"]),
         summary_question=_any(data["lists"]["summary"]),
         list_key=_any(data["lists"]["key"]),
+        attribute=_any(data["lists"]["attribute"]),
         count_words=dict(data["lists"]["count_words"]),
         evidence={kind: _any(patterns) for kind, patterns in evidence.items() if kind not in _WORD_LISTS},
         named_heads=tuple(evidence["named_heads"]),
