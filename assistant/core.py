@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import get_args
 
-from .answer import Answer, ExtractiveAnswerer
+from .answer import Answer, ExtractiveAnswerer, resolve_follow_up
 from .chunk import Chunk
 from .embed import Embedder, EmbeddingError, load_embedder
 from .evaluate import evaluate
 from .ingest import EmbedReport, Indexer, IngestReport, Progress, RemoveReport, embed_chunks, rebuild_lexical
 from .lexical import DamagedIndex, LexicalIndex, foreign_share, is_english
 from .llm import ModelAnswerer, ModelError, describe, load_model
-from .retrieve import Hit, Retriever, Turn, search_query
+from .retrieve import Hit, Retriever, Turn, asked_before, search_query
 from .settings import Backend, Settings, load_settings
 from .store import ChunkStore, Filters, VectorStore, open_client, server_errors
 
@@ -358,7 +358,8 @@ class Assistant:
                 self.lexical, self.settings.answer, self.chunks.article_chunks, self.chunks.article_openings
             )
             answerer, failure = self._answerer(backend)
-            query = search_query(question, history)
+            # "那崂山区呢？" is searched as the question it stands for
+            query = search_query(resolve_follow_up(question, asked_before(history)), history)
             if isinstance(answerer, ModelAnswerer) and (history or is_english(question)):
                 try:
                     query = f"{answerer.condense(question, history)} {query}"

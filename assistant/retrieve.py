@@ -50,9 +50,14 @@ def is_follow_up(question: str) -> bool:
     return bool(_LEANS_ON_HISTORY.search(question)) or sum(len(token) >= 2 for token in tokenize(question)) <= 2
 
 
+def asked_before(history: list[Turn]) -> list[str]:
+    """The user's earlier questions, oldest first."""
+    return [turn["content"] for turn in history if turn["role"] == "user"]
+
+
 def search_query(question: str, history: list[Turn]) -> str:
     """The text to retrieve with: a follow-up borrows the subject of the last user turn."""
-    earlier = [turn["content"] for turn in history if turn["role"] == "user"]
+    earlier = asked_before(history)
     return f"{earlier[-1]} {question}" if earlier and is_follow_up(question) else question
 
 

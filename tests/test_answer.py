@@ -16,7 +16,7 @@ from assistant.answer.checks import verify
 from assistant.answer.compose import _in_english
 from assistant.answer.names import pinyin_names
 from assistant.answer.points import points
-from assistant.answer.question import analyse, split_question
+from assistant.answer.question import analyse, resolve_follow_up, split_question
 from assistant.chunk import Chunk, chunk_id
 from assistant.lexical import Catalog, LexicalIndex, TokenTable, expand_abbreviations, expand_english, tokenize_batch
 from assistant.retrieve import Hit
@@ -636,6 +636,27 @@ def test_seed_near_miss_is_a_cited_partial_answer(lexical_assistant) -> None:
     assert data["refused"] and data["partial"]
     assert data["answer"].startswith("文章没有市南区的相关内容；文章提到的是") and data["citations"]
     assert any(district in data["answer"] for district in ("市北区", "崂山区"))
+
+
+@pytest.mark.parametrize(
+    ("earlier", "question", "standalone"),
+    [
+        ("市北区2023年地区生产总值预期增长多少？", "崂山区呢？", "崂山区2023年地区生产总值预期增长多少？"),  # a place for a place
+        ("崂山区2023年生产总值增长目标是多少？", "那固定资产投资呢？", "崂山区2023年固定资产投资增长目标是多少？"),  # a measure of its kind
+        ("崂山区2022年生产总值增长了多少？", "2023年呢？", "崂山区2023年生产总值增长了多少？"),  # a year for a year
+        ("团岛污水处理厂是哪年投入使用的？", "张村河水质净化厂呢？", "张村河水质净化厂是哪年投入使用的？"),  # the subject
+        ("团岛污水处理厂是哪年投入使用的？", "它的日处理能力是多少？", "它的日处理能力是多少？"),  # no ellipsis
+        ("团岛污水处理厂是哪年投入使用的？", "那要扩建的厂呢？", "那要扩建的厂呢？"),  # a description, not a name
+    ],
+)
+def test_an_elliptic_follow_up_is_the_earlier_question_with_one_part_replaced(earlier: str, question: str, standalone: str) -> None:
+    assert resolve_follow_up(question, [earlier]) == standalone
+
+
+def test_seed_elliptic_follow_up(lexical_assistant) -> None:
+    history = [{"role": "user", "content": "市北区2023年地区生产总值预期增长多少？"}, {"role": "assistant", "content": "5.5%左右"}]
+    data = lexical_assistant.ask("那崂山区呢？", history).to_json()
+    assert not data["refused"] and "6.5%" in data["answer"]
 
 
 def test_seed_reporter_listing(lexical_assistant) -> None:

@@ -12,5 +12,6 @@
 
 from .base import REFUSAL_EN, REFUSAL_ZH, Answer, Answerer, Citation, refusal_for
 from .extractive import ExtractiveAnswerer
+from .question import resolve_follow_up
 
-__all__ = ["REFUSAL_EN", "REFUSAL_ZH", "Answer", "Answerer", "Citation", "ExtractiveAnswerer", "refusal_for"]
+__all__ = ["REFUSAL_EN", "REFUSAL_ZH", "Answer", "Answerer", "Citation", "ExtractiveAnswerer", "refusal_for", "resolve_follow_up"]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 
 from ..chunk import Chunk, sentence_spans
 from ..lexical import LexicalIndex, is_english
-from ..retrieve import Hit, Turn
+from ..retrieve import Hit, Turn, asked_before
 from ..tagging import tagged
 from ..settings import AnswerSettings
 from .base import Answer
@@ -25,7 +25,7 @@ from .compose import Finding, Quote, compose
 from .metadata import listing
 from .model import Model, model
 from .points import points
-from .question import Question, analyse, split_question, with_pinyin_names
+from .question import Question, analyse, resolve_follow_up, split_question, with_pinyin_names
 from .rules import rules
 
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
@@ -77,10 +77,10 @@ class ExtractiveAnswerer:
     def judge(self, question: str, history: list[Turn], hits: list[Hit]) -> list[tuple[Question, list[Candidate]]]:
         """Each part of the question, analysed, with every candidate span of the top
         passages and its features: the work that does not depend on the weights."""
-        earlier = [turn["content"] for turn in history if turn["role"] == "user"]
+        earlier = asked_before(history)
         articles = Articles(self.article_chunks)
         parts = []
-        for part in split_question(question):
+        for part in split_question(resolve_follow_up(question, earlier)):
             asked = analyse(part, self.lexical, earlier)
             asked = with_pinyin_names(asked, [hit.chunk.text for hit in hits[: self.passages]], self.lexical)
             parts.append((asked, candidates(asked, hits[: self.passages], articles)))

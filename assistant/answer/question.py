@@ -27,6 +27,7 @@ _GENERIC_HEADS = frozenset(
     "情况 方面 问题 内容 时候 时间 地方 地区 原因 方式 办法 人 什么 多少 数量 规模 程度 水平 东西 事情 工作 名字 名称".split()
 )
 _QUESTION_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|为何|为什么|是否")  # where the focus sits when no type matched
+_NOT_IN_NAMES = frozenset("vudprc")  # verbs, particles (的), adverbs, prepositions, pronouns, conjunctions
 _LINKS = frozenset("是 有 为 要 会 能 的 了 在 由 被 把 将".split())  # words too light to be a focus
 _QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,30})”|「([^」]{2,30})」|\"([^\"]{2,30})\"")
 
@@ -328,6 +329,43 @@ def _count(text: str) -> int | None:
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:区|市|县|局|镇|街道|公司|集团|中心|学校|医院)"
 _PAIR = re.compile(rf"({_PLACE})(?:和|与|及|、)({_PLACE})")
 _EACH = re.compile(r"各自|分别|各")
+
+
+def resolve_follow_up(question: str, earlier: list[str]) -> str:
+    """"那崂山区呢？" after "市北区2023年地区生产总值预期增长多少？" asks the same about
+    崂山区: the earlier question with its part of the same kind replaced (a year, a
+    period or phase, a place, a measure of one [[contrasts]] table, else its subject).
+    Any other question, or one with nothing of its kind to replace, stays as it is."""
+    match = rules().ellipsis.fullmatch(question.strip())
+    if not match or not earlier:
+        return question
+    changed, last = match.group(1), earlier[-1]
+    old, new = _same_kind(changed, last)
+    return last.replace(old, new, 1) if old else question
+
+
+def _same_kind(changed: str, last: str) -> tuple[str, str]:
+    """The part of `last` that `changed` stands in for, and what replaces it; ("", "")
+    when `last` has nothing of its kind."""
+    table = rules()
+    for kind in ("year", "period", "phase"):
+        if (new := table.constraints[kind].search(changed)) and (old := table.constraints[kind].search(last)):
+            return old.group(0), new.group(0)
+    if any(c.kind == "place" for c in constraints_in(changed)):
+        if place := next((c.value for c in constraints_in(last) if c.kind == "place"), ""):
+            return place, changed
+    for contrast in table.contrasts:
+        words = sorted((w for side in contrast.sides for w in side), key=len, reverse=True)
+        if any(w in changed for w in words) and (old_word := next((w for w in words if w in last and w not in changed), "")):
+            return old_word, changed
+    subject = _subject(last)
+    return (subject, changed) if len(subject) >= 2 and _is_a_name_only(changed) else ("", "")
+
+
+def _is_a_name_only(text: str) -> bool:
+    """"张村河水质净化厂" can stand in for another subject; "要开工建设的学校" describes
+    what it asks about and is no subject to swap in."""
+    return not _QUESTION_WORD.search(text) and not any(flag[:1] in _NOT_IN_NAMES for _, flag, _ in tagged(text))
 
 
 def split_question(question: str) -> list[str]:

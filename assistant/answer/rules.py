@@ -42,6 +42,7 @@ class Rules:
     summary_question: re.Pattern[str]
     list_key: re.Pattern[str]
     attribute: re.Pattern[str]
+    ellipsis: re.Pattern[str]  # "那崂山区呢？": group 1 is what changes
     count_words: dict[str, int]
     evidence: dict[str, re.Pattern[str]]
     named_heads: tuple[str, ...]
@@ -125,6 +126,7 @@ def rules() -> Rules:
         summary_question=_any(data["lists"]["summary"]),
         list_key=_any(data["lists"]["key"]),
         attribute=_any(data["lists"]["attribute"]),
+        ellipsis=re.compile(data["follow_up"]["ellipsis"]),
         count_words=dict(data["lists"]["count_words"]),
         evidence={kind: _any(patterns) for kind, patterns in evidence.items() if kind not in _WORD_LISTS},
         named_heads=tuple(evidence["named_heads"]),
