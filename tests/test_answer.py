@@ -184,6 +184,11 @@ def test_two_questions_in_one_are_split() -> None:
     assert split_question("市北区和崂山区各自的目标是多少？") == ["市北区的目标是多少？", "崂山区的目标是多少？"]
     assert split_question("市北区和崂山区的增长目标各是多少？哪个区定得高？") == [
         "市北区的增长目标是多少？", "崂山区的增长目标是多少？", "哪个区定得高？"]
+    # An English question of two clauses: the second keeps the words that set the scene.
+    assert split_question("In the Laoshan District report, how many projects are pushed each year, and how fast should "
+                          "that investment grow?") == ["In the Laoshan District report, how many projects are pushed each year?",
+                                                       "In the Laoshan District report, how fast should that investment grow?"]
+    assert split_question("How many firms and shops opened?") == ["How many firms and shops opened?"]
 
 
 # ----- verification ---------------------------------------------------------------
@@ -651,6 +656,13 @@ def test_seed_near_miss_is_a_cited_partial_answer(lexical_assistant) -> None:
 )
 def test_an_elliptic_follow_up_is_the_earlier_question_with_one_part_replaced(earlier: str, question: str, standalone: str) -> None:
     assert resolve_follow_up(question, [earlier]) == standalone
+
+
+def test_an_elliptic_part_leans_on_the_part_before_it() -> None:
+    laoshan = _chunk("崂山区2023年将力争实现全区生产总值增长6.5%以上。")
+    shibei = _chunk("市北区2023年的主要预期目标是地区生产总值增长5.5%左右。", title="另一篇报道", article="b.txt#0")
+    answer = _answerer(laoshan, shibei).answer("市北区2023年生产总值增长目标是多少？崂山区呢？", [], _hits(laoshan, shibei))
+    assert "5.5%" in answer.text and "6.5%" in answer.text
 
 
 def test_seed_elliptic_follow_up(lexical_assistant) -> None:

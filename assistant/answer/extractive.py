@@ -80,8 +80,9 @@ class ExtractiveAnswerer:
         earlier = asked_before(history)
         articles = Articles(self.article_chunks)
         parts = []
-        for part in split_question(resolve_follow_up(question, earlier)):
-            asked = analyse(part, self.lexical, earlier)
+        asked_parts = split_question(resolve_follow_up(question, earlier))
+        for at, part in enumerate(asked_parts):  # "…是多少？崂山区呢？": a part leans on the part before it too
+            asked = analyse(resolve_follow_up(part, earlier + asked_parts[:at]), self.lexical, earlier)
             asked = with_pinyin_names(asked, [hit.chunk.text for hit in hits[: self.passages]], self.lexical)
             parts.append((asked, candidates(asked, hits[: self.passages], articles)))
         return parts

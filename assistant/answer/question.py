@@ -327,6 +327,8 @@ def _count(text: str) -> int | None:
 
 
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:区|市|县|局|镇|街道|公司|集团|中心|学校|医院)"
+_ENGLISH_ASKS = re.compile(r"\b(?:how|what|when|who|whom|which|where|why)\b", re.IGNORECASE)
+_ENGLISH_AND = re.compile(r",?\s+and\s+(?=(?:how|what|when|who|whom|which|where|why|by how)\b)", re.IGNORECASE)
 _PAIR = re.compile(rf"({_PLACE})(?:和|与|及|、)({_PLACE})")
 _EACH = re.compile(r"各自|分别|各")
 
@@ -369,10 +371,15 @@ def _is_a_name_only(text: str) -> bool:
 
 
 def split_question(question: str) -> list[str]:
-    """"A？B？" and "甲和乙各自…" ask two things; each part is answered (and cited) on its own."""
+    """"A？B？", "甲和乙各自…" and "how many…, and how fast…?" ask two things; each part
+    is answered (and cited) on its own."""
     parts = [p.strip() for p in re.split(r"(?<=[？?])", question) if len(p.strip()) >= 4]
     if len(parts) > 1:
         return [piece for part in parts for piece in split_question(part)]
+    first, *others = _ENGLISH_AND.split(question)
+    if others:  # the scene before the first question word belongs to every clause
+        scene = first[: asks.start()] if (asks := _ENGLISH_ASKS.search(first)) else ""
+        return [first.rstrip(" ,") + "?", *(scene + other for other in others)]
     pair = _PAIR.search(question)
     if pair and _EACH.search(question):
         rest = _EACH.sub("", question)
