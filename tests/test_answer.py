@@ -70,6 +70,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("他在2011年被聘为什么职务？", "description"),
         ("巡检最后忙到几点才结束？", "date"),
         ("派单以后维修人员多快出发？", "duration"),
+        ("应急管理部门帮它省下了多少时间？", "duration"),
         ("理财公司的管理规模要达到什么量级？", "quantity"),
         ("债券发行的是什么规模？", "quantity"),
         ("How many companies moved into the zone?", "quantity"),
