@@ -282,7 +282,7 @@ def names_a_thing(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
 
 def _stated_in_english(text: str) -> tuple[Constraint, ...]:
     """Years, periods and phases, written the same way in both languages, and the places
-    an English question names with their level ("Jimo District" -> 即墨): other names
+    an English question names with their level ("Jimo District" -> 即墨区): other names
     reach Chinese only through the glossary, too loosely to insist on."""
     table = rules()
     stated = [Constraint(kind, value) for kind in ("year", "relative_year", "period", "phase") for value in values_of(kind, text)]
