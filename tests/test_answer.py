@@ -176,6 +176,9 @@ def test_constraints_stated_in_the_question() -> None:
     assert ("contrast:cumulative or rate", "累计") in {(c.kind, c.value) for c in analyse("累计处理了多少污水？", EMPTY).constraints}
     # jieba tags 师傅 as a person's name; a word that is no name states no entity to find.
     assert analyse("物业派单以后修理师傅多快就出门了？", EMPTY).constraints == ()
+    # 城镇 is tagged a place and 功能区 ends like one: neither names one.
+    assert {(c.kind, c.value) for c in analyse("市北区2023年要新增多少城镇就业？", EMPTY).constraints} == {("year", "2023"), ("place", "市北区")}
+    assert not [c for c in analyse("哪个功能区只在那场会上设了分会场？", EMPTY).constraints if c.kind == "place"]
     assert ("entity", "滕军红") in {(c.kind, c.value) for c in analyse("滕军红做客民生在线时谈了什么？", EMPTY).constraints}
     assert ("entity", "亚太") in {(c.kind, c.value) for c in analyse("亚太基金会的初始资本是多少？", EMPTY).constraints}
 

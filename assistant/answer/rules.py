@@ -58,7 +58,7 @@ class Rules:
     measures: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
     constraints: dict[str, re.Pattern[str]]
     contrasts: tuple[Contrast, ...]
-    ubiquitous: frozenset[str]
+    ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
     synonyms: dict[str, tuple[str, ...]]
     english_units: dict[str, str]
     english_multipliers: dict[str, float]
@@ -147,7 +147,7 @@ def rules() -> Rules:
         contrasts=tuple(
             Contrast(entry["name"], tuple(tuple(side) for side in entry["sides"])) for entry in data["contrasts"]
         ),
-        ubiquitous=frozenset(data["ubiquitous"]["words"]),
+        ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"]),
         synonyms=_with_groups(data["synonyms"], data["synonym_groups"]["groups"]),
         english_units=dict(data["english"]["units"]),
         english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
