@@ -183,6 +183,11 @@ def test_constraints_stated_in_the_question() -> None:
     assert ("entity", "亚太") in {(c.kind, c.value) for c in analyse("亚太基金会的初始资本是多少？", EMPTY).constraints}
 
 
+def test_the_count_a_list_question_asks_for_is_no_question_word() -> None:
+    asked = analyse("赵豪志12月6日下午出席了哪两场会议？", EMPTY)
+    assert asked.count == 2 and "两场" not in {t.text for t in asked.terms} and "会议" in {t.text for t in asked.terms}
+
+
 def test_two_questions_in_one_are_split() -> None:
     assert split_question("市北区的目标是多少？崂山区呢？") == ["市北区的目标是多少？", "崂山区呢？"]
     assert split_question("市北区和崂山区各自的目标是多少？") == ["市北区的目标是多少？", "崂山区的目标是多少？"]

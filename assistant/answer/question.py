@@ -87,7 +87,8 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         answer_type = "quantity"  # "What is the total heating area?" asks for a measure
     units = _units(text, answer_type) if answer_type in {"quantity", "duration", "percent"} else ()
     searchable = text if english else spelt_out(text)  # _terms reads an English question's glossary words itself
-    terms = _terms(searchable, lexical, english)
+    # "哪两场会议": the count is `count`, not a word the articles would repeat
+    terms = _terms(searchable if english else _COUNTED.sub(r"\1", searchable), lexical, english)
     wants_list = bool(table.list_question.search(text))
     return Question(
         text=text,
@@ -326,6 +327,7 @@ def _count(text: str) -> int | None:
     return None
 
 
+_COUNTED = re.compile(r"([哪这])[两二三四五六七八九十][\u4e00-\u9fff]")  # 哪两场, 这三个
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:区|市|县|局|镇|街道|公司|集团|中心|学校|医院)"
 _ENGLISH_ASKS = re.compile(r"\b(?:how|what|when|who|whom|which|where|why)\b", re.IGNORECASE)
 _ENGLISH_AND = re.compile(r",?\s+and\s+(?=(?:how|what|when|who|whom|which|where|why|by how)\b)", re.IGNORECASE)
