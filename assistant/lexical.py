@@ -18,7 +18,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import bm25s
@@ -504,6 +504,14 @@ class LexicalIndex:
             for doc, score in zip(results[0], scores[0])
             if score > 0
         ]
+
+    def article_of(self, chunk_id: str) -> str:
+        """The article a chunk of the index belongs to."""
+        return self.catalog.article_ids[self._positions[chunk_id]]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {chunk_id: at for at, chunk_id in enumerate(self.ids)}
 
     def rejoined(self, text: str) -> list[str]:
         """The collection's words that jieba cut otherwise in `text`. An unknown name is

@@ -35,6 +35,13 @@ def _hits(*chunks: Chunk) -> list[Hit]:
     return [Hit(chunk, rank, 1.0 / rank, rank, None) for rank, chunk in enumerate(chunks, 1)]
 
 
+def _lexical(*chunks: Chunk) -> LexicalIndex:
+    table = TokenTable()
+    table.append(tokenize_batch([c.text for c in chunks]))
+    catalog = Catalog([c.id for c in chunks], [c.source for c in chunks], [c.article_id for c in chunks], [c.date for c in chunks])
+    return LexicalIndex.from_tokens(catalog, table)
+
+
 def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
     """An answerer over literal chunks. These tests are about composition and checks, not
     about the learnt refusal threshold (an empty index gives every word the same weight),
@@ -408,7 +415,26 @@ def test_reports_by_a_reporter_are_listed_from_bylines() -> None:
     assert not answer.refused
     assert "《社区组织》" in answer.text and "《供热更暖心》" in answer.text and "污水处理" not in answer.text
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
+    # A question that names the word only to set the scene asks for one fact, not a list.
+    assert analyse("这几期报纸里提到“三年”的地方：市发改委要实施什么行动？", EMPTY).mention == ""
     assert "《供热更暖心》（2022-12-06）：今冬供热面积3.35亿平方米" in answer.text  # what the report is on
+
+
+def test_reports_mentioning_a_quoted_word_are_listed_one_clause_each() -> None:
+    """"这几期报纸里哪些报道提到了“三年”？": every article holding the word, in date order,
+    each with the clause that holds it, cited."""
+    heating = _chunk("计划利用三年时间，关停燃煤锅炉56台。供热面积3.35亿平方米。", title="供热更暖心", article="a.txt#0", date="2022-12-06")
+    economy = _chunk("市发改委将实施实体经济振兴发展三年行动，推动项目落地。", title="振兴实体经济", article="b.txt#0", date="2022-11-13")
+    other = _chunk("崂山区投入2300万元启动消费季。", title="消费季", article="c.txt#0", date="2022-12-06")
+    answerer = ExtractiveAnswerer(_lexical(heating, economy, other), AnswerSettings(min_support=0.0),
+                                  lambda ids: {i: [c for c in (heating, economy, other) if c.article_id == i] for i in ids},
+                                  lambda: [heating, economy, other])
+    answer = answerer.answer("这几期报纸里哪些报道提到了“三年”？", [], _hits(other))
+    assert not answer.refused
+    assert answer.text.splitlines() == ["提到“三年”的报道有2篇：",
+                                        "1. 《振兴实体经济》（2022-11-13）：市发改委将实施实体经济振兴发展三年行动。[1]",
+                                        "2. 《供热更暖心》（2022-12-06）：计划利用三年时间。[2]"]
+    assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
 
 
 def test_reports_of_a_day_are_listed_from_dates() -> None:

@@ -22,7 +22,7 @@ from .base import Answer
 from .candidates import Articles, Candidate, candidates, clause_runs, key_value, rare_weight, type_spans
 from .checks import verify
 from .compose import Finding, Quote, compose
-from .metadata import listing
+from .metadata import headlines, listing
 from .model import Model, model
 from .points import points
 from .question import Question, analyse, resolve_follow_up, split_question, with_pinyin_names
@@ -42,6 +42,8 @@ _KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几�
 _CONCISE_CHARS = 260
 _TIGHT_CHARS = 100
 _CLAUSE = re.compile(r"[，,；;。！？]")
+_MENTION_CHUNKS = 200  # chunks searched for the articles that mention a word
+_MENTIONED = 10  # articles listed at most
 
 
 class ExtractiveAnswerer:
@@ -104,6 +106,8 @@ class ExtractiveAnswerer:
         return compose(question, findings, is_english(question))
 
     def _find(self, asked: Question, ranked: list[Candidate]) -> Finding:
+        if asked.mention and (mentioned := self._mentions(asked.mention)):
+            return mentioned
         if self.openings is not None and (found := listing(asked, self.openings)):
             quotes = [
                 Quote(chunk, *_opening(chunk), label=_label(chunk, headline, found.show_byline, not found.by_day))
@@ -131,6 +135,27 @@ class ExtractiveAnswerer:
             return Finding("refusal", support=ranked[0].confidence)
         candidate, missing, instead = partial
         return Finding("partial", [_quote(candidate, asked)], missing=missing, instead=instead, support=candidate.confidence)
+
+    def _mentions(self, word: str) -> Finding | None:
+        """"这几期报纸里哪些报道提到了“三年”": every article holding the word, in date order,
+        each with the clause that holds it. The articles, not the best sentences, are
+        the answer, so this is searched over the whole collection."""
+        if self.article_chunks is None or self.openings is None:
+            return None
+        articles = list(dict.fromkeys(self.lexical.article_of(hit.chunk_id) for hit in self.lexical.search(word, _MENTION_CHUNKS)))
+        quotes = []
+        for article, chunks in self.article_chunks(articles).items():
+            if chunk := next((c for c in chunks if word in c.text), None):
+                at = chunk.text.index(word)
+                quotes.append(Quote(chunk, *_clause_around(chunk.text, at, at + len(word))))
+        if not quotes:
+            return None
+        quotes.sort(key=lambda q: (not q.chunk.date, q.chunk.date, q.chunk.source, q.chunk.article_id))  # undated last
+        shown = quotes[:_MENTIONED]
+        named = headlines([q.chunk for q in shown], self.openings())
+        shown = [Quote(q.chunk, q.start, q.end, _label(q.chunk, title, False, True)) for q, title in zip(shown, named)]
+        more = f"，这里列出最早的{len(shown)}篇" if len(quotes) > len(shown) else ""
+        return Finding("list", shown, intro=f"提到“{word}”的报道有{len(quotes)}篇{more}：", support=1.0)
 
     def _keyed(self, asked: Question, ranked: list[Candidate]) -> Finding | None:
         """"哪几个“自动”": the phrases holding the quoted word, listed from the best-ranked
@@ -203,6 +228,13 @@ def _first_word(text: str) -> str:
     """"花为…" opens with 花, "花期为…" with 花期."""
     words = tagged(text[:12])
     return words[0][0] if words else ""
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause of `text` holding text[start:end]."""
+    first = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
+    last = next((m.start() for m in _CLAUSE.finditer(text, end)), len(text))
+    return first, last
 
 
 def _distinct(quotes: list[Quote]) -> list[Quote]:

@@ -63,21 +63,21 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
         names = list(dict.fromkeys(name for c in signed for name in _names(c.byline)))
         if not signed:
             return None
-        return Listing(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, _headlines(signed, everything), show_byline=True, by_day=True)
+        return Listing(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, headlines(signed, everything), show_byline=True, by_day=True)
     reporter = _reporter(question, articles)
     if reporter:
         written = [c for c in articles if reporter in _names(c.byline)]
         places = [c.value for c in question.constraints if c.kind == "place"]
         written = [c for c in written if any(p in f"{c.title} {c.text}" for p in places)] or written
         written = _in_order(written)
-        return Listing(f"记者{reporter}署名的报道有{len(written)}篇：", written, _headlines(written, everything))
+        return Listing(f"记者{reporter}署名的报道有{len(written)}篇：", written, headlines(written, everything))
     if day and _ABOUT_ISSUE.search(question.text):
         articles = _in_order(articles)
-        return Listing(f"{day.group(0)}的报道有{len(articles)}篇：", articles, _headlines(articles, everything), by_day=True) if articles else None
+        return Listing(f"{day.group(0)}的报道有{len(articles)}篇：", articles, headlines(articles, everything), by_day=True) if articles else None
     return None
 
 
-def _headlines(listed: list[Chunk], everything: list[Chunk]) -> list[str]:
+def headlines(listed: list[Chunk], everything: list[Chunk]) -> list[str]:
     """Each listed article's headline in its own words: a headline is parsed as kicker,
     title and decks in one line, and a line that heads several articles ("赵豪志出席会议
     并讲话", a column's name) names none of them. In a long list each keeps its leading

@@ -73,6 +73,7 @@ class Question:
     subject: str = ""  # what the question is about: its opening words up to the first function word
     key: str = ""  # "哪几个“自动”" -> 自动: the word each listed item contains
     attribute: str = ""  # "黄蝉的花是什么样子" -> 花: what the answering sentence opens with
+    mention: str = ""  # "哪些报道提到了“上合”" -> 上合: listed from every article that holds it
 
     @property
     def total_weight(self) -> float:
@@ -108,6 +109,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         subject="" if english else _subject(text),
         key=_list_key(text) if wants_list else "",
         attribute=_first_group(table.attribute, text),
+        mention=_first_group(table.mentions, text) if wants_list and table.across.search(text) else "",
     )
 
 

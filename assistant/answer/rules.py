@@ -42,6 +42,8 @@ class Rules:
     summary_question: re.Pattern[str]
     list_key: re.Pattern[str]
     attribute: re.Pattern[str]
+    mentions: re.Pattern[str]  # "提到了“三年”": group 1 is the word looked for in every article
+    across: re.Pattern[str]  # the question asks across the paper ("这几期报纸里")
     ellipsis: re.Pattern[str]  # "那崂山区呢？": group 1 is what changes
     count_words: dict[str, int]
     evidence: dict[str, re.Pattern[str]]
@@ -126,6 +128,8 @@ def rules() -> Rules:
         summary_question=_any(data["lists"]["summary"]),
         list_key=_any(data["lists"]["key"]),
         attribute=_any(data["lists"]["attribute"]),
+        mentions=_any(data["lists"]["mentions"]),
+        across=_any(data["lists"]["across"]),
         ellipsis=re.compile(data["follow_up"]["ellipsis"]),
         count_words=dict(data["lists"]["count_words"]),
         evidence={kind: _any(patterns) for kind, patterns in evidence.items() if kind not in _WORD_LISTS},
