@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .candidates import Candidate, longest_run, names_ending, type_positions
 from ..tagging import tagged
@@ -54,8 +55,9 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             if verdict.ok and constraint.kind in {"year", "phase"}:
                 verdict = _in_article(constraint, f"{heading} {article.date} {article.text}".lower())
         elif constraint.kind == "place":
-            verdict = _place(constraint, span, heading, article.text.lower())
-            if not verdict.ok and any(_place(other, span, heading, article.text.lower()).ok for other in _compared(question, constraint)):
+            body = article.text.lower()
+            verdict = _place(constraint, span, heading, body)
+            if not verdict.ok and any(_place(other, span, heading, body).ok for other in _compared(question, constraint)):
                 verdict = OK  # "崂山区比市北区高几个百分点": a quote about either district answers a part
         elif constraint.kind == "entity":
             whole = f"{heading} {article.text}".lower()
@@ -135,7 +137,12 @@ def _place(constraint: Constraint, span: str, heading: str, article: str) -> Ver
 
 def _level(place: str) -> str:
     """The suffix that gives a place's level: 区 for 崂山区, 街道 for 湛山街道."""
-    return next((s for s in sorted(rules().place_suffixes, key=len, reverse=True) if place.endswith(s)), "")
+    return next((s for s in _longest_first(rules().place_suffixes) if place.endswith(s)), "")
+
+
+@cache
+def _longest_first(suffixes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(suffixes, key=len, reverse=True))
 
 
 def _compared(question: Question, place: Constraint) -> list[Constraint]:
