@@ -183,6 +183,13 @@ def full_dictionary() -> None:
     jieba.dt.initialized = True
 
 
+def in_dictionary(word: str) -> bool:
+    """Whether jieba's dictionary has the word, rather than jieba making it up from
+    characters it could not place (an unknown name, with whatever clings to it)."""
+    _open_dictionary()
+    return bool(jieba.dt.FREQ.get(word))
+
+
 @lru_cache(maxsize=4096)
 def _cut(text: str) -> tuple[str, ...]:
     _open_dictionary()

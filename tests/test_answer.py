@@ -190,6 +190,22 @@ def test_constraints_stated_in_the_question() -> None:
     assert ("entity", "亚太") in {(c.kind, c.value) for c in analyse("亚太基金会的初始资本是多少？", EMPTY).constraints}
 
 
+def test_common_words_jieba_tags_as_names_state_no_condition() -> None:
+    # 安家 and 上台 are tagged places, 张罗 a person: verbs, not names a sentence must repeat.
+    settle = {(c.kind, c.value) for c in analyse("崂山区2023年想拉多少家投资机构来安家？", EMPTY).constraints}
+    assert settle == {("year", "2023"), ("place", "崂山区")}
+    assert analyse("处长们轮流上台晒成绩的那场比赛是什么时候办的？", EMPTY).constraints == ()
+    assert not [c for c in analyse("市发改委要张罗的那场论坛叫什么名字？", EMPTY).constraints if c.kind == "entity"]
+
+
+def test_a_verb_of_going_glued_to_an_unknown_name_is_cut_off() -> None:
+    # jieba cuts "上延福/花园" and tags it a name; the name asked is 延福, the 上 is "went to".
+    found = {(c.kind, c.value) for c in analyse("姜涛第二次上延福花园量了几个屋子的温度？", EMPTY).constraints}
+    assert ("entity", "延福") in found and ("entity", "上延福") not in found
+    # A name the dictionary knows keeps its first character.
+    assert ("place", "上海市") in {(c.kind, c.value) for c in analyse("去年上海市的目标是多少？", EMPTY).constraints}
+
+
 def test_the_count_a_list_question_asks_for_is_no_question_word() -> None:
     asked = analyse("赵豪志12月6日下午出席了哪两场会议？", EMPTY)
     assert asked.count == 2 and "两场" not in {t.text for t in asked.terms} and "会议" in {t.text for t in asked.terms}

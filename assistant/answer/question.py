@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..lexical import LexicalIndex, english_equivalents, is_english, spelt_out, tokenize
+from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize
 from ..retrieve import is_follow_up
 from ..tagging import tagged
 from .rules import rules
@@ -250,7 +250,7 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
         found.append(Constraint("entity", name.lower()))
     words = tagged(text)
     for index, (word, flag, _) in enumerate(words):
-        word = word.lower()
+        word = _unglued(word.lower(), flag, lexical)
         if word in table.ubiquitous or len(word) < 2:
             continue
         if flag == "ns" or word.endswith(table.place_suffixes) and flag.startswith("n") and len(word) >= 3:
@@ -264,6 +264,15 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
                 found.append(Constraint("contrast:" + contrast.name, word, side))
                 break
     return tuple(dict.fromkeys(found))
+
+
+def _unglued(word: str, flag: str, lexical: LexicalIndex | None) -> str:
+    """A name jieba does not know takes the verb of going before it ("第二次上延福花园" is
+    cut 上延福/花园): where neither jieba's dictionary nor any article has the word, the
+    name is what follows the verb (上海市 stays whole)."""
+    if flag not in _NAME_TAGS or len(word) < 3 or not word.startswith(rules().going) or in_dictionary(word):
+        return word
+    return word[1:] if lexical is None or lexical.frequency(word) == 0 else word
 
 
 def _is_a_name(words: tuple[tuple[str, str, int], ...], index: int) -> bool:

@@ -32,7 +32,7 @@ class Contrast:
 
 
 # The [evidence] entries that are words or characters, not patterns of an answer type.
-_WORD_LISTS = {"named_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration"}
+_WORD_LISTS = {"named_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration", "not_names", "going"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class Rules:
     person_titles: tuple[str, ...]
     surnames: tuple[str, ...]
     transliteration: frozenset[str]  # the characters foreign names are written with
+    not_names: frozenset[str]  # common words jieba tags as names
+    going: tuple[str, ...]  # verbs of going jieba glues to an unknown name
     units: dict[str, tuple[str, ...]]  # each group with its units' symbols
     unit_symbols: dict[str, tuple[str, ...]]  # 公里 -> km
     multipliers: str
@@ -91,7 +93,7 @@ class Rules:
         """jieba's person tag alone calls 二十大, 今天下午, 师傅 and 海尔 people. A Chinese
         name is two to four characters, starts with a surname and does not end like a
         place (张村); a foreign one (达尔文) is three or more characters of transliteration."""
-        if word.endswith(self.place_suffixes + self.org_suffixes):
+        if word.endswith(self.place_suffixes + self.org_suffixes) or word in self.not_names:
             return False
         chinese = 2 <= len(word) <= 4 and word.startswith(self.surnames)
         return chinese or len(word) >= 3 and all(char in self.transliteration for char in word)
@@ -140,6 +142,8 @@ def rules() -> Rules:
         person_titles=tuple(evidence["person_titles"]),
         surnames=(*evidence["compound_surnames"], *evidence["surnames"].replace("\n", "")),
         transliteration=frozenset(evidence["transliteration"].replace("\n", "")),
+        not_names=frozenset(evidence["not_names"]),
+        going=tuple(evidence["going"]),
         units=units,
         unit_symbols=symbols,
         multipliers="".join(data["units"]["multipliers"]),
@@ -151,7 +155,7 @@ def rules() -> Rules:
         contrasts=tuple(
             Contrast(entry["name"], tuple(tuple(side) for side in entry["sides"])) for entry in data["contrasts"]
         ),
-        ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"]),
+        ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         synonyms=_with_groups(data["synonyms"], data["synonym_groups"]["groups"]),
         english_units=dict(data["english"]["units"]),
         english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
