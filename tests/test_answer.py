@@ -198,6 +198,12 @@ def test_common_words_jieba_tags_as_names_state_no_condition() -> None:
     assert not [c for c in analyse("市发改委要张罗的那场论坛叫什么名字？", EMPTY).constraints if c.kind == "entity"]
 
 
+def test_the_filler_of_a_spoken_question_is_no_term() -> None:
+    # 想, 往, 里 and 来 are in no article: as terms they would only dilute the coverage.
+    terms = {t.text for t in analyse("崂山区想拉多少家专门往新创公司里投钱的机构来落户？", EMPTY).terms}
+    assert {"想", "往", "里", "来", "专门"}.isdisjoint(terms) and {"机构", "落户"} <= terms
+
+
 def test_a_verb_of_going_glued_to_an_unknown_name_is_cut_off() -> None:
     # jieba cuts "上延福/花园" and tags it a name; the name asked is 延福, the 上 is "went to".
     found = {(c.kind, c.value) for c in analyse("姜涛第二次上延福花园量了几个屋子的温度？", EMPTY).constraints}

@@ -178,7 +178,7 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
     happens to hold. An English word with several equivalents ("complete" -> 完成,
     建成, 竣工) is one term that any of them matches: an article writes one of them,
     and counting each apart would leave most of the word's weight unmatched."""
-    synonyms = rules().synonyms
+    synonyms, filler = rules().synonyms, rules().filler
     acronyms = {word.lower() for word in re.findall(r"\b[A-Z][A-Z0-9+]+\b", text)} if english else set()
     equivalents = english_equivalents(text) if english else []
     words = tokenize(" ".join([text, *(alternatives[0] for alternatives in equivalents if len(alternatives) == 1)]))
@@ -187,7 +187,7 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
         words = [w for w in words if lexical.frequency(w) > 0 or not any(w in form or form in w for form in rejoined)] + rejoined
     terms: dict[str, Term] = {}
     for word in words:
-        if word in terms or (english and word.isascii() and not _is_number(word) and word not in acronyms):
+        if word in terms or word in filler or (english and word.isascii() and not _is_number(word) and word not in acronyms):
             continue
         terms[word] = Term(word, lexical.idf(word), synonyms.get(word, ()), lexical.frequency(word) > 0)
     for first, *others in (alternatives for alternatives in equivalents if len(alternatives) > 1):

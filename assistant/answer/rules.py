@@ -63,6 +63,7 @@ class Rules:
     constraints: dict[str, re.Pattern[str]]
     contrasts: tuple[Contrast, ...]
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
+    filler: frozenset[str]  # words of a spoken question that carry no topic
     synonyms: dict[str, tuple[str, ...]]
     english_units: dict[str, str]
     english_multipliers: dict[str, float]
@@ -156,6 +157,7 @@ def rules() -> Rules:
             Contrast(entry["name"], tuple(tuple(side) for side in entry["sides"])) for entry in data["contrasts"]
         ),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
+        filler=frozenset(data["filler"]["words"]),
         synonyms=_with_groups(data["synonyms"], data["synonym_groups"]["groups"]),
         english_units=dict(data["english"]["units"]),
         english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
