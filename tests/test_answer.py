@@ -80,6 +80,8 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("应急管理部门帮它省下了多少时间？", "duration"),
         ("理财公司的管理规模要达到什么量级？", "quantity"),
         ("债券发行的是什么规模？", "quantity"),
+        ("跟中亚几个国家一起办的那场论坛叫什么名字？", "named"),  # 几 before another question word: "several"
+        ("全市有几个街道？", "quantity"),
         ("How many companies moved into the zone?", "quantity"),
         ("Who chaired the meeting?", "person"),
         ("What is the total heating area in Qingdao this winter?", "quantity"),
@@ -202,6 +204,7 @@ def test_the_filler_of_a_spoken_question_is_no_term() -> None:
     # 想, 往, 里 and 来 are in no article: as terms they would only dilute the coverage.
     terms = {t.text for t in analyse("崂山区想拉多少家专门往新创公司里投钱的机构来落户？", EMPTY).terms}
     assert {"想", "往", "里", "来", "专门"}.isdisjoint(terms) and {"机构", "落户"} <= terms
+    assert "叫" not in {t.text for t in analyse("跟中亚国家合办的那场论坛叫什么？", EMPTY).terms}
 
 
 def test_a_verb_of_going_glued_to_an_unknown_name_is_cut_off() -> None:

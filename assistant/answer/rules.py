@@ -87,6 +87,10 @@ class Rules:
         if is_english(question):
             first = min(match.start() for match, _ in found)
             found = [(match, kind) for match, kind in found if match.start() <= first + _ENGLISH_PHRASE]
+        elif found[0][1] == "quantity" and found[0][0].group().startswith("几"):
+            # "跟中亚几个国家一起办的论坛叫什么名字": 几 before another question word means "several"
+            later = [(match, kind) for match, kind in found[1:] if kind != "quantity" and match.start() > found[0][0].end()]
+            found = later or found
         match, kind = found[0]
         return kind, match
 
