@@ -17,6 +17,7 @@ from assistant.answer.compose import _in_english
 from assistant.answer.names import pinyin_names
 from assistant.answer.points import points
 from assistant.answer.question import analyse, resolve_follow_up, split_question
+from assistant.answer.rules import rules
 from assistant.chunk import Chunk, chunk_id
 from assistant.lexical import Catalog, LexicalIndex, TokenTable, expand_abbreviations, expand_english, tokenize_batch
 from assistant.retrieve import Hit
@@ -205,6 +206,7 @@ def test_the_filler_of_a_spoken_question_is_no_term() -> None:
     terms = {t.text for t in analyse("崂山区想拉多少家专门往新创公司里投钱的机构来落户？", EMPTY).terms}
     assert {"想", "往", "里", "来", "专门"}.isdisjoint(terms) and {"机构", "落户"} <= terms
     assert "叫" not in {t.text for t in analyse("跟中亚国家合办的那场论坛叫什么？", EMPTY).terms}
+    assert not rules().filler & set(rules().synonyms)  # a word a synonym stands for carries the topic
 
 
 def test_a_verb_of_going_glued_to_an_unknown_name_is_cut_off() -> None:
