@@ -574,6 +574,12 @@ def test_everyday_words_for_how_much_and_handing_over_meet_the_papers_words() ->
     assert all(terms[word].found_in(text) for word in ("差不多", "装齐", "防盗", "交到"))
 
 
+def test_a_readers_words_for_attracting_and_settling_meet_the_papers_words() -> None:
+    terms = {t.text: t for t in analyse("崂山区想拉多少家投钱的机构来安家？", EMPTY).terms}
+    text = "推动10家以上创投风投机构落户，引进金融科技项目20个。"
+    assert all(terms[word].found_in(text) for word in ("拉", "投钱", "安家"))
+
+
 def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens() -> None:
     assert "合作伙伴" in expand_english("Who is its strategic partner.")
     assert "煤改气" in expand_english("How much does the coal-to-gas switch cut?")
