@@ -576,7 +576,7 @@ def test_everyday_words_for_how_much_and_handing_over_meet_the_papers_words() ->
 
 def test_a_readers_words_for_attracting_and_settling_meet_the_papers_words() -> None:
     terms = {t.text: t for t in analyse("崂山区2023年想拉多少家投钱的机构来安家？", EMPTY).terms}
-    text = "推动10家以上创投风投机构落户，引进金融科技项目20个。"
+    text = "推动10家以上创投风投机构落户，引进金融科技项目20个，完成投资50亿元。"
     assert all(terms[word].found_in(text) for word in ("拉", "投钱", "安家"))
 
 
