@@ -16,7 +16,7 @@ from assistant.answer.checks import verify
 from assistant.answer.compose import _in_english
 from assistant.answer.names import pinyin_names
 from assistant.answer.points import points
-from assistant.answer.question import analyse, resolve_follow_up, split_question
+from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question
 from assistant.answer.rules import rules
 from assistant.chunk import Chunk, chunk_id
 from assistant.lexical import Catalog, LexicalIndex, TokenTable, expand_abbreviations, expand_english, tokenize_batch
@@ -208,6 +208,12 @@ def test_the_filler_of_a_spoken_question_is_no_term() -> None:
     # 来 is said where the fact is ("用它来制造氢气"): it stays a term.
     assert "来" in {t.text for t in analyse("研究人员使用了什么来附着酶到电极上？", EMPTY).terms}
     assert not rules().filler & set(rules().synonyms)  # a word a synonym stands for carries the topic
+
+
+def test_a_country_asked_is_said_in_the_papers_compounds() -> None:
+    japan = Constraint("place", "日本")
+    assert japan.said_in("建设中日（青岛）地方发展合作示范区") and japan.said_in("日本企业")
+    assert not japan.said_in("推动中韩地方经济合作示范区建设")
 
 
 def test_a_verb_of_going_glued_to_an_unknown_name_is_cut_off() -> None:

@@ -424,10 +424,9 @@ def constraint_share(constraints: tuple[Constraint, ...], span: str, near: str, 
 
 
 def holds(constraint: Constraint, span: str, near: str, whole: str) -> bool:
-    value = constraint.value
     if constraint.kind in {"year", "relative_year", "period", "phase"}:
         return any(mentions(constraint, text) for text in (span, near))
-    return value in span or value in near or value in whole
+    return any(constraint.said_in(text) for text in (span, near, whole))
 
 
 def mentions(constraint: Constraint, text: str) -> bool:

@@ -61,7 +61,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
                 verdict = OK  # "崂山区比市北区高几个百分点": a quote about either district answers a part
         elif constraint.kind == "entity":
             whole = f"{heading} {article.text}".lower()
-            verdict = OK if constraint.value in whole else Verdict(False, constraint)
+            verdict = OK if constraint.said_in(whole) else Verdict(False, constraint)
         else:
             verdict = _contrast(constraint, span)
         if not verdict.ok:
@@ -126,13 +126,13 @@ def _place(constraint: Constraint, span: str, heading: str, article: str) -> Ver
     """A district, city or company asked by name: the span or its headline names it,
     or names another place of the same level instead (another district)."""
     place = constraint.value
-    if place in span or place in heading:
+    if constraint.said_in(span) or constraint.said_in(heading):
         return OK
     suffix = _level(place)
     others = [w for w in _places(span, suffix) + _places(heading, suffix) if w != place]
     if others:
         return Verdict(False, constraint, others[0])
-    return OK if place in article else Verdict(False, constraint)
+    return OK if constraint.said_in(article) else Verdict(False, constraint)
 
 
 def _level(place: str) -> str:

@@ -56,6 +56,11 @@ class Constraint:
     def __str__(self) -> str:
         return self.value
 
+    def said_in(self, text: str) -> bool:
+        """Whether `text` names the place or thing, also in another of its forms: a
+        country in the paper's compounds ("日本" in 中日), by [synonyms]."""
+        return self.value in text or any(form in text for form in rules().synonyms.get(self.value, ()))
+
 
 @dataclass(frozen=True)
 class Question:
