@@ -13,7 +13,8 @@ import pytest
 from assistant.answer import ExtractiveAnswerer
 from assistant.answer.candidates import Articles, candidates, topic, type_spans
 from assistant.answer.checks import verify
-from assistant.answer.compose import _in_english
+from assistant.answer.compose import Finding, Quote, _in_english
+from assistant.answer.extractive import _within
 from assistant.answer.names import pinyin_names
 from assistant.answer.points import points
 from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question
@@ -754,3 +755,14 @@ def test_seed_reporter_listing(lexical_assistant) -> None:
     data = lexical_assistant.ask("记者薛华飞写了哪些报道？").to_json()
     assert not data["refused"]
     assert len(data["citations"]) == 2 and all("赵豪志" in c["title"] for c in data["citations"])
+
+
+def test_an_answer_too_long_once_cut_drops_its_weakest_further_quotes() -> None:
+    chunk = _chunk("甲" * 90 + "。" + "乙" * 90 + "。" + "丙" * 90 + "。" + "丁" * 90 + "。")
+    first = Finding("answer", [Quote(chunk, 0, 91), Quote(chunk, 91, 182), Quote(chunk, 182, 273)])
+    second = Finding("answer", [Quote(chunk, 273, 364)])
+    listed = Finding("list", [Quote(chunk, 0, 91), Quote(chunk, 91, 182)])
+    _within([first, second, listed], 300)
+    # the first part loses its last further quote; each part keeps its best; lists stay whole
+    assert [q.text[0] for q in first.quotes] == ["甲", "乙"] and len(second.quotes) == 1 and len(listed.quotes) == 2
+
