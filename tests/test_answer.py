@@ -14,7 +14,7 @@ from assistant.answer import ExtractiveAnswerer
 from assistant.answer.candidates import Articles, candidates, topic, type_spans
 from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english
-from assistant.answer.extractive import _within
+from assistant.answer.extractive import _dropped_one
 from assistant.answer.names import pinyin_names
 from assistant.answer.points import points
 from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question
@@ -761,8 +761,9 @@ def test_an_answer_too_long_once_cut_drops_its_weakest_further_quotes() -> None:
     chunk = _chunk("甲" * 90 + "。" + "乙" * 90 + "。" + "丙" * 90 + "。" + "丁" * 90 + "。")
     first = Finding("answer", [Quote(chunk, 0, 91), Quote(chunk, 91, 182), Quote(chunk, 182, 273)])
     second = Finding("answer", [Quote(chunk, 273, 364)])
-    listed = Finding("list", [Quote(chunk, 0, 91), Quote(chunk, 91, 182)])
-    _within([first, second, listed], 300)
-    # the first part loses its last further quote; each part keeps its best; lists stay whole
-    assert [q.text[0] for q in first.quotes] == ["甲", "乙"] and len(second.quotes) == 1 and len(listed.quotes) == 2
-
+    listed = Finding("list", [Quote(chunk, 0, 91), Quote(chunk, 91, 182), Quote(chunk, 182, 273)])
+    findings = [first, second, listed]
+    assert _dropped_one(findings) and [q.text[0] for q in first.quotes] == ["甲", "乙"]
+    assert _dropped_one(findings) and len(first.quotes) == 1
+    # each part keeps its best quote, and a list stays whole
+    assert not _dropped_one(findings) and len(second.quotes) == 1 and len(listed.quotes) == 3

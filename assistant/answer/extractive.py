@@ -41,7 +41,7 @@ _KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几�
 # each quote to at most _TIGHT_CHARS.
 _CONCISE_CHARS = 260
 _TIGHT_CHARS = 100
-_MOST_CHARS = 300  # still longer once cut: the weakest further quotes go (a passage dump otherwise)
+_MOST_CHARS = 300  # an answer still longer once cut (English wording included) drops its weakest further quotes
 _CLAUSE = re.compile(r"[，,；;。！？]")
 _MENTION_CHUNKS = 200  # chunks searched for the articles that mention a word
 _MENTIONED = 10  # articles listed at most
@@ -104,8 +104,10 @@ class ExtractiveAnswerer:
             for (asked, _), finding in zip(judged, findings):
                 if finding.kind in {"answer", "partial"}:
                     finding.quotes = [_tightened(asked, q) for q in finding.quotes]
-            _within(findings, _MOST_CHARS)
-        return compose(question, findings, is_english(question))
+        answer = compose(question, findings, is_english(question))
+        while len(re.sub(r"\[\d+\]", "", answer.text)) > _MOST_CHARS and _dropped_one(findings):
+            answer = compose(question, findings, is_english(question))
+        return answer
 
     def _find(self, asked: Question, ranked: list[Candidate]) -> Finding:
         if asked.mention and (mentioned := self._mentions(asked.mention)):
@@ -213,15 +215,14 @@ class ExtractiveAnswerer:
         return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
 
 
-def _within(findings: list[Finding], limit: int) -> None:
-    """Drop further quotes, last first from the answer with the most, until the quoted
-    text fits `limit`; each part's best quote stays (lists are left whole)."""
-    answers = [f for f in findings if f.kind in {"answer", "partial"}]
-    while sum(len(q.text) for f in answers for q in f.quotes) > limit:
-        longest = max(answers, key=lambda f: len(f.quotes), default=None)
-        if longest is None or len(longest.quotes) < 2:
-            return
-        longest.quotes = longest.quotes[:-1]
+def _dropped_one(findings: list[Finding]) -> bool:
+    """Drop one further quote: the last of the answer with the most. Each part's best
+    quote stays, and lists are left whole; False when nothing is left to drop."""
+    longest = max((f for f in findings if f.kind in {"answer", "partial"}), key=lambda f: len(f.quotes), default=None)
+    if longest is None or len(longest.quotes) < 2:
+        return False
+    longest.quotes = longest.quotes[:-1]
+    return True
 
 
 def _attribute_first(asked: Question, ranked: list[Candidate], margin: float) -> list[Candidate]:
