@@ -293,6 +293,15 @@ def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:
     assert _verdict(question, text).ok
 
 
+def test_a_figure_of_a_list_is_not_the_figure_of_its_item() -> None:
+    question = "海尔日日顺跨境电商保税服务基地项目总投资约多少？"
+    group = _verdict(question, "目前已引入海程邦达半导体芯片项目、海尔日日顺跨境电商保税服务基地项目等总投资额121.9亿元的15个项目。")
+    assert not group.ok and group.missing is not None and group.missing.kind == "group"
+    assert _verdict(question, "海尔日日顺跨境电商保税服务基地项目总投资约3.37亿元。").ok
+    # 等 inside a word (同等, 等级) lists nothing
+    assert _verdict(question, "海尔日日顺跨境电商保税服务基地项目按同等标准建设，总投资约3.37亿元。").ok
+
+
 def test_a_project_asked_by_name_is_not_answered_by_another_project() -> None:
     """A sentence about another project of the same article is a neighbouring fact; one
     that opens with "项目" or "该项目" leans on the project its article names."""

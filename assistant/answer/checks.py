@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .candidates import Candidate, longest_run, names_ending, type_positions
+from .candidates import Candidate, longest_run, names_ending, type_positions, type_spans
 from ..tagging import tagged
 from .question import Constraint, Question, values_of
 from .rules import rules
@@ -28,6 +28,9 @@ _CLAUSE_END = re.compile(r"[，,；;。：:、！？]")
 _NAME_CHARS = 4  # a name before its head ("海程邦达半导体芯片项目"), not "重点项目"
 _SHARED_RUN = 3
 _PERSON_PRONOUNS = ("他", "她")
+_SENTENCE_PART = re.compile(r"[，,；;。！？!?]")
+_LIST_END = re.compile(r"(?<![平同对均相何])等(?![级待于同候号量])")  # "A、B等": not 平等, 等级, 等于
+_LISTED_CHARS = 6  # characters of the question's subject that name the asked item in a list
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,10 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             verdict = _contrast(constraint, span)
         if not verdict.ok:
             return verdict
-    verdict = _another_named(question, span)
-    return verdict if not verdict.ok else _answer_type(question, candidate, before)
+    for check in (_another_named(question, span), _group_figure(question, span)):
+        if not check.ok:
+            return check
+    return _answer_type(question, candidate, before)
 
 
 def _neighbour(constraint: Constraint, span: str, near: str, date: str) -> Verdict:
@@ -174,6 +179,21 @@ def _another_named(question: Question, span: str) -> Verdict:
     if not named or named.startswith(rules().unnamed_openers) or _same_name(asked, named):
         return OK
     return Verdict(False, Constraint("entity", asked), named)
+
+
+def _group_figure(question: Question, span: str) -> Verdict:
+    """"引入海程邦达…项目、海尔日日顺…项目等总投资额121.9亿元的15个项目": a figure after
+    等 is the whole list's, not that of the item asked, which another sentence may give
+    ("该项目总投资约3.37亿元")."""
+    if question.answer_type not in {"quantity", "percent"} or not question.subject:
+        return OK
+    for clause in _SENTENCE_PART.split(span):
+        for mark in _LIST_END.finditer(clause):
+            listed, rest = clause[: mark.start()], clause[mark.end() :]
+            asked_item = longest_run(question.subject, listed) * len(question.subject) >= _LISTED_CHARS
+            if asked_item and type_spans(question, rest) and not type_spans(question, listed):
+                return Verdict(False, Constraint("group", question.subject))
+    return OK
 
 
 def _same_name(asked: str, named: str) -> bool:
