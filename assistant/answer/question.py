@@ -49,7 +49,7 @@ class Term:
 class Constraint:
     """A condition the question states: the answer must hold for this year, place…"""
 
-    kind: str  # year, relative_year, period, phase, place, entity, contrast
+    kind: str  # year, relative_year, period, phase, place, entity, contrast:…; a verdict may also name type or group
     value: str  # as asked: "2023", "全年", "三期", "市北区", "累计"
     side: int = 0  # for contrasts: which of rules.toml's sides the question is on
 
