@@ -83,6 +83,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("理财公司的管理规模要达到什么量级？", "quantity"),
         ("债券发行的是什么规模？", "quantity"),
         ("跟中亚几个国家一起办的那场论坛叫什么名字？", "named"),  # 几 before another question word: "several"
+        ("说连续三年投入保费的那位负责人叫什么名字？", "person"),  # a person's name, not a thing's
         ("全市有几个街道？", "quantity"),
         ("How many companies moved into the zone?", "quantity"),
         ("Who chaired the meeting?", "person"),
@@ -268,6 +269,7 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("港口集装箱吞吐量是多少？", "青岛港货物吞吐量6.6亿吨。", "货物吞吐量"),
         ("光伏电站的发电量是多少？", "光伏电站装机容量100兆瓦。", "装机容量"),
         ("社会消费品零售总额环比增长多少？", "社会消费品零售总额同比增长5%。", "同比"),
+        ("学术年会线下到场的代表有多少名？", "共13600余名代表通过线上线下相结合的方式开展了探讨。", "线上线下"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
