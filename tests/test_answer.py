@@ -218,6 +218,13 @@ def test_a_country_asked_is_said_in_the_papers_compounds() -> None:
     assert not japan.said_in("推动中韩地方经济合作示范区建设")
 
 
+def test_the_collections_districts_are_conditions_where_jieba_cuts_them_apart() -> None:
+    # jieba cuts 即墨/区 and 西海岸/新区; rules.toml [places] finds them as written
+    assert ("place", "即墨区") in {(c.kind, c.value) for c in analyse("即墨区有多少家企业开工？", EMPTY).constraints}
+    found = [(c.kind, c.value) for c in analyse("西海岸新区连续几年入选百强区？", EMPTY).constraints if c.kind == "place"]
+    assert found == [("place", "西海岸新区")]
+
+
 def test_a_verb_of_going_glued_to_an_unknown_name_is_cut_off() -> None:
     # jieba cuts "上延福/花园" and tags it a name; the name asked is 延福, the 上 is "went to".
     found = {(c.kind, c.value) for c in analyse("姜涛第二次上延福花园量了几个屋子的温度？", EMPTY).constraints}
@@ -293,6 +300,20 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
 )
 def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:
     assert _verdict(question, text).ok
+
+
+def test_a_paragraph_naming_only_another_district_is_about_that_one() -> None:
+    chunk = _chunk("连续两年入选中国工业百强区。2023年，崂山区深入实施工业强区战略。\n西海岸新区规上工业增加值增长6.2%。",
+                   title="加快发展先进制造业")
+
+    def first_sentence(question: str):
+        asked = analyse(question, EMPTY)
+        found = candidates(asked, _hits(chunk), Articles(None))
+        return verify(asked, next(c for c in found if c.text.startswith("连续")))
+
+    verdict = first_sentence("西海岸新区已经连续几年入选中国工业百强区了？")
+    assert not verdict.ok and verdict.partial and verdict.instead == "崂山区"
+    assert first_sentence("崂山区已经连续几年入选中国工业百强区了？").ok
 
 
 def test_a_figure_of_a_list_is_not_the_figure_of_its_item() -> None:

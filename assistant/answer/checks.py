@@ -28,6 +28,7 @@ _CLAUSE_END = re.compile(r"[，,；;。：:、！？]")
 _NAME_CHARS = 4  # a name before its head ("海程邦达半导体芯片项目"), not "重点项目"
 _SHARED_RUN = 3
 _PERSON_PRONOUNS = ("他", "她")
+_ADMINISTRATIVE = "省市区县镇乡村"  # the level a place's longer suffix belongs to (新区 is a 区)
 _SENTENCE_PART = re.compile(r"[，,；;。！？!?]")
 _LIST_END = re.compile(r"(?<![平同对均相何])等(?![级待于同候号量])")  # "A、B等": not 平等, 等级, 等于
 _LISTED_CHARS = 6  # characters of the question's subject that name the asked item in a list
@@ -58,9 +59,9 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             if verdict.ok and constraint.kind in {"year", "phase"}:
                 verdict = _in_article(constraint, f"{heading} {article.date} {article.text}".lower())
         elif constraint.kind == "place":
-            body = article.text.lower()
-            verdict = _place(constraint, span, heading, body)
-            if not verdict.ok and any(_place(other, span, heading, body).ok for other in _compared(question, constraint)):
+            body, paragraph = article.text.lower(), _paragraph(candidate).lower()
+            verdict = _place(constraint, span, heading, paragraph, body)
+            if not verdict.ok and any(_place(other, span, heading, paragraph, body).ok for other in _compared(question, constraint)):
                 verdict = OK  # "崂山区比市北区高几个百分点": a quote about either district answers a part
         elif constraint.kind == "entity":
             whole = f"{heading} {article.text}".lower()
@@ -127,17 +128,29 @@ def _spelt(kind: str, value: str) -> str:
     return f"{value}年" if kind == "year" else value
 
 
-def _place(constraint: Constraint, span: str, heading: str, article: str) -> Verdict:
+def _place(constraint: Constraint, span: str, heading: str, paragraph: str, article: str) -> Verdict:
     """A district, city or company asked by name: the span or its headline names it,
-    or names another place of the same level instead (another district)."""
+    or names another place of the same level instead (another district). In an article
+    about several districts, a paragraph naming only another one is about that one
+    ("连续两年入选中国工业百强区……2023年，崂山区深入实施…" for 西海岸新区)."""
     place = constraint.value
     if constraint.said_in(span) or constraint.said_in(heading):
         return OK
     suffix = _level(place)
     others = [w for w in _places(span, suffix) + _places(heading, suffix) if w != place]
+    if not others and suffix and not constraint.said_in(paragraph):  # 西海岸新区 and 崂山区 are both districts
+        level = suffix[-1] if suffix[-1] in _ADMINISTRATIVE else suffix
+        others = [w for w in _places(paragraph, level) if w != place]
     if others:
         return Verdict(False, constraint, others[0])
     return OK if constraint.said_in(article) else Verdict(False, constraint)
+
+
+def _paragraph(candidate: Candidate) -> str:
+    text = candidate.chunk.text
+    start = text.rfind("\n", 0, candidate.start) + 1
+    end = text.find("\n", candidate.end)
+    return text[start : end if end >= 0 else len(text)]
 
 
 def _level(place: str) -> str:

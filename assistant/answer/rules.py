@@ -64,6 +64,7 @@ class Rules:
     contrasts: tuple[Contrast, ...]
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
     filler: frozenset[str]  # words of a spoken question that carry no topic
+    places: tuple[str, ...]  # the collection's districts and cities, longest first
     synonyms: dict[str, tuple[str, ...]]
     english_units: dict[str, str]
     english_multipliers: dict[str, float]
@@ -162,6 +163,7 @@ def rules() -> Rules:
         ),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         filler=frozenset(data["filler"]["words"]),
+        places=tuple(sorted(data["places"]["named"], key=len, reverse=True)),
         synonyms=_with_groups(data["synonyms"], data["synonym_groups"]["groups"]),
         english_units=dict(data["english"]["units"]),
         english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
