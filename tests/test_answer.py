@@ -321,6 +321,8 @@ def test_a_figure_of_a_list_is_not_the_figure_of_its_item() -> None:
     group = _verdict(question, "目前已引入海程邦达半导体芯片项目、海尔日日顺跨境电商保税服务基地项目等总投资额121.9亿元的15个项目。")
     assert not group.ok and group.missing is not None and group.missing.kind == "group"
     assert _verdict(question, "海尔日日顺跨境电商保税服务基地项目总投资约3.37亿元。").ok
+    # the question's words before the list's first item are no item of it
+    assert _verdict("崂山区首届海洋科普节共设置了多少项活动？", "崂山区首届海洋科普节共设置海洋标本展、潜水体验等27项活动。").ok
     # 等 inside a word (同等, 等级) lists nothing
     assert _verdict(question, "海尔日日顺跨境电商保税服务基地项目按同等标准建设，总投资约3.37亿元。").ok
 

@@ -203,7 +203,10 @@ def _group_figure(question: Question, span: str) -> Verdict:
     for clause in _SENTENCE_PART.split(span):
         for mark in _LIST_END.finditer(clause):
             listed, rest = clause[: mark.start()], clause[mark.end() :]
-            asked_item = longest_run(question.subject, listed) * len(question.subject) >= _LISTED_CHARS
+            # the items after the list's first: where the first starts is not known
+            # ("科普节共设置海洋标本展、潜水体验等27项活动" lists no 科普节)
+            later_items = listed.partition("、")[2]
+            asked_item = longest_run(question.subject, later_items) * len(question.subject) >= _LISTED_CHARS
             if asked_item and type_spans(question, rest) and not type_spans(question, listed):
                 return Verdict(False, Constraint("group", question.subject))
     return OK
