@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from .candidates import Candidate, longest_run, names_ending, type_positions, type_spans
 from ..tagging import tagged
@@ -155,12 +154,7 @@ def _paragraph(candidate: Candidate) -> str:
 
 def _level(place: str) -> str:
     """The suffix that gives a place's level: 区 for 崂山区, 街道 for 湛山街道."""
-    return next((s for s in _longest_first(rules().place_suffixes) if place.endswith(s)), "")
-
-
-@cache
-def _longest_first(suffixes: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted(suffixes, key=len, reverse=True))
+    return next((s for s in rules().place_suffixes if place.endswith(s)), "")  # longest first
 
 
 def _compared(question: Question, place: Constraint) -> list[Constraint]:

@@ -253,11 +253,11 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
     for groups in _QUOTED.findall(text):
         name = next(g for g in groups if g)
         found.append(Constraint("entity", name.lower()))
-    named = text
+    unplaced = text
     for place in table.places:  # longest first: 西海岸新区 is not also 新区
-        if place in named:
+        if place in unplaced:
             found.append(Constraint("place", place))
-            named = named.replace(place, " ")
+            unplaced = unplaced.replace(place, " ")
     words = tagged(text)
     for index, (word, flag, _) in enumerate(words):
         word = _unglued(word.lower(), flag, lexical)

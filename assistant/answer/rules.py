@@ -50,7 +50,7 @@ class Rules:
     named_heads: tuple[str, ...]
     unnamed_openers: tuple[str, ...]
     org_suffixes: tuple[str, ...]
-    place_suffixes: tuple[str, ...]
+    place_suffixes: tuple[str, ...]  # longest first
     person_titles: tuple[str, ...]
     surnames: tuple[str, ...]
     transliteration: frozenset[str]  # the characters foreign names are written with
@@ -144,7 +144,7 @@ def rules() -> Rules:
         named_heads=tuple(evidence["named_heads"]),
         unnamed_openers=tuple(evidence["unnamed_openers"]),
         org_suffixes=tuple(evidence["org_suffixes"]),
-        place_suffixes=tuple(evidence["place_suffixes"]),
+        place_suffixes=tuple(sorted(evidence["place_suffixes"], key=len, reverse=True)),  # 新区 before 区
         person_titles=tuple(evidence["person_titles"]),
         surnames=(*evidence["compound_surnames"], *evidence["surnames"].replace("\n", "")),
         transliteration=frozenset(evidence["transliteration"].replace("\n", "")),
