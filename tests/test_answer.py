@@ -277,6 +277,7 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("光伏电站的发电量是多少？", "光伏电站装机容量100兆瓦。", "装机容量"),
         ("社会消费品零售总额环比增长多少？", "社会消费品零售总额同比增长5%。", "同比"),
         ("学术年会线下到场的代表有多少名？", "共13600余名代表通过线上线下相结合的方式开展了探讨。", "线上线下"),
+        ("那36个重点水利项目计划总投资一共多少？", "36个重点水利项目进展顺利，完成投资21.5亿元。", "完成投资"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
@@ -296,6 +297,8 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("市北区GDP增长了多少？", "市北区地区生产总值增长6.1%，固定资产投资增长10%。"),
         ("项目总投资约多少？", "项目总投资额121.9亿元。"),
         ("芯恒源存储芯片封测项目总占地面积有多少亩？", "芯恒源存储芯片封测项目总占地面积120亩。"),
+        ("重点水利项目计划总投资多少？", "重点水利项目计划总投资60亿元，已完成投资21.5亿元。"),
+        ("重点水利项目已经完成投资多少？", "重点水利项目已完成投资21.5亿元。"),
     ],
 )
 def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:
