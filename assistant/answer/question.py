@@ -172,8 +172,10 @@ def _units(text: str, answer_type: str) -> tuple[str, ...]:
     for _, pattern, units in table.measures:
         if pattern.search(text):
             return units
-    # "how many households" -> 户: the English name of a unit the answer carries
-    return tuple(zh for zh, en in table.english_units.items() if en and re.search(rf"\bhow many {re.escape(en)}\b", text.lower()))
+    # "how many households" -> 户: the English name of a unit the answer carries; any
+    # other "how many <things>" counts, as "多少个" does (a rate is no answer to it)
+    named = tuple(zh for zh, en in table.english_units.items() if en and re.search(rf"\bhow many {re.escape(en)}\b", text.lower()))
+    return named or (table.units["count"] if re.search(r"\bhow many\b", text, re.I) else ())
 
 
 def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
