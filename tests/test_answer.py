@@ -90,6 +90,9 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("What is the total heating area in Qingdao this winter?", "quantity"),
         ("Who accompanied the lecturer when he visited Qingdao companies?", "person"),
         ("By how many percentage points did retail sales grow in 2023?", "percent"),
+        ("Over what period does the consumer season for the people run?", "date"),  # a span of dates, not the people counted
+        ("Between which dates did the heavy rain fall?", "date"),
+        ("消费季活动持续哪段时间？", "date"),
     ],
 )
 def test_answer_types(question: str, answer_type: str) -> None:
