@@ -127,6 +127,9 @@ def test_units_follow_the_question() -> None:
     assert {"个", "家"} <= set(analyse("How many industrial enterprises does Jiaozhou have?", EMPTY).units)
     assert analyse("How many households were connected?", EMPTY).units == ("户",)
     assert "%" not in analyse("How many enterprises are above designated size?", EMPTY).units
+    # 多高 of a voltage is no height
+    assert "千伏" in analyse("那条电缆通道是按多高电压等级建的？", EMPTY).units
+    assert "米" not in analyse("那条电缆通道是按多高电压等级建的？", EMPTY).units
 
 
 @pytest.mark.parametrize(
@@ -285,6 +288,7 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("社会消费品零售总额环比增长多少？", "社会消费品零售总额同比增长5%。", "同比"),
         ("学术年会线下到场的代表有多少名？", "共13600余名代表通过线上线下相结合的方式开展了探讨。", "线上线下"),
         ("那36个重点水利项目计划总投资一共多少？", "36个重点水利项目进展顺利，完成投资21.5亿元。", "完成投资"),
+        ("When will the third phase of Qilu Hospital open?", "推动齐鲁医院二期建成运营。", "2期"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
@@ -306,6 +310,7 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("芯恒源存储芯片封测项目总占地面积有多少亩？", "芯恒源存储芯片封测项目总占地面积120亩。"),
         ("重点水利项目计划总投资多少？", "重点水利项目计划总投资60亿元，已完成投资21.5亿元。"),
         ("重点水利项目已经完成投资多少？", "重点水利项目已完成投资21.5亿元。"),
+        ("Which hospital's second phase will be finished in 2023?", "2023年推动齐鲁医院二期建成运营。"),
     ],
 )
 def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:
