@@ -30,6 +30,7 @@ class Chunk:
     section: str
     start: int  # offsets of `text` inside Article.text
     end: int
+    dateline: str = ""  # "本报11月13日讯": the article is the paper's own news of that day
 
     @property
     def search_text(self) -> str:
@@ -46,6 +47,7 @@ class Chunk:
             "section": self.section,
             "start": self.start,
             "end": self.end,
+            "dateline": self.dateline,
         }
 
     @classmethod
@@ -109,6 +111,7 @@ def chunk_article(article: Article, size: int, overlap: int) -> list[Chunk]:
                     section=section,
                     start=first,
                     end=last,
+                    dateline=article.dateline or "",
                 )
             )
     return chunks

@@ -109,13 +109,19 @@ class FileEntry:
         )
 
 
+# What a stored chunk record holds. 2 added the article's dateline: an index written
+# before is read again once, and its unchanged chunks get the new fields (no re-embedding).
+RECORD_FIELDS = 2
+
+
 class Manifest:
     """What each ingested file contributed, keyed by its absolute path."""
 
-    def __init__(self, chunking: tuple[int, int], files: dict[str, FileEntry] | None = None) -> None:
+    def __init__(self, chunking: tuple[int, int], files: dict[str, FileEntry] | None = None, current: bool = True) -> None:
         self.chunking = chunking
         self.files = files or {}
         self.owners = {source: key for key, entry in self.files.items() for source in entry.sources}
+        self.current = current  # False: stored records may lack fields of RECORD_FIELDS
 
     @classmethod
     def load(cls, directory: Path, chunking: tuple[int, int]) -> "Manifest":
@@ -124,8 +130,8 @@ class Manifest:
         still found, so a lost manifest costs time, never correctness)."""
         try:
             data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-            if tuple(data.get("chunking", ())) != chunking:
-                return cls(chunking)
+            if tuple(data.get("chunking", ())) != chunking or data.get("records", 1) != RECORD_FIELDS:
+                return cls(chunking, current=False)
             files = {
                 key: FileEntry(
                     raw["size"], raw["mtime_ns"], raw["checked_ns"], raw["digest"],
@@ -134,7 +140,7 @@ class Manifest:
                 for key, raw in data["files"].items()
             }
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return cls(chunking)
+            return cls(chunking, current=False)
         return cls(chunking, files)
 
     def dumps(self) -> str:
@@ -148,7 +154,7 @@ class Manifest:
             }
             for key, entry in self.files.items()
         }
-        return json.dumps({"chunking": list(self.chunking), "files": files}, ensure_ascii=False)
+        return json.dumps({"chunking": list(self.chunking), "records": RECORD_FIELDS, "files": files}, ensure_ascii=False)
 
     def put(self, key: str, entry: FileEntry) -> None:
         """Record a file; a source it now holds is no longer another file's."""
@@ -353,7 +359,7 @@ class Indexer:
             # The store was changed by another writer (a replica, or an ingest killed after
             # its Chroma writes): rebuild from the store and distrust the manifest.
             self.old = rebuild_lexical(chunks, workers)
-            self.manifest = Manifest(self.manifest.chunking)
+            self.manifest = Manifest(self.manifest.chunking, current=False)
             self.rebuilt = True
         self.report = IngestReport()
         self.added_ids: list[str] = []
@@ -510,6 +516,8 @@ class Indexer:
                 if chunk.id not in old_ids:
                     self._add(chunk)
                     added += 1
+                elif not self.manifest.current:  # the same chunk, its record written with fewer fields
+                    self._upsert(chunk)
         self._remove_rows([row for chunk_id, row in old_ids.items() if chunk_id not in current])
         self._count(articles, unchanged=len(current) - added, added=added)
         return SourceEntry(document.digest, articles, len(current))
@@ -524,6 +532,10 @@ class Indexer:
         _catalogue(self._added, chunk)
         self._tokenizer.add(chunk.search_text)
         self.added_ids.append(chunk.id)
+        self._upsert(chunk)
+
+    def _upsert(self, chunk: Chunk) -> None:
+        """A new chunk, or the record of one already stored (its id, text and vector stay)."""
         self._upserts.append(chunk)
         if len(self._upserts) >= self.chunks.max_batch:
             self._flush()
