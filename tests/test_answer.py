@@ -28,9 +28,9 @@ EMPTY = LexicalIndex.empty()
 
 
 def _chunk(text: str, title: str = "测试报道", article: str = "a.txt#0", start: int = 0, date: str = "2022-12-06",
-           byline: str = "", section: str = "") -> Chunk:
+           byline: str = "", section: str = "", dateline: str = "") -> Chunk:
     return Chunk(chunk_id("a.txt", title, text), text, article.split("#")[0], article, title, date, byline, section,
-                 start, start + len(text))
+                 start, start + len(text), dateline)
 
 
 def _hits(*chunks: Chunk) -> list[Hit]:
@@ -258,6 +258,8 @@ def test_two_questions_in_one_are_split() -> None:
                           "that investment grow?") == ["In the Laoshan District report, how many projects are pushed each year?",
                                                        "In the Laoshan District report, how fast should that investment grow?"]
     assert split_question("How many firms and shops opened?") == ["How many firms and shops opened?"]
+    # "分别/各…" asks about each item of the part before: one question, not two
+    assert split_question("哪几篇是本报讯？分别是谁写的？") == ["哪几篇是本报讯？分别是谁写的？"]
 
 
 # ----- verification ---------------------------------------------------------------
@@ -798,6 +800,33 @@ def test_seed_elliptic_follow_up(lexical_assistant) -> None:
     history = [{"role": "user", "content": "市北区2023年地区生产总值预期增长多少？"}, {"role": "assistant", "content": "5.5%左右"}]
     data = lexical_assistant.ask("那崂山区呢？", history).to_json()
     assert not data["refused"] and "6.5%" in data["answer"]
+
+
+def test_reports_under_a_dateline_are_listed_with_their_reporters() -> None:
+    """"哪几篇是标着“本报11月13日讯”的消息？分别是谁写的": the dateline is metadata, and an
+    issue's reports without one (commentary, features) are not among them."""
+    news = _chunk("青岛中天润智能科技产业园封顶。", title="产业园封顶", article="a.txt#0", date="2022-11-13", byline="马婷婷",
+                  dateline="本报11月13日讯")
+    more = _chunk("学术年会在青岛召开。", title="海洋生态", article="b.txt#0", date="2022-11-13", byline="李勋祥",
+                  dateline="本报11月13日讯")
+    feature = _chunk("加力振兴实体经济。", title="振兴实体经济", article="c.txt#0", date="2022-11-13", byline="杨光")
+    other_day = _chunk("化工专项行动成果。", title="化工会议", article="d.txt#0", date="2022-12-06", byline="薛华飞",
+                       dateline="本报12月6日讯")
+    answerer = _answerer(news, more, feature, other_day)
+    answer = answerer.answer("2022年11月13日这一期里，哪几篇是标着“本报11月13日讯”的消息？分别是哪位记者写的？", [], _hits(feature))
+    assert not answer.refused
+    assert answer.text.splitlines() == ["标着“本报11月13日讯”的报道有2篇：",
+                                        "1. 《产业园封顶》（记者 马婷婷）[1]",
+                                        "2. 《海洋生态》（记者 李勋祥）[2]"]
+    assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
+
+
+def test_seed_reports_keep_their_dateline(lexical_assistant) -> None:
+    data = lexical_assistant.ask("哪几篇报道是以“本报11月14日讯”开头的？分别是谁写的？").to_json()
+    assert not data["refused"]
+    assert {c["title"].split()[0] for c in data["citations"]} == {"让党的二十大精神在基层落地生根", "青岛首单创新创业公司债券发行",
+                                                                  "青岛人选全省首批“平安农机”示范市"}
+    assert "薛君妍" in data["answer"] and "傅军" in data["answer"] and "余瑞新" not in data["answer"]
 
 
 def test_seed_reporter_listing(lexical_assistant) -> None:

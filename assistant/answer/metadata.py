@@ -24,6 +24,8 @@ _DAY = re.compile(r"(?:((?:19|20)\d\d)年)?(\d{1,2})月(\d{1,2})[日号]")
 _ABOUT_ISSUE = re.compile(r"报纸|这一?期|当天|当日|那天|刊登|刊发|版面|见报|\bissue\b|\bpaper\b", re.I)
 
 
+# "标着“本报11月13日讯”的消息": the paper's own news of that day, named by its dateline.
+_DATELINE = re.compile(r"(?:本报)?(\d{1,2}月\d{1,2}日讯)")
 _ASKS_REPORTERS = re.compile(r"哪些记者|哪几位记者|哪位记者|记者有哪些|记者都有谁|哪些人署名|谁署名|署名的记者|\bwhich reporters\b|\bwho (?:wrote|reported)\b", re.I)
 
 
@@ -49,7 +51,8 @@ class Listing:
 def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing | None:
     """Questions about the paper: the reports of a reporter, the reports of a day, or
     the reporters of a day."""
-    if not question.wants_list or not (_ABOUT_REPORTS.search(question.text) or _ASKS_REPORTERS.search(question.text)):
+    dateline = _DATELINE.search(question.text)
+    if not question.wants_list or not (dateline or _ABOUT_REPORTS.search(question.text) or _ASKS_REPORTERS.search(question.text)):
         return None
     everything = openings()
     articles = everything
@@ -58,6 +61,10 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
         year, month, number = day.groups()
         suffix = f"-{int(month):02d}-{int(number):02d}"
         articles = [c for c in articles if c.date.endswith(suffix) and (year is None or c.date.startswith(year))]
+    if dateline:  # an index built before datelines were stored has none: the question is then answered from the text
+        under = _in_order([c for c in articles if c.dateline.endswith(dateline.group(1))])
+        return Listing(f"标着“{under[0].dateline}”的报道有{len(under)}篇：", under, headlines(under, everything),
+                       show_byline=True, by_day=True) if under else None
     if day and _ASKS_REPORTERS.search(question.text):
         signed = _in_order([c for c in articles if c.byline])
         names = list(dict.fromkeys(name for c in signed for name in _names(c.byline)))

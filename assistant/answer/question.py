@@ -398,7 +398,12 @@ def _is_a_name_only(text: str) -> bool:
 def split_question(question: str) -> list[str]:
     """"A？B？", "甲和乙各自…" and "how many…, and how fast…?" ask two things; each part
     is answered (and cited) on its own."""
-    parts = [p.strip() for p in re.split(r"(?<=[？?])", question) if len(p.strip()) >= 4]
+    parts: list[str] = []
+    for part in (p.strip() for p in re.split(r"(?<=[？?])", question) if len(p.strip()) >= 4):
+        if parts and _EACH.match(part):  # "…哪几篇？分别是谁写的？": each item of the part before
+            parts[-1] += part
+        else:
+            parts.append(part)
     if len(parts) > 1:
         return [piece for part in parts for piece in split_question(part)]
     first, *others = _ENGLISH_AND.split(question)
