@@ -8,6 +8,8 @@ weights; nothing is mocked. The end-to-end tests use the seed index.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.answer import ExtractiveAnswerer
@@ -800,6 +802,18 @@ def test_seed_elliptic_follow_up(lexical_assistant) -> None:
     history = [{"role": "user", "content": "市北区2023年地区生产总值预期增长多少？"}, {"role": "assistant", "content": "5.5%左右"}]
     data = lexical_assistant.ask("那崂山区呢？", history).to_json()
     assert not data["refused"] and "6.5%" in data["answer"]
+
+
+def test_a_long_list_of_reports_shares_the_room_among_its_headlines() -> None:
+    """Six reports with three-line headlines (headline, deck, kicker): each keeps its first
+    line and what fits of its share, so the whole list stays a chat answer."""
+    reports = [_chunk(f"第{n}篇报道的正文。", title=f"第{n}次专项行动领导小组会议在市行政中心召开 加快化工产业转型升级{n} 推动绿色低碳高质量发展{n}",
+                      article=f"{n}.txt#0", byline=name)
+               for n, name in enumerate(["薛华飞", "衣涛", "刘萍", "贾臻", "王惠", "吴帅"], 1)]
+    answer = _answerer(*reports).answer("12月6日的报道有哪些记者署名？各写的是什么？", [], _hits(reports[0]))
+    assert not answer.refused and len(answer.citations) == 6
+    assert len(re.sub(r"\[\d+\]", "", answer.text)) <= 300
+    assert all(f"第{n}次专项行动领导小组会议在市行政中心召开" in answer.text for n in range(1, 7))
 
 
 def test_reports_under_a_dateline_are_listed_with_their_reporters() -> None:

@@ -19,6 +19,11 @@ from .rules import NUMBER, rules
 BACKEND = "extractive"
 
 
+# The length of an answer a chat reader takes in. One still longer once cut (English
+# wording included) drops its weakest further quotes; a list cuts its headlines to fit.
+MOST_CHARS = 300
+
+
 @dataclass(frozen=True)
 class Quote:
     chunk: Chunk

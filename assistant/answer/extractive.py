@@ -21,8 +21,8 @@ from ..settings import AnswerSettings
 from .base import Answer
 from .candidates import Articles, Candidate, candidates, clause_runs, key_value, rare_weight, type_spans
 from .checks import verify
-from .compose import Finding, Quote, compose
-from .metadata import headlines, listing
+from .compose import MOST_CHARS, Finding, Quote, compose
+from .metadata import labelled, listing
 from .model import Model, model
 from .points import points
 from .question import Question, analyse, resolve_follow_up, split_question, with_pinyin_names
@@ -41,7 +41,6 @@ _KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几�
 # each quote to at most _TIGHT_CHARS.
 _CONCISE_CHARS = 260
 _TIGHT_CHARS = 100
-_MOST_CHARS = 300  # an answer still longer once cut (English wording included) drops its weakest further quotes
 _CLAUSE = re.compile(r"[，,；;。！？]")
 _MENTION_CHUNKS = 200  # chunks searched for the articles that mention a word
 _MENTIONED = 10  # articles listed at most
@@ -105,7 +104,7 @@ class ExtractiveAnswerer:
                 if finding.kind in {"answer", "partial"}:
                     finding.quotes = [_tightened(asked, q) for q in finding.quotes]
         answer = compose(question, findings, is_english(question))
-        while len(re.sub(r"\[\d+\]", "", answer.text)) > _MOST_CHARS and _dropped_one(findings):
+        while len(re.sub(r"\[\d+\]", "", answer.text)) > MOST_CHARS and _dropped_one(findings):
             answer = compose(question, findings, is_english(question))
         return answer
 
@@ -113,11 +112,7 @@ class ExtractiveAnswerer:
         if asked.mention and (mentioned := self._mentions(asked.mention)):
             return mentioned
         if self.openings is not None and (found := listing(asked, self.openings)):
-            quotes = [
-                Quote(chunk, *_opening(chunk), label=_label(chunk, headline, found.show_byline, not found.by_day))
-                for chunk, headline in zip(found.openings, found.headlines)
-            ]
-            return Finding("list", quotes, intro=found.intro, support=1.0, headlines=found.by_day)
+            return Finding("list", found.quotes, intro=found.intro, support=1.0, headlines=found.by_day)
         if not ranked:
             return Finding("refusal")
         if asked.key and (keyed := self._keyed(asked, ranked)):
@@ -156,10 +151,10 @@ class ExtractiveAnswerer:
             return None
         quotes.sort(key=lambda q: (not q.chunk.date, q.chunk.date, q.chunk.source, q.chunk.article_id))  # undated last
         shown = quotes[:_MENTIONED]
-        named = headlines([q.chunk for q in shown], self.openings())
-        shown = [Quote(q.chunk, q.start, q.end, _label(q.chunk, title, False, True)) for q, title in zip(shown, named)]
         more = f"，这里列出最早的{len(shown)}篇" if len(quotes) > len(shown) else ""
-        return Finding("list", shown, intro=f"提到“{word}”的报道有{len(quotes)}篇{more}：", support=1.0)
+        intro = f"提到“{word}”的报道有{len(quotes)}篇{more}："
+        spans = [(q.chunk, q.start, q.end) for q in shown]
+        return Finding("list", labelled(spans, self.openings(), intro, byline=False, dated=True, quoted=True), intro=intro, support=1.0)
 
     def _keyed(self, asked: Question, ranked: list[Candidate]) -> Finding | None:
         """"哪几个“自动”": the phrases holding the quoted word, listed from the best-ranked
@@ -359,18 +354,3 @@ def _tightened(asked: Question, quote: Quote) -> Quote:
 def _before(candidate: Candidate) -> str:
     """The text just before the span: a year or phase is often said a sentence earlier."""
     return candidate.chunk.text[max(0, candidate.start - 80) : candidate.start]
-
-
-def _label(chunk: Chunk, headline: str, byline: bool, dated: bool) -> str:
-    """How a listed article is named: its headline, with its date unless the question
-    named the day, and who wrote it when asked."""
-    notes = [f"记者 {chunk.byline}"] if byline and chunk.byline else []
-    notes += [chunk.date or "日期不详"] if dated else []
-    return f"《{headline}》" + (f"（{'，'.join(notes)}）" if notes else "")
-
-
-def _opening(chunk: Chunk) -> tuple[int, int]:
-    """The first clause of an article, quoted when the article itself is the answer."""
-    match = re.search(r"[，,。；;！？]", chunk.text)
-    end = match.start() if match and match.start() > 4 else min(len(chunk.text), 40)
-    return 0, min(end, 60)

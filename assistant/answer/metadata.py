@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..chunk import Chunk
+from .compose import MOST_CHARS, Quote
 from .question import Question
 
 # What makes a question ask about reports rather than about their content.
@@ -29,10 +30,7 @@ _DATELINE = re.compile(r"(?:本报)?(\d{1,2}月\d{1,2}日讯)")
 _ASKS_REPORTERS = re.compile(r"哪些记者|哪几位记者|哪位记者|记者有哪些|记者都有谁|哪些人署名|谁署名|署名的记者|\bwhich reporters\b|\bwho (?:wrote|reported)\b", re.I)
 
 
-# A list whose headlines run longer than this names each report by its headline's first
-# lines, up to _HEADLINE_CHARS: a chat reader scans a day's six reports, not six decks.
-_LISTED_CHARS = 200
-_HEADLINE_CHARS = 50
+_ITEM_CHARS = 8  # "1. " before a listed item, its citation mark and the line break after it
 
 
 @dataclass(frozen=True)
@@ -40,17 +38,15 @@ class Listing:
     """Articles that answer a question about the paper, each cited by its first chunk."""
 
     intro: str
-    openings: list[Chunk]
-    headlines: list[str]  # each article's own words of its headline, in the order of `openings`
-    show_byline: bool = False  # each item names its reporters (a question about who wrote)
+    quotes: list[Quote]  # one per article, labelled with its headline (and reporters or date)
     # A day's reports: the question named the day, and a whole issue reads best as its
     # headlines. A reporter's reports also quote each one's first clause (what it is on).
     by_day: bool = False
 
 
 def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing | None:
-    """Questions about the paper: the reports of a reporter, the reports of a day, or
-    the reporters of a day."""
+    """Questions about the paper: the reports of a reporter, the reports of a day or
+    under a dateline, or the reporters of a day."""
     dateline = _DATELINE.search(question.text)
     if not question.wants_list or not (dateline or _ABOUT_REPORTS.search(question.text) or _ASKS_REPORTERS.search(question.text)):
         return None
@@ -61,43 +57,72 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
         year, month, number = day.groups()
         suffix = f"-{int(month):02d}-{int(number):02d}"
         articles = [c for c in articles if c.date.endswith(suffix) and (year is None or c.date.startswith(year))]
+
+    def by_day(intro: str, listed: list[Chunk], byline: bool) -> Listing:
+        return Listing(intro, labelled([(c, 0, opening(c)) for c in listed], everything, intro, byline, dated=False, quoted=False), True)
+
     if dateline:  # an index built before datelines were stored has none: the question is then answered from the text
         under = _in_order([c for c in articles if c.dateline.endswith(dateline.group(1))])
-        return Listing(f"标着“{under[0].dateline}”的报道有{len(under)}篇：", under, headlines(under, everything),
-                       show_byline=True, by_day=True) if under else None
+        return by_day(f"标着“{under[0].dateline}”的报道有{len(under)}篇：", under, byline=True) if under else None
     if day and _ASKS_REPORTERS.search(question.text):
         signed = _in_order([c for c in articles if c.byline])
         names = list(dict.fromkeys(name for c in signed for name in _names(c.byline)))
-        if not signed:
-            return None
-        return Listing(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, headlines(signed, everything), show_byline=True, by_day=True)
+        return by_day(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, byline=True) if signed else None
     reporter = _reporter(question, articles)
     if reporter:
         written = [c for c in articles if reporter in _names(c.byline)]
         places = [c.value for c in question.constraints if c.kind == "place"]
-        written = [c for c in written if any(p in f"{c.title} {c.text}" for p in places)] or written
-        written = _in_order(written)
-        return Listing(f"记者{reporter}署名的报道有{len(written)}篇：", written, headlines(written, everything))
+        written = _in_order([c for c in written if any(p in f"{c.title} {c.text}" for p in places)] or written)
+        intro = f"记者{reporter}署名的报道有{len(written)}篇："
+        return Listing(intro, labelled([(c, 0, opening(c)) for c in written], everything, intro, byline=False, dated=True, quoted=True))
     if day and _ABOUT_ISSUE.search(question.text):
         articles = _in_order(articles)
-        return Listing(f"{day.group(0)}的报道有{len(articles)}篇：", articles, headlines(articles, everything), by_day=True) if articles else None
+        return by_day(f"{day.group(0)}的报道有{len(articles)}篇：", articles, byline=False) if articles else None
     return None
 
 
-def headlines(listed: list[Chunk], everything: list[Chunk]) -> list[str]:
+def labelled(spans: list[tuple[Chunk, int, int]], everything: list[Chunk], intro: str, byline: bool, dated: bool,
+             quoted: bool) -> list[Quote]:
+    """Each listed article's span as a quote labelled with its headline, the headlines
+    cut to the room the answer has left: a chat reader scans a day's six reports, not
+    six decks."""
+    room = MOST_CHARS - len(intro) - sum(len(label(chunk, "", byline, dated)) + _ITEM_CHARS for chunk, _, _ in spans)
+    if quoted:
+        room -= sum(end - start + 1 for _, start, end in spans)  # each quote and the "：" before it
+    named = headlines([chunk for chunk, _, _ in spans], everything, room)
+    return [Quote(chunk, start, end, label(chunk, title, byline, dated)) for (chunk, start, end), title in zip(spans, named)]
+
+
+def label(chunk: Chunk, headline: str, byline: bool, dated: bool) -> str:
+    """How a listed article is named: its headline, with its date unless the question
+    named the day, and who wrote it when asked."""
+    notes = [f"记者 {chunk.byline}"] if byline and chunk.byline else []
+    notes += [chunk.date or "日期不详"] if dated else []
+    return f"《{headline}》" + (f"（{'，'.join(notes)}）" if notes else "")
+
+
+def opening(chunk: Chunk) -> int:
+    """Where the first clause of an article ends, quoted when the article itself is the answer."""
+    match = re.search(r"[，,。；;！？]", chunk.text)
+    end = match.start() if match and match.start() > 4 else min(len(chunk.text), 40)
+    return min(end, 60)
+
+
+def headlines(listed: list[Chunk], everything: list[Chunk], room: int) -> list[str]:
     """Each listed article's headline in its own words: a headline is parsed as kicker,
     title and decks in one line, and a line that heads several articles ("赵豪志出席会议
-    并讲话", a column's name) names none of them. In a long list each keeps its leading
-    lines up to _HEADLINE_CHARS, at least one."""
+    并讲话", a column's name) names none of them. When they run longer than `room`, each
+    keeps its leading lines up to its share of it, at least one."""
     heads = Counter(line for chunk in everything for line in set(chunk.title.split()))
     own = [[line for line in chunk.title.split() if heads[line] < 2] or chunk.title.split() or [chunk.title] for chunk in listed]
-    if sum(len(" ".join(lines)) for lines in own) <= _LISTED_CHARS:
+    if sum(len(" ".join(lines)) for lines in own) <= room:
         return [" ".join(lines) for lines in own]
+    share = room // max(len(own), 1)
     named = []
     for lines in own:
         kept = lines[:1]
         for line in lines[1:]:
-            if len(" ".join([*kept, line])) > _HEADLINE_CHARS:
+            if len(" ".join([*kept, line])) > share:
                 break
             kept.append(line)
         named.append(" ".join(kept))
