@@ -495,6 +495,20 @@ def test_parallel_sentences_after_a_speaker_are_points() -> None:
     assert len(listed) == 3 and text[listed[2].start :].startswith("要绷紧安全生产")
 
 
+def test_pieces_of_one_sentence_that_open_alike_are_points_before_sub_headings() -> None:
+    """"以科技创新推动智能化升级、以绿色化支持可持续发展、以集群化构建产业生态": a list
+    inside one sentence, nearer the answer than the article's sub-headings."""
+    first = _chunk("海尔集团董事局主席周云杰表示，高端化是产业升级的必经之路。\n海尔将继续以科技创新推动智能化升级、以绿色化支持可持续发展、"
+                   "以集群化构建产业生态。在智能技术领域加快布局与投资。", section="向“高”：加快向价值链高端爬升")
+    second = _chunk("随着全球能源变革的演进，绿色已经成为制造业的核心竞争力。", article="a.txt#0", start=len(first.text) + 1,
+                    section="向“绿”：加速制造业节能降碳")
+    listed = points([first, second], 0)
+    assert [first.text[p.start : p.end] for p in listed] == ["以科技创新推动智能化升级", "以绿色化支持可持续发展", "以集群化构建产业生态"]
+    # two pieces, or pieces that open differently, are no list
+    assert points([_chunk("加快项目落地、加速产业布局。")], 0) == []
+    assert points([_chunk("以科技创新推动升级、用绿色化支持发展、靠集群化构建生态。")], 0) == []
+
+
 def test_reports_by_a_reporter_are_listed_from_bylines() -> None:
     first = _chunk("今冬供热面积3.35亿平方米，居民用户304万户。", title="供热更暖心", article="a.txt#0", byline="贾臻")
     second = _chunk("社区社会组织参与文明实践。", title="社区组织", article="b.txt#0", byline="贾臻、王冰洁", date="2022-11-13")

@@ -30,6 +30,7 @@ _POINT_CHARS = 50  # each listed point is its opening clause, so five points sta
 _MAX_POINTS = 8
 _CLAUSE_END = re.compile(r"[，,：:；;。！？]")
 _PIECE_END = re.compile(r"[，,、：:；;。！？“”\n]")  # what bounds an item of a keyed list
+_PIECE_CUT = re.compile(r"[、；;]")  # what parts the pieces of a list inside one sentence
 _PIECE_MORE = 2  # an item says at least this much beside the key
 _PIECE_GAP = 600  # items further apart than this belong to different lists
 # Sentences opening alike ("要加强…。要加快…。") form a parallel run; the opener may
@@ -60,7 +61,7 @@ def points(parts: list[Chunk], near: int, key: str = "") -> list[Point]:
         return found[:_MAX_POINTS]
     if key:
         return []  # the asked items are not there: other lists of the article would be a guess
-    for finder in (_marked, _parallel, _sections):
+    for finder in (_marked, _parallel, _within, _sections):
         found = finder(parts, near)
         if len(found) >= 2:
             return found[:_MAX_POINTS]
@@ -166,6 +167,30 @@ def _parallel(parts: list[Chunk], near: int) -> list[Point]:
         return []
     run = min(runs, key=lambda r: _distance([r[0][0], r[-1][0]], near))
     found = [_point(parts, start, _clause(text, start)) for start, _ in run]
+    return [p for p in found if p is not None]
+
+
+def _within(parts: list[Chunk], near: int) -> list[Point]:
+    """Three or more pieces of one sentence, parted by 、 or ；, that open alike ("海尔将
+    继续以科技创新推动智能化升级、以绿色化支持可持续发展、以集群化构建产业生态"): the
+    first piece opens where its opener stands, after the sentence's lead-in. The list
+    must stand near the answer; an article's sub-headings are the coarser points."""
+    text = _article(parts)
+    runs = []
+    for start, end in sentence_spans(text):
+        cuts = [start, *(m.end() for m in _PIECE_CUT.finditer(text, start, end)), end + 1]
+        pieces = [(a, b - 1) for a, b in zip(cuts, cuts[1:])]
+        opener = _opener(text[pieces[1][0] : pieces[1][1]]) if len(pieces) >= 3 else ""
+        if not opener or not all(text.startswith(opener, a) for a, _ in pieces[2:]):
+            continue
+        lead = text.rfind(opener, pieces[0][0], pieces[0][1])
+        if lead >= 0:
+            runs.append([(lead, pieces[0][1]), *pieces[1:]])
+    runs = [run for run in runs if _distance([run[0][0], run[-1][0]], near) <= _PIECE_GAP]
+    if not runs:
+        return []
+    run = min(runs, key=lambda r: _distance([r[0][0], r[-1][0]], near))
+    found = [_point(parts, a, min(b, _clause(text, a))) for a, b in run]
     return [p for p in found if p is not None]
 
 
