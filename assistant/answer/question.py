@@ -263,7 +263,7 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
     words = tagged(text)
     for index, (word, flag, _) in enumerate(words):
         word = _unglued(word.lower(), flag, lexical)
-        if word in table.ubiquitous or len(word) < 2:
+        if word in table.ubiquitous or len(word) < 2 or _QUESTION_WORD.search(word):  # jieba's 哪些项目 asks, it names nothing
             continue
         if flag == "ns" or word.endswith(table.place_suffixes) and flag.startswith("n") and len(word) >= 3:
             found.append(Constraint("place", word))
