@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import groupby
 
 from .parse import Article
@@ -52,7 +52,10 @@ class Chunk:
 
     @classmethod
     def from_record(cls, chunk_id: str, text: str, metadata: dict[str, str | int]) -> "Chunk":
-        return cls(id=chunk_id, text=text, **metadata)  # type: ignore[arg-type]
+        """The chunk of a stored record. A field this version does not know (written by a
+        newer one) is left out, so going back a version never makes an index unreadable."""
+        known = {f.name for f in fields(cls)}
+        return cls(id=chunk_id, text=text, **{k: v for k, v in metadata.items() if k in known})  # type: ignore[arg-type]
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
