@@ -295,6 +295,7 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("学术年会线下到场的代表有多少名？", "共13600余名代表通过线上线下相结合的方式开展了探讨。", "线上线下"),
         ("那36个重点水利项目计划总投资一共多少？", "36个重点水利项目进展顺利，完成投资21.5亿元。", "完成投资"),
         ("When will the third phase of Qilu Hospital open?", "推动齐鲁医院二期建成运营。", "2期"),
+        ("到目前为止，金融区累计落户了多少个重点项目？", "2022年金融区新落户重点项目166个。", "新落户"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
