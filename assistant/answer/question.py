@@ -280,11 +280,15 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
 
 def _unglued(word: str, flag: str, lexical: LexicalIndex | None) -> str:
     """A name jieba does not know takes the verb of going before it ("第二次上延福花园" is
-    cut 上延福/花园): where neither jieba's dictionary nor any article has the word, the
-    name is what follows the verb (上海市 stays whole)."""
-    if flag not in _NAME_TAGS or len(word) < 3 or not word.startswith(rules().going) or in_dictionary(word):
+    cut 上延福/花园), or the word after it ("锦地罗不需要", "呋塞米会导致"): where neither
+    jieba's dictionary nor any article has the word, the name is what is left (上海市
+    stays whole)."""
+    if flag not in _NAME_TAGS or len(word) < 3 or in_dictionary(word) or (lexical is not None and lexical.frequency(word) > 0):
         return word
-    return word[1:] if lexical is None or lexical.frequency(word) == 0 else word
+    table = rules()
+    if word.startswith(table.going):
+        return word[1:]
+    return word[:-1] if word.endswith(table.glued_after) else word
 
 
 def _is_a_name(words: tuple[tuple[str, str, int], ...], index: int) -> bool:

@@ -32,7 +32,7 @@ class Contrast:
 
 
 # The [evidence] entries that are words or characters, not patterns of an answer type.
-_WORD_LISTS = {"named_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration", "not_names", "going"}
+_WORD_LISTS = {"named_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration", "not_names", "going", "glued_after"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Rules:
     transliteration: frozenset[str]  # the characters foreign names are written with
     not_names: frozenset[str]  # common words jieba tags as names
     going: tuple[str, ...]  # verbs of going jieba glues to an unknown name
+    glued_after: tuple[str, ...]  # words jieba glues to the end of an unknown name
     units: dict[str, tuple[str, ...]]  # each group with its units' symbols
     unit_symbols: dict[str, tuple[str, ...]]  # 公里 -> km
     multipliers: str
@@ -150,6 +151,7 @@ def rules() -> Rules:
         transliteration=frozenset(evidence["transliteration"].replace("\n", "")),
         not_names=frozenset(evidence["not_names"]),
         going=tuple(evidence["going"]),
+        glued_after=tuple(evidence["glued_after"]),
         units=units,
         unit_symbols=symbols,
         multipliers="".join(data["units"]["multipliers"]),
