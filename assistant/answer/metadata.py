@@ -58,16 +58,16 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
         suffix = f"-{int(month):02d}-{int(number):02d}"
         articles = [c for c in articles if c.date.endswith(suffix) and (year is None or c.date.startswith(year))]
 
-    def by_day(intro: str, listed: list[Chunk], byline: bool) -> Listing:
+    def headlines_only(intro: str, listed: list[Chunk], byline: bool) -> Listing:
         return Listing(intro, labelled([(c, 0, opening(c)) for c in listed], everything, intro, byline, dated=False, quoted=False), True)
 
     if dateline:  # an index built before datelines were stored has none: the question is then answered from the text
         under = _in_order([c for c in articles if c.dateline.endswith(dateline.group(1))])
-        return by_day(f"标着“{under[0].dateline}”的报道有{len(under)}篇：", under, byline=True) if under else None
+        return headlines_only(f"标着“{under[0].dateline}”的报道有{len(under)}篇：", under, byline=True) if under else None
     if day and _ASKS_REPORTERS.search(question.text):
         signed = _in_order([c for c in articles if c.byline])
         names = list(dict.fromkeys(name for c in signed for name in _names(c.byline)))
-        return by_day(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, byline=True) if signed else None
+        return headlines_only(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, byline=True) if signed else None
     reporter = _reporter(question, articles)
     if reporter:
         written = [c for c in articles if reporter in _names(c.byline)]
@@ -77,7 +77,7 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
         return Listing(intro, labelled([(c, 0, opening(c)) for c in written], everything, intro, byline=False, dated=True, quoted=True))
     if day and _ABOUT_ISSUE.search(question.text):
         articles = _in_order(articles)
-        return by_day(f"{day.group(0)}的报道有{len(articles)}篇：", articles, byline=False) if articles else None
+        return headlines_only(f"{day.group(0)}的报道有{len(articles)}篇：", articles, byline=False) if articles else None
     return None
 
 
