@@ -842,6 +842,23 @@ def test_a_long_list_of_reports_shares_the_room_among_its_headlines() -> None:
     assert all(f"第{n}次专项行动领导小组会议在市行政中心召开" in answer.text for n in range(1, 7))
 
 
+def test_questions_about_the_paper_in_english_are_listed_in_english() -> None:
+    """A reporter named in pinyin, a day written in English: the same lists, introduced in
+    English around the Chinese headlines."""
+    first = _chunk("今冬供热面积3.35亿平方米。", title="供热更暖心", article="a.txt#0", date="2022-12-06", byline="贾臻")
+    second = _chunk("化工专项行动成果。", title="化工会议", article="b.txt#0", date="2022-12-06", byline="薛华飞")
+    third = _chunk("社区社会组织参与文明实践。", title="社区组织", article="c.txt#0", date="2022-11-13", byline="贾臻、王冰洁")
+    answerer = _answerer(first, second, third)
+    written = answerer.answer("Which reports did reporter Jia Zhen write?", [], _hits(second))
+    assert written.text.splitlines()[0] == "2 reports are signed by 贾臻 (Jia Zhen):"
+    assert "《社区组织》" in written.text and "《供热更暖心》" in written.text and "化工会议" not in written.text
+    reporters = answerer.answer("Which reporters signed reports on December 6, 2022?", [], _hits(third))
+    assert reporters.text.splitlines()[0] == "The reports of 2022-12-06 are signed by 贾臻, 薛华飞:"
+    assert "王冰洁" not in reporters.text and len(reporters.citations) == 2
+    issue = answerer.answer("What reports did the 6 December 2022 issue carry?", [], _hits(third))
+    assert issue.text.splitlines()[0] == "The issue of 2022-12-06 carries 2 reports:" and "社区组织" not in issue.text
+
+
 def test_reports_under_a_dateline_are_listed_with_their_reporters() -> None:
     """"哪几篇是标着“本报11月13日讯”的消息？分别是谁写的": the dateline is metadata, and an
     issue's reports without one (commentary, features) are not among them."""

@@ -87,7 +87,7 @@ def _text(finding: Finding, english: bool, numbers: dict[str, int], citations: l
         if finding.headlines:
             items = [f"{i}. {q.label}[{n}]" for i, (q, n) in enumerate(marked, 1)]
         else:
-            items = [f"{i}. {q.label}{'：' if q.label else ''}{_sentence(q.text)}[{n}]" for i, (q, n) in enumerate(marked, 1)]
+            items = [f"{i}. {q.label}{(': ' if english else '：') if q.label else ''}{_sentence(q.text)}[{n}]" for i, (q, n) in enumerate(marked, 1)]
         return "\n".join([finding.intro, *items] if finding.intro else items)
     if finding.kind == "partial":
         quote, n = marked[0]

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..chunk import Chunk
+from ..lexical import is_english
 from .compose import MOST_CHARS, Quote
+from .names import spelling_of
 from .question import Question
 
 # What makes a question ask about reports rather than about their content.
@@ -22,6 +24,19 @@ _BYLINE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
 _DAY = re.compile(r"(?:((?:19|20)\d\d)年)?(\d{1,2})月(\d{1,2})[日号]")
+_MONTHS = {name: number for number, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+     ("december", "dec")], 1) for name in names}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# "December 6, 2022", "6 December 2022", "2022-12-06": (year, month, day) as named groups
+_ENGLISH_DAYS = [re.compile(pattern, re.I) for pattern in (
+    rf"\b(?P<month>{_MONTH})\.? (?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,? (?P<year>(?:19|20)\d\d))?\b",
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{_MONTH})\.?(?:,? (?P<year>(?:19|20)\d\d))?\b",
+    r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b",
+)]
+# "Which reports…", "What reporters…": a list, as 哪些报道 is
+_ENGLISH_LIST = re.compile(r"\b(?:which|what) (?:\w+ )?(?:reports|reporters|articles|stories)\b", re.I)
 _ABOUT_ISSUE = re.compile(r"报纸|这一?期|当天|当日|那天|刊登|刊发|版面|见报|\bissue\b|\bpaper\b", re.I)
 
 
@@ -46,56 +61,93 @@ class Listing:
 
 def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing | None:
     """Questions about the paper: the reports of a reporter, the reports of a day or
-    under a dateline, or the reporters of a day."""
-    dateline = _DATELINE.search(question.text)
-    if not question.wants_list or not (dateline or _ABOUT_REPORTS.search(question.text) or _ASKS_REPORTERS.search(question.text)):
+    under a dateline, or the reporters of a day. An English question names its reporter
+    in pinyin and its day in English, and is answered in English around the headlines."""
+    text, english = question.text, is_english(question.text)
+    dateline = _DATELINE.search(text)
+    listed = question.wants_list or (english and _ENGLISH_LIST.search(text))
+    if not listed or not (dateline or _ABOUT_REPORTS.search(text) or _ASKS_REPORTERS.search(text)):
         return None
     everything = openings()
     articles = everything
-    day = _DAY.search(question.text)
+    day = _day(text)
     if day:
-        year, month, number = day.groups()
-        suffix = f"-{int(month):02d}-{int(number):02d}"
+        year, month, number, _ = day
+        suffix = f"-{month:02d}-{number:02d}"
         articles = [c for c in articles if c.date.endswith(suffix) and (year is None or c.date.startswith(year))]
+    said = (day[3] if not english else articles[0].date if articles else "") if day else ""  # the day as the answer names it
 
-    def headlines_only(intro: str, listed: list[Chunk], byline: bool) -> Listing:
-        return Listing(intro, labelled([(c, 0, opening(c)) for c in listed], everything, intro, byline, dated=False, quoted=False), True)
+    def intro(kind: str, **values: object) -> str:
+        return _INTROS[kind][english].format(**values)
+
+    def headlines_only(opening_line: str, listed: list[Chunk], byline: bool) -> Listing:
+        spans = [(c, 0, opening(c)) for c in listed]
+        return Listing(opening_line, labelled(spans, everything, opening_line, byline, dated=False, quoted=False, english=english), True)
 
     if dateline:  # an index built before datelines were stored has none: the question is then answered from the text
         under = _in_order([c for c in articles if c.dateline.endswith(dateline.group(1))])
-        return headlines_only(f"标着“{under[0].dateline}”的报道有{len(under)}篇：", under, byline=True) if under else None
-    if day and _ASKS_REPORTERS.search(question.text):
+        return headlines_only(intro("dateline", dateline=under[0].dateline, n=len(under)), under, byline=True) if under else None
+    if day and _ASKS_REPORTERS.search(text):
         signed = _in_order([c for c in articles if c.byline])
         names = list(dict.fromkeys(name for c in signed for name in _names(c.byline)))
-        return headlines_only(f"{day.group(0)}的报道由这些记者署名：{'、'.join(names)}。", signed, byline=True) if signed else None
+        together = (", " if english else "、").join(names)
+        return headlines_only(intro("reporters", day=said, names=together), signed, byline=True) if signed else None
     reporter = _reporter(question, articles)
     if reporter:
         written = [c for c in articles if reporter in _names(c.byline)]
         places = [c.value for c in question.constraints if c.kind == "place"]
         written = _in_order([c for c in written if any(p in f"{c.title} {c.text}" for p in places)] or written)
-        intro = f"记者{reporter}署名的报道有{len(written)}篇："
-        return Listing(intro, labelled([(c, 0, opening(c)) for c in written], everything, intro, byline=False, dated=True, quoted=True))
-    if day and _ABOUT_ISSUE.search(question.text):
+        named = f"{reporter} ({spelling_of(reporter, text)})" if english else reporter
+        first = intro("reporter", reporter=named, n=len(written))
+        spans = [(c, 0, opening(c)) for c in written]
+        return Listing(first, labelled(spans, everything, first, byline=False, dated=True, quoted=True, english=english))
+    if day and _ABOUT_ISSUE.search(text):
         articles = _in_order(articles)
-        return headlines_only(f"{day.group(0)}的报道有{len(articles)}篇：", articles, byline=False) if articles else None
+        return headlines_only(intro("issue", day=said, n=len(articles)), articles, byline=False) if articles else None
+    return None
+
+
+# The line before each list, in Chinese and in English.
+_INTROS = {
+    "dateline": ("标着“{dateline}”的报道有{n}篇：", "{n} reports carry the dateline “{dateline}”:"),
+    "reporters": ("{day}的报道由这些记者署名：{names}。", "The reports of {day} are signed by {names}:"),
+    "reporter": ("记者{reporter}署名的报道有{n}篇：", "{n} reports are signed by {reporter}:"),
+    "issue": ("{day}的报道有{n}篇：", "The issue of {day} carries {n} reports:"),
+}
+
+
+def _day(text: str) -> tuple[str | None, int, int, str] | None:
+    """The day a question names, as (year or None, month, day, the words naming it)."""
+    if found := _DAY.search(text):
+        year, month, day = found.groups()
+        return year, int(month), int(day), found.group(0)
+    for pattern in _ENGLISH_DAYS:
+        if found := pattern.search(text):
+            month = found["month"]
+            number = int(month) if month.isdigit() else _MONTHS[month.lower()]
+            return found["year"], number, int(found["day"]), found.group(0)
     return None
 
 
 def labelled(spans: list[tuple[Chunk, int, int]], everything: list[Chunk], intro: str, byline: bool, dated: bool,
-             quoted: bool) -> list[Quote]:
+             quoted: bool, english: bool = False) -> list[Quote]:
     """Each listed article's span as a quote labelled with its headline, the headlines
     cut to the room the answer has left: a chat reader scans a day's six reports, not
     six decks."""
-    room = MOST_CHARS - len(intro) - sum(len(label(chunk, "", byline, dated)) + _ITEM_CHARS for chunk, _, _ in spans)
+    room = MOST_CHARS - len(intro) - sum(len(label(chunk, "", byline, dated, english)) + _ITEM_CHARS for chunk, _, _ in spans)
     if quoted:
         room -= sum(end - start + 1 for _, start, end in spans)  # each quote and the "：" before it
     named = headlines([chunk for chunk, _, _ in spans], everything, room)
-    return [Quote(chunk, start, end, label(chunk, title, byline, dated)) for (chunk, start, end), title in zip(spans, named)]
+    return [Quote(chunk, start, end, label(chunk, title, byline, dated, english)) for (chunk, start, end), title in zip(spans, named)]
 
 
-def label(chunk: Chunk, headline: str, byline: bool, dated: bool) -> str:
+def label(chunk: Chunk, headline: str, byline: bool, dated: bool, english: bool = False) -> str:
     """How a listed article is named: its headline, with its date unless the question
     named the day, and who wrote it when asked."""
+    if english:
+        notes = [f"by {chunk.byline}"] if byline and chunk.byline else []
+        notes += [chunk.date or "date unknown"] if dated else []
+        return f"《{headline}》" + (f" ({', '.join(notes)})" if notes else "")
     notes = [f"记者 {chunk.byline}"] if byline and chunk.byline else []
     notes += [chunk.date or "日期不详"] if dated else []
     return f"《{headline}》" + (f"（{'，'.join(notes)}）" if notes else "")
@@ -134,8 +186,11 @@ def _names(byline: str) -> list[str]:
 
 
 def _reporter(question: Question, articles: list[Chunk]) -> str:
-    """The longest byline name the question mentions ("记者贾臻…")."""
-    named = {name for chunk in articles for name in _names(chunk.byline) if name in question.text}
+    """The longest byline name the question mentions ("记者贾臻…", or "Jia Zhen" in an
+    English question)."""
+    english = is_english(question.text)
+    named = {name for chunk in articles for name in _names(chunk.byline)
+             if name in question.text or english and spelling_of(name, question.text)}
     return max(named, key=len, default="")
 
 

@@ -72,3 +72,13 @@ def pinyin_names(question: str, passages: Iterable[str]) -> dict[str, list[str]]
         if forms:
             found[name] = forms[:_MAX_MATCHES]
     return found
+
+
+def spelling_of(name: str, question: str) -> str:
+    """The run of capitalised words in `question` that spells the Chinese `name` in
+    pinyin ("Jia Zhen" for 贾臻), or ""."""
+    pinyin = "".join(_syllables(name))
+    for run in _CAPITALISED.finditer(question):
+        if pinyin and "".join(w.lower() for w in re.split(r"[-' ]", run.group(0)) if w) == pinyin:
+            return run.group(0)
+    return ""
