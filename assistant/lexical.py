@@ -248,7 +248,14 @@ def expand_abbreviations(text: str) -> str:
 
 
 def is_english(text: str) -> bool:
-    return not _CJK.search(text)
+    """A question in English, also when it quotes the paper's Chinese term ("How many
+    'one-stop' (一事全办) scenarios…"): it has more English words than Chinese
+    characters. "MIT OpenCourseWare指什么？" is Chinese about an English name."""
+    chinese = len(_CJK.findall(text))
+    return not chinese or len(_LATIN_WORD.findall(text)) > chinese
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")
 
 
 def foreign_share(text: str) -> float:

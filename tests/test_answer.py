@@ -22,7 +22,7 @@ from assistant.answer.points import points
 from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question
 from assistant.answer.rules import rules
 from assistant.chunk import Chunk, chunk_id
-from assistant.lexical import Catalog, LexicalIndex, TokenTable, expand_abbreviations, expand_english, tokenize_batch
+from assistant.lexical import Catalog, LexicalIndex, TokenTable, expand_abbreviations, expand_english, is_english, tokenize_batch
 from assistant.retrieve import Hit
 from assistant.settings import AnswerSettings
 
@@ -595,6 +595,13 @@ def test_english_question_is_answered_in_english_around_the_quote() -> None:
     answer = _answerer(chunk).answer("What is the total heating area in Qingdao this winter?", [], _hits(chunk))
     assert answer.text.startswith("3.35亿平方米 (about 335 million square metres), according to the articles: “")
     assert answer.citations[0].quote in chunk.text
+    # An English question that quotes the paper's Chinese term is still English
+    assert is_english("How many 'one-stop' (一事全办) service scenarios did the district launch?")
+    assert not is_english("记者贾臻写了哪些报道？") and not is_english("BIM技术是什么？")
+    assert not is_english("MIT OpenCourseWare指什么？")  # Chinese, about an English name
+    scenes = _chunk("市北区上线“一事全办”主题服务场景158个，实现一次告知、一表申请。")
+    quoted = _answerer(scenes).answer("How many 'one-stop' (一事全办) service scenarios did the district launch?", [], _hits(scenes))
+    assert quoted.text.startswith("158个, according to the articles: “")
 
 
 @pytest.mark.parametrize(

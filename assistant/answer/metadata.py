@@ -97,7 +97,8 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
         written = [c for c in articles if reporter in _names(c.byline)]
         places = [c.value for c in question.constraints if c.kind == "place"]
         written = _in_order([c for c in written if any(p in f"{c.title} {c.text}" for p in places)] or written)
-        named = f"{reporter} ({spelling_of(reporter, text)})" if english else reporter
+        spelling = spelling_of(reporter, text) if english else ""
+        named = f"{reporter} ({spelling})" if spelling else reporter
         first = intro("reporter", reporter=named, n=len(written))
         spans = [(c, 0, opening(c)) for c in written]
         return Listing(first, labelled(spans, everything, first, byline=False, dated=True, quoted=True, english=english))
