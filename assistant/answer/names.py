@@ -26,7 +26,7 @@ def names_in(question: str) -> list[str]:
     "sunaijun") and each of its words, longest first."""
     found: dict[str, None] = {}
     for run in _CAPITALISED.finditer(question):
-        words = [w.lower() for w in re.split(r"[-' ]", run.group(0)) if w]
+        words = _words(run.group(0))
         if words and words[-1] == "s" and "'" in run.group(0):  # "Haier's"
             words.pop()
         for name in ["".join(words), *words]:
@@ -79,6 +79,11 @@ def spelling_of(name: str, question: str) -> str:
     pinyin ("Jia Zhen" for 贾臻), or ""."""
     pinyin = "".join(_syllables(name))
     for run in _CAPITALISED.finditer(question):
-        if pinyin and "".join(w.lower() for w in re.split(r"[-' ]", run.group(0)) if w) == pinyin:
+        if pinyin and "".join(_words(run.group(0))) == pinyin:
             return run.group(0)
     return ""
+
+
+def _words(run: str) -> list[str]:
+    """The lower-case words of a run of capitalised words ("Sun Aijun" -> sun, aijun)."""
+    return [w.lower() for w in re.split(r"[-' ]", run) if w]
