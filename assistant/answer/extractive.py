@@ -300,17 +300,18 @@ def _quote(candidate: Candidate, asked: Question) -> Quote:
     table = rules()
     text = candidate.chunk.text
     start = candidate.start
+    starts = [s for s, _ in sentence_spans(text)]
     if text[start:].startswith(table.leans_back):
         before = start
     elif asked.wants_list and any(word in candidate.text for word in table.points_back):
-        before = max((s for s, _ in sentence_spans(text) if s <= start), default=start)  # the span's own sentence
+        before = max((s for s in starts if s <= start), default=start)  # the span's own sentence
     else:
         return Quote(candidate.chunk, start, candidate.end)
-    own = max((s for s, _ in sentence_spans(text) if s <= before), default=0)
+    own = max((s for s in starts if s <= before), default=0)
     if own < before:  # a clause of a long sentence ("…同时兴建，并合称…"): the clause before it
         clauses = [m.end() for m in _CLAUSE.finditer(text, own, before - 1)]
         return Quote(candidate.chunk, clauses[-1] if clauses else own, candidate.end)
-    earlier = [s for s, _ in sentence_spans(text) if s < before]
+    earlier = [s for s in starts if s < before]
     if earlier and candidate.end - earlier[-1] <= table.max_quote:
         start = earlier[-1]
     return Quote(candidate.chunk, start, candidate.end)

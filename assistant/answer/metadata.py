@@ -75,7 +75,9 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
         year, month, number, _ = day
         suffix = f"-{month:02d}-{number:02d}"
         articles = [c for c in articles if c.date.endswith(suffix) and (year is None or c.date.startswith(year))]
-    said = (day[3] if not english else articles[0].date if articles else "") if day else ""  # the day as the answer names it
+    said = ""  # the day as the answer names it: in the question's words, or in ISO in an English answer
+    if day:
+        said = articles[0].date if english and articles else day[3]
 
     def intro(kind: str, **values: object) -> str:
         return _INTROS[kind][english].format(**values)
