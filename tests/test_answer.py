@@ -13,7 +13,7 @@ import re
 import pytest
 
 from assistant.answer import ExtractiveAnswerer
-from assistant.answer.candidates import Articles, candidates, topic, type_spans
+from assistant.answer.candidates import Article, Articles, candidates, topic, type_spans
 from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english
 from assistant.answer.extractive import _dropped_one
@@ -909,3 +909,21 @@ def test_an_answer_too_long_once_cut_drops_its_weakest_further_quotes() -> None:
     assert _dropped_one(findings) and len(first.quotes) == 1
     # each part keeps its best quote, and a list stays whole
     assert not _dropped_one(findings) and len(second.quotes) == 1 and len(listed.quotes) == 3
+
+
+def test_a_paraphrase_s_everyday_words_do_not_count_against_the_article() -> None:
+    """"盯着…扔东西" for 高空抛物: an everyday verb that no article uses cannot be covered by
+    any article, so the article's coverage is over the question's other words. A rare
+    name no article holds (鸡毛松) still counts: its absence says the topic is absent."""
+    texts = ["力争全区理财公司管理规模突破2万亿元。", "吉斯伯恩大区是位于纽西兰北岛东北部的一个地方行政区。"]
+    table = TokenTable()
+    table.append(tokenize_batch(texts))
+    index = LexicalIndex.from_tokens(Catalog(["c0", "c1"], ["s"] * 2, ["a0", "a1"], [""] * 2), table)
+    asked = analyse("全区理财公司的规模绝对要突破多少？", index)
+    terms = {t.text: t for t in asked.terms}
+    assert terms["绝对"].everyday and not terms["绝对"].seen
+    assert not terms["理财"].everyday and not terms["突破"].everyday  # words the articles use are the topic's
+    article = Article("a0", "崂山区：抓好“五区同创”", "", "", texts[0])
+    assert topic(asked, article, 1).features["cover_article"] > 0.9
+    absent = {t.text: t for t in analyse("纽西兰鸡毛松有什么用途？", index).terms}
+    assert not any(t.everyday for word, t in absent.items() if "鸡毛" in word or "松" in word)

@@ -163,11 +163,14 @@ def topic(question: Question, article: Article, rank: int) -> Topic:
     threshold = rare_weight(about)
     rare = [t for t in about if t.weight >= threshold]
     total = sum(t.weight for t in about) or 1.0
+    # A paraphrase's everyday words ("管着的钱" for 管理规模) are in no article, so no
+    # article can cover them: they do not count against an article's coverage.
+    topical = sum(t.weight for t in about if not t.everyday) or 1.0
     return Topic(
         whole,
         present,
         {
-            "cover_article": sum(t.weight for t in about if t.text in present) / total,
+            "cover_article": sum(t.weight for t in about if t.text in present) / topical,
             "rare_missing": sum(1 for t in rare if t.text not in present) / max(len(rare), 1),
             "unknown": sum(t.weight for t in about if not t.seen) / total,
             "subject": longest_run(question.subject, whole),

@@ -28,6 +28,10 @@ _GENERIC_HEADS = frozenset(
 )
 _QUESTION_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|为何|为什么|是否")  # where the focus sits when no type matched
 _NOT_IN_NAMES = frozenset("vudprc")  # verbs, particles (的), adverbs, prepositions, pronouns, conjunctions
+# Tags of words that say how a question is put rather than what it is about: verbs,
+# adjectives, adverbs, pronouns, idioms, set phrases, conjunctions, localisers,
+# prepositions and particles ("管着", "盯着", "绝对不能", "底下").
+_EVERYDAY_TAGS = frozenset("vadrilcfpu")
 _LINKS = frozenset("是 有 为 要 会 能 的 了 在 由 被 把 将".split())  # words too light to be a focus
 _QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,30})”|「([^」]{2,30})」|\"([^\"]{2,30})\"")
 
@@ -40,6 +44,7 @@ class Term:
     weight: float  # idf: rare words say more about which sentence is meant
     alternatives: tuple[str, ...] = ()
     seen: bool = True  # False when no indexed chunk contains it: the topic may be absent
+    everyday: bool = False  # an everyday verb, adverb… that no article uses: the asker's wording, not the topic's
 
     def found_in(self, text: str) -> bool:
         return self.text in text or any(alternative in text for alternative in self.alternatives)
@@ -192,11 +197,14 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
     if not english:  # a name jieba cut otherwise in the articles (锦地/罗 for 锦地罗) is the articles' word
         rejoined = lexical.rejoined(text)
         words = [w for w in words if lexical.frequency(w) > 0 or not any(w in form or form in w for form in rejoined)] + rejoined
+    tags = {} if english else {word.lower(): tag for word, tag, _ in tagged(text)}
     terms: dict[str, Term] = {}
     for word in words:
         if word in terms or word in filler or (english and word.isascii() and not _is_number(word) and word not in acronyms):
             continue
-        terms[word] = Term(word, lexical.idf(word), synonyms.get(word, ()), lexical.frequency(word) > 0)
+        seen = lexical.frequency(word) > 0
+        everyday = not seen and tags.get(word, "x")[:1] in _EVERYDAY_TAGS and in_dictionary(word)
+        terms[word] = Term(word, lexical.idf(word), synonyms.get(word, ()), seen, everyday)
     for first, *others in (alternatives for alternatives in equivalents if len(alternatives) > 1):
         if first not in terms:
             known = [weight for word in (first, *others) if (weight := _known_weight(word, lexical)) is not None]
