@@ -383,6 +383,11 @@ def test_a_role_asked_needs_a_name() -> None:
     assert not _verdict("浮山供热中心站的站长是谁？", "刘一平说，旭日花园与浮山供热中心站仅一路之隔。").ok
     assert _verdict("浮山供热中心站的站长是谁？", "浮山供热中心站站长刘一平说，两处仅一路之隔。").ok
     assert not _verdict("学会的理事长是谁？", "学术年会是高层次、高水平、大规模的科技盛会。").ok  # 高水平 is tagged a name
+    # "叫什么名字" after a title asks for the title's holder as "是谁" does.
+    named = analyse("第二热力有限公司的总经理叫什么名字？", EMPTY)
+    assert named.answer_type == "person" and [t.text for t in named.focus] == ["总经理"]
+    assert not _verdict("第二热力有限公司的总经理叫什么名字？", "在第二热力有限公司的供热范围内，像姜涛这样的供热管家共有31名。").ok
+    assert _verdict("第二热力有限公司的总经理叫什么名字？", "第二热力有限公司总经理王刚介绍，供热范围扩大了。").ok
 
 
 def test_an_asked_attribute_is_answered_by_the_sentence_it_opens() -> None:

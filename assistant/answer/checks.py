@@ -22,7 +22,7 @@ from .rules import rules
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
 _PART_OF_YEAR = re.compile("半年|季度|月")  # periods within a year (全年, 十四五 and 今冬 are not)
-_IS_WHO = "(?:是|为)(?:谁|哪位|哪一位|何人)"
+_IS_WHO = "(?:(?:是|为)(?:谁|哪位|哪一位|何人)|(?:的名字)?叫什么)"
 _CLAUSE_END = re.compile(r"[，,；;。：:、！？]")
 _NAME_CHARS = 4  # a name before its head ("海程邦达半导体芯片项目"), not "重点项目"
 _SHARED_RUN = 3

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize
 from ..retrieve import is_follow_up
@@ -228,6 +229,11 @@ def _is_number(word: str) -> bool:
     return word.replace(".", "", 1).isdigit()
 
 
+@cache
+def _titles_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(rules().person_titles, key=len, reverse=True))
+
+
 def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answer_type: str) -> tuple[Term, ...]:
     """The verb next to the question word ("由谁主持" -> 主持, "提出了多少项举措" ->
     提出), or the noun the question word stands for ("负责人是谁" -> 负责人), as
@@ -236,7 +242,9 @@ def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answ
         return ()
     quoted = [m.span() for m in _QUOTED.finditer(text)]  # a title's words are its name, not the question's verb
     words = [w for w in tagged(text) if not any(start <= w[2] < end for start, end in quoted)]
-    before = [w for w in reversed(words) if w[2] + len(w[0]) <= where.start() and w[0] not in _LINKS][:3]
+    # "总经理叫什么名字": the type's pattern takes in the title, which is the noun asked about
+    start = where.start() + next((len(t) for t in _titles_longest_first() if text.startswith(t, where.start())), 0)
+    before = [w for w in reversed(words) if w[2] + len(w[0]) <= start and w[0] not in _LINKS][:3]
     after = [w for w in words if w[2] >= where.end()][:3]  # a noun right after 什么/哪个 names the kind of answer
     inside = [w for w, flag, at in words if at < where.end() and at + len(w) > where.start() and flag.startswith(_VERB_TAGS)]
     verb_before = next((w for w, flag, _ in before if flag.startswith(_VERB_TAGS)), None)

@@ -25,6 +25,12 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
+def _with_titles(pattern: str, titles: list[str]) -> str:
+    """A question pattern may name `{person_titles}`: "总经理叫什么名字" asks for a
+    person as "站长是谁" does, and the titles are one list, not one per pattern."""
+    return pattern.replace("{person_titles}", "|".join(map(re.escape, sorted(titles, key=len, reverse=True))))
+
+
 @dataclass(frozen=True)
 class Contrast:
     name: str
@@ -132,7 +138,7 @@ def rules() -> Rules:
         if name != "multipliers"
     }
     return Rules(
-        types=tuple((entry["type"], _any(entry["ask"])) for entry in data["types"]),
+        types=tuple((entry["type"], _any([_with_titles(p, evidence["person_titles"]) for p in entry["ask"]])) for entry in data["types"]),
         list_question=_any(data["lists"]["ask"]),
         summary_question=_any(data["lists"]["summary"]),
         list_key=_any(data["lists"]["key"]),
