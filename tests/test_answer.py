@@ -341,6 +341,18 @@ def test_a_paragraph_naming_only_another_district_is_about_that_one() -> None:
     assert first_sentence("崂山区已经连续几年入选中国工业百强区了？").ok
 
 
+def test_a_paragraph_about_another_of_the_collection_s_districts_is_not_about_a_city_asked() -> None:
+    """胶州市 is a city and 西海岸新区 a district, but both are among the paper's 区市
+    (rules.toml [places]): a paragraph naming only 西海岸新区 does not answer for 胶州市."""
+    chunk = _chunk("“新型显示产业规模突破500亿元。”西海岸新区区长王清源表示，将发力生物医药产业。\n胶州市拥有注册工业企业1.5万家。",
+                   title="加快发展先进制造业")
+    found = candidates(asked := analyse("胶州市提出新型显示产业规模要突破多少？", EMPTY), _hits(chunk), Articles(None))
+    verdict = verify(asked, next(c for c in found if "500亿元" in c.text))
+    assert not verdict.ok and verdict.instead == "西海岸新区"
+    western = analyse("西海岸新区提出新型显示产业规模要突破多少？", EMPTY)
+    assert verify(western, next(c for c in candidates(western, _hits(chunk), Articles(None)) if "500亿元" in c.text)).ok
+
+
 def test_a_figure_of_a_list_is_not_the_figure_of_its_item() -> None:
     question = "海尔日日顺跨境电商保税服务基地项目总投资约多少？"
     group = _verdict(question, "目前已引入海程邦达半导体芯片项目、海尔日日顺跨境电商保税服务基地项目等总投资额121.9亿元的15个项目。")
