@@ -353,6 +353,23 @@ def test_a_paragraph_about_another_of_the_collection_s_districts_is_not_about_a_
     assert verify(western, next(c for c in candidates(western, _hits(chunk), Articles(None)) if "500亿元" in c.text)).ok
 
 
+def test_a_figure_of_another_thing_the_article_counts_is_not_the_answer() -> None:
+    """"每天能处理多少吨啤酒废水": the article speaks of 啤酒废水, but its tonnage is the
+    plant's (日处理能力10万吨). A thing no article names is left to the gate."""
+    text = ("2021年团岛污水处理厂与青岛啤酒厂合作实现啤酒废水与市政污水分类处理。"
+            "团岛污水处理厂该厂1999年5月投入使用，日处理能力10万吨。")
+    chunk = _chunk(text, title="青岛两座污水处理厂获评全国“标杆”")
+    asked = analyse("团岛污水处理厂每天能处理多少吨啤酒废水？", EMPTY)
+    assert asked.counted == "啤酒"
+    figure = next(c for c in candidates(asked, _hits(chunk), Articles(None)) if "10万吨" in c.text)
+    verdict = verify(asked, figure)
+    assert not verdict.ok and verdict.missing is not None and verdict.missing.kind == "counted"
+    plant = analyse("团岛污水处理厂每天能处理多少吨污水？", EMPTY)
+    assert verify(plant, next(c for c in candidates(plant, _hits(chunk), Articles(None)) if "10万吨" in c.text)).ok
+    assert analyse("消费季从哪几个方面做了调整？", EMPTY).counted == ""  # a list counts nothing
+    assert analyse("有多少家媒体代表出席了活动？", EMPTY).counted == "媒体"  # 家 counts 媒体, not 代表
+
+
 def test_a_figure_of_a_list_is_not_the_figure_of_its_item() -> None:
     question = "海尔日日顺跨境电商保税服务基地项目总投资约多少？"
     group = _verdict(question, "目前已引入海程邦达半导体芯片项目、海尔日日顺跨境电商保税服务基地项目等总投资额121.9亿元的15个项目。")

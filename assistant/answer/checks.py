@@ -69,7 +69,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             verdict = _contrast(constraint, span)
         if not verdict.ok:
             return verdict
-    for check in (_another_named(question, span), _group_figure(question, span)):
+    for check in (_another_named(question, span), _group_figure(question, span), _counted(question, span, before, article.text)):
         if not check.ok:
             return check
     return _answer_type(question, candidate, before)
@@ -206,6 +206,20 @@ def _group_figure(question: Question, span: str) -> Verdict:
             if asked_item and type_spans(question, rest) and not type_spans(question, listed):
                 return Verdict(False, Constraint("group", question.subject))
     return OK
+
+
+def _counted(question: Question, span: str, before: str, article: str) -> Verdict:
+    """"每天能处理多少吨啤酒废水": the article speaks of 啤酒 elsewhere, and this sentence's
+    tonnage (日处理能力10万吨) is of something else. A thing no article names is the
+    asker's wording, which the gate weighs instead."""
+    thing = question.counted
+    if not thing or thing not in article.lower() or thing in span or thing in _last_sentence(before.lower()):
+        return OK
+    return Verdict(False, Constraint("counted", thing))
+
+
+def _last_sentence(text: str) -> str:
+    return re.split(r"[。！？!?]", text)[-1]
 
 
 def _same_name(asked: str, named: str) -> bool:

@@ -85,6 +85,7 @@ class Question:
     key: str = ""  # "哪几个“自动”" -> 自动: the word each listed item contains
     attribute: str = ""  # "黄蝉的花是什么样子" -> 花: what the answering sentence opens with
     mention: str = ""  # "哪些报道提到了“上合”" -> 上合: listed from every article that holds it
+    counted: str = ""  # "多少吨啤酒废水" -> 废水: the thing a figure must be of
 
     @property
     def total_weight(self) -> float:
@@ -121,6 +122,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         key=_list_key(text) if wants_list else "",
         attribute=_first_group(table.attribute, text),
         mention=_first_group(table.mentions, text) if wants_list and table.across.search(text) else "",
+        counted=_counted_thing(text, units) if answer_type == "quantity" and not english and not wants_list else "",
     )
 
 
@@ -157,6 +159,20 @@ def _subject(text: str) -> str:
     text = re.sub(r"^(?:请问|据报道|在|据|那么|那)", "", text.strip()).lower()
     match = _SUBJECT_END.search(text, 2)
     return text[: match.start()] if match else text
+
+
+def _counted_thing(text: str, units: tuple[str, ...]) -> str:
+    """The noun right after the asked unit ("多少吨啤酒废水" -> 啤酒, "多少家媒体代表" ->
+    媒体): what the figure counts. "哪几个方面" lists, and counts nothing."""
+    if not units:
+        return ""
+    table = rules()
+    match = re.search(rf"(?:多少|几)[{table.multipliers}]*(?:" + "|".join(map(re.escape, sorted(units, key=len, reverse=True))) + ")", text)
+    if not match:
+        return ""
+    after = next(((word, tag) for word, tag, at in tagged(text) if at >= match.end()), ("", ""))
+    word, tag = after
+    return word if tag.startswith("n") and len(word) >= 2 else ""
 
 
 def _units(text: str, answer_type: str) -> tuple[str, ...]:
