@@ -335,7 +335,8 @@ def key_value(question: Question, candidate: "Candidate") -> str:
     meant), and a name the question itself gives is not its answer."""
     text = candidate.text.lower()
     given = {term.text for term in question.terms}
-    found = [s for s in _outermost(set(type_spans(question, candidate.text) or [])) if text[s[0] : s[1]] not in given]
+    # nor is the year it states ("How much … in 2023?" is not answered by 2023年)
+    found = [s for s in _outermost(set(type_spans(question, candidate.text) or [])) if text[s[0] : s[1]].removesuffix("年") not in given]
     if not found:
         return ""
     anchors = [
