@@ -549,6 +549,19 @@ def test_pieces_of_one_sentence_that_open_alike_are_points_before_sub_headings()
     assert points([_chunk("以科技创新推动升级、用绿色化支持发展、靠集群化构建生态。")], 0) == []
 
 
+def test_a_sentence_naming_as_many_items_as_asked_is_the_list() -> None:
+    """"练哪四样基本功": the best sentence names four together ("写、练、说、讲"), so it is
+    quoted, not the article's four sub-headings that stand around it."""
+    first = _chunk("实施“举旗铸魂”工程，打造政治机关。", section="实施“举旗铸魂”工程")
+    second = _chunk("搭建年轻干部“写、练、说、讲”平台，拓宽选育干部渠道。", article="a.txt#0", start=len(first.text) + 1,
+                    section="实施“强基固本”工程")
+    answer = _answerer(first, second).answer("应急管理局主要让年轻干部练哪四样基本功？", [], _hits(second, first))
+    assert "写、练、说、讲" in answer.text and "举旗铸魂" not in answer.text
+    # asked for three, the four-item sentence is not the list: the sub-headings are
+    listed = _answerer(first, second).answer("应急管理局主要让年轻干部练哪三样基本功？", [], _hits(second, first))
+    assert "举旗铸魂" in listed.text
+
+
 def test_reports_by_a_reporter_are_listed_from_bylines() -> None:
     first = _chunk("今冬供热面积3.35亿平方米，居民用户304万户。", title="供热更暖心", article="a.txt#0", byline="贾臻")
     second = _chunk("社区社会组织参与文明实践。", title="社区组织", article="b.txt#0", byline="贾臻、王冰洁", date="2022-11-13")

@@ -42,6 +42,7 @@ _KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几�
 _CONCISE_CHARS = 260
 _TIGHT_CHARS = 100
 _CLAUSE = re.compile(r"[，,；;。！？]")
+_LIST_PART = re.compile(r"[，,；;。！？：:“”「」]")  # what bounds a list of 、-parted items
 _MENTION_CHUNKS = 200  # chunks searched for the articles that mention a word
 _MENTIONED = 10  # articles listed at most
 
@@ -179,7 +180,7 @@ class ExtractiveAnswerer:
         return has_asked_form(asked, candidate) and candidate.confidence >= self.threshold
 
     def _answer(self, asked: Question, best: Candidate, ranked: list[Candidate]) -> Finding:
-        if asked.summary and self.article_chunks is not None:
+        if asked.summary and self.article_chunks is not None and not _lists_the_count(best.text, asked.count):
             article = best.chunk.article_id
             listed = points(self.article_chunks([article])[article], best.chunk.start + best.start)
             if listed:
@@ -208,6 +209,12 @@ class ExtractiveAnswerer:
         if asked.answer_type == "reason":  # and a reason often starts a sentence earlier
             quotes[0] = _run_back(quotes[0], room)
         return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
+
+
+def _lists_the_count(text: str, count: int | None) -> bool:
+    """"练哪四样基本功" and the best sentence names four together ("写、练、说、讲"): the
+    sentence is the list, not the article's sub-headings around it."""
+    return bool(count) and any(len(part.split("、")) == count for part in _LIST_PART.split(text))
 
 
 def _dropped_one(findings: list[Finding]) -> bool:
