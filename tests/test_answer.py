@@ -16,7 +16,7 @@ from assistant.answer import ExtractiveAnswerer
 from assistant.answer.candidates import Article, Articles, candidates, topic, type_spans
 from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english
-from assistant.answer.extractive import _dropped_one
+from assistant.answer.extractive import _attribute_first, _dropped_one
 from assistant.answer.names import pinyin_names
 from assistant.answer.points import points
 from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question
@@ -426,6 +426,15 @@ def test_an_asked_attribute_is_answered_by_the_sentence_it_opens() -> None:
     answer = _answerer(chunk).answer("黄蝉的花是什么样子？", [], _hits(chunk))
     assert answer.citations[0].quote.startswith("花为聚繖花序顶生")
     assert analyse("天门冬的根有什么特点？", EMPTY).attribute == "根"
+    # A sentence opening with 花 in another plant's article ("花等草（吉林）…", a name of
+    # 牡蒿) says nothing of this one's flowers: it is not moved up.
+    other = _chunk("牡蒿，又名齐头蒿。花等草（吉林）、布菜、铁菜子（河北、山东）。", title="牡蒿", article="b.txt#0")
+    asked = analyse("黄蝉的花是什么样子？", EMPTY)
+    found = candidates(asked, _hits(chunk, other), Articles(None))
+    for candidate in found:
+        candidate.score = 1.0 if candidate.text.startswith("黄蝉") else 0.5
+    ranked = _attribute_first(asked, sorted(found, key=lambda c: c.score, reverse=True), 1.0)
+    assert ranked[0].text.startswith("花为") and "花等草" not in [c.text[:3] for c in ranked[:2]]
 
 
 def test_a_year_is_no_duration() -> None:

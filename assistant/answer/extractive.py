@@ -233,9 +233,11 @@ def _attribute_first(asked: Question, ranked: list[Candidate], margin: float) ->
     sentence repeats the subject's name and outranks them on words alone."""
     if not asked.attribute or not ranked:
         return ranked
+    subject = ranked[0].features.get("subject", 0.0)  # "花等草…" in another plant's article is no flower of this one
     opening = [
         c for c in ranked
         if c.text.startswith(asked.attribute) and c.score >= ranked[0].score - margin and _first_word(c.text) == asked.attribute
+        and c.features.get("subject", 0.0) >= subject
     ]
     return opening + [c for c in ranked if c not in opening]
 
