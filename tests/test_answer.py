@@ -412,6 +412,11 @@ def test_a_role_asked_needs_a_name() -> None:
     assert not _verdict("浮山供热中心站的站长是谁？", "刘一平说，旭日花园与浮山供热中心站仅一路之隔。").ok
     assert _verdict("浮山供热中心站的站长是谁？", "浮山供热中心站站长刘一平说，两处仅一路之隔。").ok
     assert not _verdict("学会的理事长是谁？", "学术年会是高层次、高水平、大规模的科技盛会。").ok  # 高水平 is tagged a name
+    # "Who heads…" asks for a role's holder in English: a sentence naming nobody is no answer.
+    english = "Who heads the Shibei District administrative approval service bureau?"
+    assert not _verdict(english, "陶先生要将公司由诸城市迁入市北区，但由于疫情，他无法前来审批大厅办理该业务。").ok
+    assert _verdict(english, "市北区行政审批服务局局长王刚介绍，跨域通办已开通。").ok
+    assert _verdict("Who wrote the book?", "这本书由大久保笃创作。").ok  # not a role
     # "叫什么名字" after a title asks for the title's holder as "是谁" does.
     named = analyse("第二热力有限公司的总经理叫什么名字？", EMPTY)
     assert named.answer_type == "person" and [t.text for t in named.focus] == ["总经理"]

@@ -22,6 +22,7 @@ from .rules import rules
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
 _PART_OF_YEAR = re.compile("半年|季度|月")  # periods within a year (全年, 十四五 and 今冬 are not)
+_ENGLISH_ROLE = re.compile(r"\bwho (?:heads|leads|chairs|directs|runs|is (?:the )?(?:head|director|chief|leader|chair(?:man)?|president|secretary|mayor)\b)", re.I)
 _IS_WHO = "(?:(?:是|为)(?:谁|哪位|哪一位|何人)|(?:的名字)?叫什么)"
 _CLAUSE_END = re.compile(r"[，,；;。：:、！？]")
 _NAME_CHARS = 4  # a name before its head ("海程邦达半导体芯片项目"), not "重点项目"
@@ -260,7 +261,7 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
     if question.answer_type != "person" or question.wants_list:
         return OK
     role = _asked_role(question)
-    if role and role.removesuffix("人") not in candidate.text:
+    if role and not question.english and role.removesuffix("人") not in candidate.text:
         return Verdict(False, Constraint("type", role))  # "刘一平说…" for "站长是谁": someone, not the one asked
     if type_positions(question, candidate.text) or _named_before(question, candidate.text, before):
         return OK
@@ -284,6 +285,8 @@ def _named_before(question: Question, span: str, before: str) -> bool:
 def _asked_role(question: Question) -> str:
     """"负责人是谁" -> 负责人: the role whose holder the question word stands for, or "".
     "总理一职由谁委任" asks who appoints, which a role may answer."""
+    if question.english:  # "Who heads the bureau…": the Chinese title is not known, a name is needed
+        return "head" if _ENGLISH_ROLE.search(question.text) else ""
     titles = rules().person_titles
     return next(
         (term.text for term in question.focus if term.text.endswith(titles) and re.search(re.escape(term.text) + _IS_WHO, question.text)),
