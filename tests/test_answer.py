@@ -682,6 +682,9 @@ def test_english_question_is_answered_in_english_around_the_quote() -> None:
          "How many households does one heating service grid cover?", "3000户 (3,000 households)"),
         ("1-10月，崂山区限上零售业增速高达22.1%，高于全市9.9个百分点。",
          "By how many percentage points did retail growth exceed the city's?", "9.9个百分点 (9.9 percentage points)"),
+        # A year and month are one date; "go into use" is 投入使用.
+        ("团岛污水处理厂该厂1999年5月投入使用，2010年11月完成升级改造。",
+         "When did the Tuandao sewage treatment plant first go into use?", "1999年5月"),
         # Not the year the question states; "domestic capital put to use" is 利用内资.
         ("崂山区2023年全年新引进亿元以上项目100个，利用内资超过300亿元。",
          "How much domestic capital does Laoshan District aim to put to use in 2023?", "300亿元 (about 30 billion yuan)"),
