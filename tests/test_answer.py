@@ -129,6 +129,10 @@ def test_units_follow_the_question() -> None:
     assert {"个", "家"} <= set(analyse("How many industrial enterprises does Jiaozhou have?", EMPTY).units)
     assert analyse("How many households were connected?", EMPTY).units == ("户",)
     assert "%" not in analyse("How many enterprises are above designated size?", EMPTY).units
+    # "high-frequency", "High-tech" and "long-term" name no height or length
+    assert "项" in analyse("How many high-frequency government services can people handle close to home?", EMPTY).units
+    assert "米" not in analyse("How many companies are in the Qingdao High-tech Zone?", EMPTY).units
+    assert "米" in analyse("How high is the building?", EMPTY).units
     # 多高 of a voltage is no height
     assert "千伏" in analyse("那条电缆通道是按多高电压等级建的？", EMPTY).units
     assert "米" not in analyse("那条电缆通道是按多高电压等级建的？", EMPTY).units
