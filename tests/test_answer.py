@@ -95,6 +95,9 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("Over what period does the consumer season for the people run?", "date"),  # a span of dates, not the people counted
         ("Between which dates did the heavy rain fall?", "date"),
         ("消费季活动持续哪段时间？", "date"),
+        ("这些设施是照着谁的验收要求来完善的？", "org"),  # whose requirements: mostly an organisation's
+        ("她是谁的女儿？", "person"),
+        ("总经理叫什么名字？", "person"),
     ],
 )
 def test_answer_types(question: str, answer_type: str) -> None:
