@@ -260,6 +260,9 @@ def test_a_verb_of_going_glued_to_an_unknown_name_is_cut_off() -> None:
 def test_the_count_a_list_question_asks_for_is_no_question_word() -> None:
     asked = analyse("赵豪志12月6日下午出席了哪两场会议？", EMPTY)
     assert asked.count == 2 and "两场" not in {t.text for t in asked.terms} and "会议" in {t.text for t in asked.terms}
+    # nor is the measure word of 哪所, 哪家: "哪所大学" would find 研究所
+    words = {t.text for t in analyse("马飚毕业于哪所大学？", EMPTY).terms}
+    assert "所" not in words and {"毕业", "大学"} <= words
 
 
 def test_two_questions_in_one_are_split() -> None:
