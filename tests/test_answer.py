@@ -705,6 +705,13 @@ def test_an_english_answer_leads_with_the_fact_asked_not_a_neighbour(text: str, 
     assert _answerer(chunk).answer(question, [], _hits(chunk)).text.startswith(f"{lead}, according to the articles")
 
 
+def test_a_time_of_week_or_season_answers_a_when_question() -> None:
+    """"什么时候提供服务": "只在平日早上" is when, as a date would be."""
+    chunk = _chunk("35M线是一条来往香港仔至湾仔的小巴路线，只在平日早上提供服务。由5号线于上车后一小时内转乘本线，第二程免费。")
+    answer = _answerer(chunk).answer("35M线什么时候提供服务？", [], _hits(chunk))
+    assert "平日早上" in answer.citations[0].quote
+
+
 def test_a_time_of_day_answers_a_what_time_question() -> None:
     chunk = _chunk("直到凌晨十二点半才结束巡检。巡检最后结束时，他们忙着整理巡检记录。")
     answer = _answerer(chunk).answer("巡检最后忙到几点才结束？", [], _hits(chunk))
