@@ -163,7 +163,7 @@ def topic(question: Question, article: Article, rank: int) -> Topic:
     threshold = rare_weight(about)
     rare = [t for t in about if t.weight >= threshold]
     total = sum(t.weight for t in about) or 1.0
-    # A paraphrase's everyday words ("管着的钱" for 管理规模) are in no article, so no
+    # A paraphrase's everyday words ("盯着…扔东西" for 高空抛物) are in no article, so no
     # article can cover them: they do not count against an article's coverage.
     topical = sum(t.weight for t in about if not t.everyday) or 1.0
     return Topic(

@@ -85,7 +85,7 @@ class Question:
     key: str = ""  # "哪几个“自动”" -> 自动: the word each listed item contains
     attribute: str = ""  # "黄蝉的花是什么样子" -> 花: what the answering sentence opens with
     mention: str = ""  # "哪些报道提到了“上合”" -> 上合: listed from every article that holds it
-    counted: str = ""  # "多少吨啤酒废水" -> 废水: the thing a figure must be of
+    counted: str = ""  # "多少吨啤酒废水" -> 啤酒: the thing a figure must be of
 
     @property
     def total_weight(self) -> float:
@@ -170,8 +170,7 @@ def _counted_thing(text: str, units: tuple[str, ...]) -> str:
     match = re.search(rf"(?:多少|几)[{table.multipliers}]*(?:" + "|".join(map(re.escape, sorted(units, key=len, reverse=True))) + ")", text)
     if not match:
         return ""
-    after = next(((word, tag) for word, tag, at in tagged(text) if at >= match.end()), ("", ""))
-    word, tag = after
+    word, tag = next(((word, tag) for word, tag, at in tagged(text) if at >= match.end()), ("", ""))
     return word if tag.startswith("n") and len(word) >= 2 else ""
 
 
