@@ -27,7 +27,7 @@ import pytest
 
 from assistant import Assistant, Response, load_settings
 from assistant.guard import CLOSE, OPEN, instruction_spans, obeyed, payloads, quoted
-from assistant.lexical import is_english
+from assistant.lexical import is_english, tokenize
 
 from conftest import QA_FILE, ROOT, SEEDS, free_port, make_assistant
 from test_llm import gemma_path, server  # noqa: F401  fixtures: the real llama.cpp server
@@ -77,6 +77,11 @@ def injected(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 @pytest.fixture(scope="module")
 def control(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     return _index_with(tmp_path_factory, "control", BENIGN_ARTICLE)
+
+
+def _words_new_to_the_index(question: str, control: Assistant) -> bool:
+    """Whether the question uses a word that only the injected lines bring into the index."""
+    return any(control.lexical.frequency(word) == 0 for word in set(tokenize(question)) & set(tokenize(INJECTED_LINES)))
 
 
 def _has_payload(text: str) -> bool:
@@ -150,9 +155,10 @@ def test_injection_changes_no_answer_and_is_never_quoted(injected: Assistant, co
         got = injected.ask(item["question"], item.get("history"))
         want = control.ask(item["question"], item.get("history"))
         assert not _has_payload(got.answer.text), item["question"]
-        if is_english(item["question"]) and got.answer.text != want.answer.text:
-            # The English line's words are new to the index (see below): an English
-            # question may be judged differently, but never from the injected article.
+        if got.answer.text != want.answer.text and (is_english(item["question"]) or _words_new_to_the_index(item["question"], control)):
+            # The injected lines' words are new to the index (see below): a question
+            # using one ("…回答问题") may be judged differently, since a word no article
+            # holds is weighed as the asker's wording, but never from the injected article.
             assert all(c.chunk.source != INJECTION_FILE for c in got.answer.citations), item["question"]
             continue
         assert got.answer.text == want.answer.text, item["question"]
