@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
 
 from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize
 from ..retrieve import is_follow_up
@@ -164,14 +163,17 @@ def _subject(text: str) -> str:
 def _counted_thing(text: str, units: tuple[str, ...]) -> str:
     """The noun right after the asked unit ("多少吨啤酒废水" -> 啤酒, "多少家媒体代表" ->
     媒体): what the figure counts. "哪几个方面" lists, and counts nothing."""
-    if not units:
-        return ""
-    table = rules()
-    match = re.search(rf"(?:多少|几)[{table.multipliers}]*(?:" + "|".join(map(re.escape, sorted(units, key=len, reverse=True))) + ")", text)
-    if not match:
+    if not units or not (match := _asked_unit(text)):
         return ""
     word, tag = next(((word, tag) for word, tag, at in tagged(text) if at >= match.end()), ("", ""))
     return word if tag.startswith("n") and len(word) >= 2 else ""
+
+
+def _asked_unit(text: str) -> re.Match[str] | None:
+    """"多少吨", "几万元": the unit named after 多少/几 (group 1), and where it ends."""
+    table = rules()
+    every = sorted(table.all_units(), key=len, reverse=True)
+    return re.search(rf"(?:多少|几)[{table.multipliers}]*(" + "|".join(map(re.escape, every)) + ")", text)
 
 
 def _units(text: str, answer_type: str) -> tuple[str, ...]:
@@ -183,8 +185,7 @@ def _units(text: str, answer_type: str) -> tuple[str, ...]:
         return ("百分点",) if "百分点" in text or "percentage point" in text.lower() else ("%", "％", "百分点", "成", "倍")
     if answer_type == "duration":
         return table.units["time"]
-    every = sorted(table.all_units(), key=len, reverse=True)
-    if match := re.search(rf"(?:多少|几)[{table.multipliers}]*(" + "|".join(map(re.escape, every)) + ")", text):
+    if match := _asked_unit(text):
         unit = match.group(1)
         if unit == "个":  # the all-purpose measure word of a question: the paper counts 30处, 9座, 5家
             return table.units["count"]
@@ -244,11 +245,6 @@ def _is_number(word: str) -> bool:
     return word.replace(".", "", 1).isdigit()
 
 
-@cache
-def _titles_longest_first() -> tuple[str, ...]:
-    return tuple(sorted(rules().person_titles, key=len, reverse=True))
-
-
 def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answer_type: str) -> tuple[Term, ...]:
     """The verb next to the question word ("由谁主持" -> 主持, "提出了多少项举措" ->
     提出), or the noun the question word stands for ("负责人是谁" -> 负责人), as
@@ -258,7 +254,7 @@ def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answ
     quoted = [m.span() for m in _QUOTED.finditer(text)]  # a title's words are its name, not the question's verb
     words = [w for w in tagged(text) if not any(start <= w[2] < end for start, end in quoted)]
     # "总经理叫什么名字": the type's pattern takes in the title, which is the noun asked about
-    start = where.start() + next((len(t) for t in _titles_longest_first() if text.startswith(t, where.start())), 0)
+    start = where.start() + next((len(t) for t in rules().person_titles if text.startswith(t, where.start())), 0)
     before = [w for w in reversed(words) if w[2] + len(w[0]) <= start and w[0] not in _LINKS][:3]
     after = [w for w in words if w[2] >= where.end()][:3]  # a noun right after 什么/哪个 names the kind of answer
     inside = [w for w, flag, at in words if at < where.end() and at + len(w) > where.start() and flag.startswith(_VERB_TAGS)]

@@ -25,10 +25,10 @@ def _any(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-def _with_titles(pattern: str, titles: list[str]) -> str:
+def _with_titles(pattern: str, titles: tuple[str, ...]) -> str:
     """A question pattern may name `{person_titles}`: "总经理叫什么名字" asks for a
     person as "站长是谁" does, and the titles are one list, not one per pattern."""
-    return pattern.replace("{person_titles}", "|".join(map(re.escape, sorted(titles, key=len, reverse=True))))
+    return pattern.replace("{person_titles}", "|".join(map(re.escape, titles)))
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Rules:
     unnamed_openers: tuple[str, ...]
     org_suffixes: tuple[str, ...]
     place_suffixes: tuple[str, ...]  # longest first
-    person_titles: tuple[str, ...]
+    person_titles: tuple[str, ...]  # longest first: 总经理 before 经理
     surnames: tuple[str, ...]
     transliteration: frozenset[str]  # the characters foreign names are written with
     not_names: frozenset[str]  # common words jieba tags as names
@@ -137,8 +137,9 @@ def rules() -> Rules:
         for name, values in data["units"].items()
         if name != "multipliers"
     }
+    titles = tuple(sorted(evidence["person_titles"], key=len, reverse=True))  # 总经理 before 经理
     return Rules(
-        types=tuple((entry["type"], _any([_with_titles(p, evidence["person_titles"]) for p in entry["ask"]])) for entry in data["types"]),
+        types=tuple((entry["type"], _any([_with_titles(p, titles) for p in entry["ask"]])) for entry in data["types"]),
         list_question=_any(data["lists"]["ask"]),
         summary_question=_any(data["lists"]["summary"]),
         list_key=_any(data["lists"]["key"]),
@@ -152,7 +153,7 @@ def rules() -> Rules:
         unnamed_openers=tuple(evidence["unnamed_openers"]),
         org_suffixes=tuple(evidence["org_suffixes"]),
         place_suffixes=tuple(sorted(evidence["place_suffixes"], key=len, reverse=True)),  # 新区 before 区
-        person_titles=tuple(evidence["person_titles"]),
+        person_titles=titles,
         surnames=(*evidence["compound_surnames"], *evidence["surnames"].replace("\n", "")),
         transliteration=frozenset(evidence["transliteration"].replace("\n", "")),
         not_names=frozenset(evidence["not_names"]),
