@@ -491,6 +491,16 @@ def test_a_person_name_starts_with_a_surname(text: str, names: list[str]) -> Non
     assert [text[start:end] for start, end in type_spans(asked, text) or []] == names
 
 
+def test_an_english_round_is_any_numbered_edition_of_that_number() -> None:
+    """"the second round" is how English puts 第二期, 第二届 or 第二轮 of an event: the
+    number must match, the Chinese counter need not."""
+    chunk = _chunk("参与第二期“双百跨越”比选活动的水务企业有34家。")
+    asked = "How many water companies took part in the {} round of the 'Double Hundred' benchmarking?"
+    answer = _answerer(chunk).answer(asked.format("second"), [], _hits(chunk))
+    assert not answer.refused and answer.text.startswith("34家")  # the figure asked, not the round it is of
+    assert _answerer(chunk).answer(asked.format("third"), [], _hits(chunk)).refused
+
+
 def test_an_english_question_about_another_district_is_not_answered() -> None:
     chunk = _chunk("胶州市拥有注册工业企业1.5万家。")
     asked = "How many industrial enterprises are registered in {}?"

@@ -335,8 +335,15 @@ def key_value(question: Question, candidate: "Candidate") -> str:
     meant), and a name the question itself gives is not its answer."""
     text = candidate.text.lower()
     given = {term.text for term in question.terms}
-    # nor is the year it states ("How much … in 2023?" is not answered by 2023年)
-    found = [s for s in _outermost(set(type_spans(question, candidate.text) or [])) if text[s[0] : s[1]].removesuffix("年") not in given]
+    # nor is the year it states ("How much … in 2023?" is not answered by 2023年), nor
+    # the phase ("… in the second round?" is not answered by 二期)
+    counted = question.answer_type in {"quantity", "percent", "duration"}
+    stated = {c.kind for c in question.constraints if c.kind in {"year", "phase"} and counted}
+    found = [
+        s
+        for s in _outermost(set(type_spans(question, candidate.text) or []))
+        if text[s[0] : s[1]].removesuffix("年") not in given and not any(values_of(kind, text[s[0] : s[1]]) for kind in stated)
+    ]
     if not found:
         return ""
     anchors = [

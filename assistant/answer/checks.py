@@ -87,7 +87,7 @@ def _neighbour(constraint: Constraint, span: str, near: str, date: str) -> Verdi
         stated = values_of(kind, text)
         if kind == "year" and date[:4].isdigit() and "今年" in text:
             stated.append(date[:4])  # "今年" in an article dated 2022 is 2022
-        if constraint.value in stated:
+        if _holds(constraint.value, stated):
             return OK
         if stated:
             return Verdict(False, constraint, _spelt(kind, stated[0]))
@@ -103,9 +103,18 @@ def _in_article(constraint: Constraint, article: str) -> Verdict:
     """A year or phase the article never mentions, where it does mention others, means
     the article is about another one ("2024年…" asked of an article on 2022 and 2023)."""
     stated = values_of(constraint.kind, article)
-    if not stated or constraint.value in stated:
+    if not stated or _holds(constraint.value, stated):
         return OK
     return Verdict(False, constraint, _spelt(constraint.kind, stated[0]))
+
+
+def _holds(asked: str, stated: list[str]) -> bool:
+    """Whether the asked year, period or phase is among those stated. An English
+    "second round" (第2) is any counter of that number: 2期, 第2届, 第2轮."""
+    if asked in stated:
+        return True
+    ordinal = re.fullmatch(r"第(\d+)", asked)
+    return bool(ordinal) and any(re.search(r"\d+", value).group(0) == ordinal.group(1) for value in stated if re.search(r"\d", value))
 
 
 def _relative_year(constraint: Constraint, span: str, date: str) -> Verdict:
