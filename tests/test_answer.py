@@ -459,6 +459,16 @@ def test_a_year_is_no_duration() -> None:
     assert [s for s, _ in type_spans(analyse("花期约是多久？", EMPTY), "花期为1月至4月。")] == [3, 6]  # months stay
 
 
+def test_an_approximate_count_is_a_quantity() -> None:
+    """"十几年", "二十几家": 几 after a numeral is "some", and the figure a reader wants."""
+    asked = analyse("她认识姜涛多久了？", EMPTY)
+    text = "老人说，她和姜涛已经认识十几年了，前一天他刚来过。"
+    assert [text[a:b] for a, b in type_spans(asked, text)] == ["十几年", "一天"]
+    counted = analyse("有多少家企业？", EMPTY)
+    assert [(a, b) for a, b in type_spans(counted, "二十几家企业已开工。")] == [(0, 4)]  # 二十几家
+    assert type_spans(counted, "这几家企业已开工。") == []
+
+
 def test_a_role_holder_named_in_the_sentence_before_his_role() -> None:
     chunk = _chunk("宋建成，台湾图书馆行政工作者。他是国家图书馆首位副馆长，同时是首位代理馆长。")
     answer = _answerer(chunk).answer("国家图书馆首位副馆长是谁？", [], _hits(chunk))
