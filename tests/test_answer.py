@@ -263,6 +263,9 @@ def test_the_count_a_list_question_asks_for_is_no_question_word() -> None:
     # nor is the measure word of 哪所, 哪家: "哪所大学" would find 研究所
     words = {t.text for t in analyse("马飚毕业于哪所大学？", EMPTY).terms}
     assert "所" not in words and {"毕业", "大学"} <= words
+    # nor the 几个 of "打造几个中心", which no article holds where it gives the number
+    words = {t.text for t in analyse("市北区打算新打造几个数字化转型赋能中心？", EMPTY).terms}
+    assert not any("几" in word for word in words) and "中心" in words
 
 
 def test_two_questions_in_one_are_split() -> None:
