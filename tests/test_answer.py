@@ -407,6 +407,28 @@ def test_a_project_asked_by_name_is_not_answered_by_another_project() -> None:
     assert _verdict("海程邦达那个半导体项目用地有多大？", "海程邦达半导体芯片项目总占地面积65亩。").ok
 
 
+def test_another_section_of_a_street_is_a_near_miss() -> None:
+    verdict = _verdict("台东步行街西段什么时候完成升级改造？", "台东步行街东段完成升级，酝酿芳华再起。")
+    assert verdict.partial and verdict.instead == "东段"
+    assert _verdict("台东步行街东段什么时候完成升级改造？", "台东步行街东段于今年完成升级。").ok
+    assert _verdict("黄河下游的治理有什么进展？", "黄河上游水源涵养能力提升。").partial
+
+
+def test_a_near_miss_ranked_first_outweighs_a_lower_span_that_passes() -> None:
+    """The best span is about another district or section: a lower one that passes
+    the checks matched on other words, so the near-miss is told, not the guess. Also
+    when the best span lacks the asked form (no date for "何时")."""
+    other = _chunk("崂山区2023年将新打造数字化转型赋能中心2个。", article="b.txt#0")
+    loose = _chunk("市北区2023年的目标是新增就业4万人。", article="c.txt#0")
+    answer = _answerer(other, loose).answer("市北区2023年打算新打造几个数字化转型赋能中心？", [], _hits(other, loose))
+    assert answer.partial and "崂山区" in answer.text and "4万人" not in answer.text
+    east = _chunk("台东步行街东段完成升级改造，酝酿芳华再起。", article="b.txt#0")
+    dated = _chunk("今年以来，市北区扎实推进作风能力提升年活动。", article="b.txt#0", start=100)
+    answer = _answerer(east, dated).answer("台东步行街西段何时完成升级改造？", [], _hits(east, dated))
+    assert answer.partial and "东段" in answer.text and "今年以来" not in answer.text
+    assert not _answerer(east, dated).answer("台东步行街东段何时完成升级改造？", [], _hits(east, dated)).refused
+
+
 def test_person_asked_organisation_named_is_not_an_answer() -> None:
     verdict = _verdict("汇报工作方案的是谁？", "会上，市生态环境局汇报了工作方案。")
     assert verdict.partial and verdict.instead == "市生态环境局"

@@ -25,7 +25,7 @@ from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import labelled, listing
 from .model import Model, model
 from .points import points
-from .question import Question, analyse, resolve_follow_up, split_question, with_pinyin_names
+from .question import Constraint, Question, analyse, resolve_follow_up, split_question, with_pinyin_names
 from .rules import rules
 
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
@@ -36,6 +36,11 @@ _CHECKED_TYPES = frozenset({"quantity", "percent", "duration", "date"})
 # ("位于塞纳河的右岸，西部与第一区接邻；北部毗邻第三区…"): its quote runs on into the next
 # sentence or clause.
 _RUNS_ON = frozenset({"reason", "manner", "description", "place"})
+# Conditions whose near-miss, found on a better-ranked span, outweighs a lower span that
+# passes: the best match was about another district or named thing, so the lower one
+# matched on other words. Years are not among them: a span often states a second year
+# ("2022年…，2023年将…") and the check misreads it; nor is person-for-organisation.
+_DECISIVE = frozenset({"place", "entity", "phase", "period", "counted", "contrast"})
 _KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几个“自动”)
 # An answer whose quotes run longer than this is cut to the clauses that answer,
 # each quote to at most _TIGHT_CHARS.
@@ -119,22 +124,29 @@ class ExtractiveAnswerer:
         if asked.key and (keyed := self._keyed(asked, ranked)):
             return keyed
         ranked = _attribute_first(asked, ranked, self.model.keep)
-        partial: tuple[Candidate, str, str] | None = None
+        partial: tuple[Candidate, Constraint, str] | None = None
         best = next((c for c in ranked if has_asked_form(asked, c)), ranked[0])
         for candidate in ranked:
             if candidate.score < best.score - self.model.reach:
                 break  # far below the best: quoting it because the best failed a check would be a guess
-            if not self._eligible(asked, candidate):
+            eligible = self._eligible(asked, candidate)
+            if not eligible and (partial is not None or candidate.confidence < self.threshold):
                 continue
             verdict = verify(asked, candidate, _before(candidate))
-            if verdict.ok:
+            if not eligible:  # "西段什么时候…": the best span, about 东段, gives no date, but tells what the text holds
+                if verdict.partial and _decisive(verdict.missing) and on_topic(asked, candidate, str(verdict.missing)):
+                    partial = (candidate, verdict.missing, verdict.instead)
+                continue
+            if verdict.ok and (partial is None or not _decisive(partial[1])):
                 return self._answer(asked, candidate, ranked)
+            if verdict.ok:
+                break  # the best-ranked span was about another place or thing: a lower one that passes is a guess
             if verdict.partial and partial is None and on_topic(asked, candidate, str(verdict.missing)):
-                partial = (candidate, str(verdict.missing), verdict.instead)
+                partial = (candidate, verdict.missing, verdict.instead)
         if partial is None:
             return Finding("refusal", support=ranked[0].confidence)
         candidate, missing, instead = partial
-        return Finding("partial", [_quote(candidate, asked)], missing=missing, instead=instead, support=candidate.confidence)
+        return Finding("partial", [_quote(candidate, asked)], missing=str(missing), instead=instead, support=candidate.confidence)
 
     def _mentions(self, word: str) -> Finding | None:
         """"这几期报纸里哪些报道提到了“三年”": every article holding the word, in date order,
@@ -285,6 +297,10 @@ def _without_repeats(findings: list[Finding]) -> None:
 
 def _where(quote: Quote) -> tuple[str, int, int]:
     return quote.chunk.id, quote.start, quote.end
+
+
+def _decisive(missing: Constraint) -> bool:
+    return missing.kind.split(":")[0] in _DECISIVE
 
 
 def has_asked_form(asked: Question, candidate: Candidate) -> bool:
