@@ -18,6 +18,7 @@ from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english
 from assistant.answer.extractive import _attribute_first, _dropped_one
 from assistant.answer.names import pinyin_names
+from assistant.answer.metadata import asks_for_report
 from assistant.answer.points import points
 from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question
 from assistant.answer.rules import rules
@@ -676,6 +677,28 @@ def test_reports_of_a_day_are_listed_from_dates() -> None:
     assert reporters.text.startswith("12月6日的报道由这些记者署名：")
     assert "贾臻" in reporters.text.splitlines()[0] and "薛华飞" in reporters.text.splitlines()[0]
     assert "王冰洁" not in reporters.text and len(reporters.citations) == 2
+
+
+def test_a_report_found_by_its_content_is_answered_from_its_metadata() -> None:
+    """"写姜涛的那篇报道是哪天登的？记者是谁？": the report is found by what it is about,
+    and the date and byline, which no sentence holds, come from its metadata."""
+    heating = _chunk("今年刚刚上任供热服务管家的姜涛，轻轻敲响居民的家门。", title="供热更暖心", article="a.txt#0",
+                     date="2022-12-06", byline="贾臻")
+    station = _chunk("换热站站长乔智明带着同事巡查设施。", title="金水源换热站", article="b.txt#0", date="2024-02-22", byline="")
+    other = _chunk("污水处理厂获评标杆。", title="污水处理", article="c.txt#0", byline="吴帅")
+    answerer = _answerer(heating, station, other)
+    answer = answerer.answer("写供热管家姜涛的那篇报道是哪天刊登的？记者是谁？", [], _hits(heating, other))
+    assert not answer.refused and not answer.partial
+    assert "《供热更暖心》" in answer.text and "贾臻" in answer.text and "2022-12-06" in answer.text
+    assert "吴帅" not in answer.text and answer.citations[0].chunk.article_id == "a.txt#0"
+    both = answerer.answer("写姜涛和乔智明的两篇报道分别是哪天登的，署名记者是谁？", [], _hits(station, heating, other))
+    assert "《供热更暖心》" in both.text and "《金水源换热站》" in both.text and "未署名" in both.text
+    english = answerer.answer("Which reporter wrote the article about the heating steward Jiang Tao?", [], _hits(heating, other))
+    assert "贾臻" in english.text and "《供热更暖心》" in english.text
+    # a question about the content itself is no question about the report
+    assert "《" not in answerer.answer("姜涛是做什么工作的？", [], _hits(heating, other)).text
+    for about_the_text in ("文章中市长发表了什么讲话？", "新闻中提到的报告是哪天发布的？", "报道中项目什么时候开工？"):
+        assert not asks_for_report(about_the_text)
 
 
 def test_a_long_list_of_reports_names_each_by_its_own_first_lines() -> None:

@@ -22,7 +22,7 @@ from .base import Answer
 from .candidates import Articles, Candidate, candidates, clause_runs, key_value, rare_weight, type_spans
 from .checks import verify
 from .compose import MOST_CHARS, Finding, Quote, compose
-from .metadata import labelled, listing
+from .metadata import asks_for_report, labelled, listing, reports
 from .model import Model, model
 from .points import points
 from .question import Constraint, Question, analyse, resolve_follow_up, split_question, with_pinyin_names
@@ -88,7 +88,9 @@ class ExtractiveAnswerer:
         earlier = asked_before(history)
         articles = Articles(self.article_chunks)
         parts = []
-        asked_parts = split_question(resolve_follow_up(question, earlier))
+        resolved = resolve_follow_up(question, earlier)
+        # "那篇报道是哪天登的？记者是谁？" asks two things of one report: answered as one
+        asked_parts = [resolved] if asks_for_report(resolved) else split_question(resolved)
         for at, part in enumerate(asked_parts):  # "…是多少？崂山区呢？": a part leans on the part before it too
             asked = analyse(resolve_follow_up(part, earlier + asked_parts[:at]), self.lexical, earlier)
             asked = with_pinyin_names(asked, [hit.chunk.text for hit in hits[: self.passages]], self.lexical)
@@ -121,6 +123,8 @@ class ExtractiveAnswerer:
             return Finding("list", found.quotes, intro=found.intro, support=1.0, headlines=found.by_day)
         if not ranked:
             return Finding("refusal")
+        if self.openings is not None and asks_for_report(asked.text) and (found := self._reports(asked, ranked)):
+            return found
         if asked.key and (keyed := self._keyed(asked, ranked)):
             return keyed
         ranked = _attribute_first(asked, ranked, self.model.keep)
@@ -148,19 +152,44 @@ class ExtractiveAnswerer:
         candidate, missing, instead = partial
         return Finding("partial", [_quote(candidate, asked)], missing=str(missing), instead=instead, support=candidate.confidence)
 
+    def _reports(self, asked: Question, ranked: list[Candidate]) -> Finding | None:
+        """"写姜涛和乔智明的两篇报道分别是哪天登的": for each name the question gives, the
+        best-ranked confident span whose article holds it (the best span when it names
+        none); the answer is those articles' dates and bylines."""
+        confident = [c for c in ranked if c.confidence >= self.threshold]
+        if not confident:
+            return None
+        spans = [(c.chunk, c.start, c.end) for c in confident[:1]]
+        named = [c.value for c in asked.constraints if c.kind == "entity"]
+        if named:  # each name's report: its best-ranked span, else the first article that holds it at all
+            spans = []
+            for name in named:
+                best = next(((c.chunk, c.start, c.end) for c in confident if name in c.text.lower()), None)
+                held = best or next(((q.chunk, q.start, q.end) for q in self._holding(name)), None)
+                if held and all(held[0].article_id != chunk.article_id for chunk, _, _ in spans):
+                    spans.append(held)
+        if not spans:
+            return None
+        listed = reports(spans, self.openings(), asked.english)
+        return Finding("list", listed.quotes, intro=listed.intro, support=confident[0].confidence)
+
+    def _holding(self, word: str) -> list[Quote]:
+        """In every article that holds the word, the clause holding it, best match first."""
+        if self.article_chunks is None:
+            return []
+        articles = list(dict.fromkeys(self.lexical.article_of(hit.chunk_id) for hit in self.lexical.search(word, _MENTION_CHUNKS)))
+        quotes = []
+        for chunks in self.article_chunks(articles).values():
+            if chunk := next((c for c in chunks if word in c.text.lower()), None):
+                at = chunk.text.lower().index(word)
+                quotes.append(Quote(chunk, *_clause_around(chunk.text, at, at + len(word))))
+        return quotes
+
     def _mentions(self, word: str) -> Finding | None:
         """"这几期报纸里哪些报道提到了“三年”": every article holding the word, in date order,
         each with the clause that holds it. The articles, not the best sentences, are
         the answer, so this is searched over the whole collection."""
-        if self.article_chunks is None or self.openings is None:
-            return None
-        articles = list(dict.fromkeys(self.lexical.article_of(hit.chunk_id) for hit in self.lexical.search(word, _MENTION_CHUNKS)))
-        quotes = []
-        for article, chunks in self.article_chunks(articles).items():
-            if chunk := next((c for c in chunks if word in c.text), None):
-                at = chunk.text.index(word)
-                quotes.append(Quote(chunk, *_clause_around(chunk.text, at, at + len(word))))
-        if not quotes:
+        if self.openings is None or not (quotes := self._holding(word)):
             return None
         quotes.sort(key=lambda q: (not q.chunk.date, q.chunk.date, q.chunk.source, q.chunk.article_id))  # undated last
         shown = quotes[:_MENTIONED]

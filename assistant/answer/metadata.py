@@ -45,6 +45,15 @@ _DATELINE = re.compile(r"(?:本报)?(\d{1,2}月\d{1,2}日讯)")
 _ASKS_REPORTERS = re.compile(r"哪些记者|哪几位记者|哪位记者|记者有哪些|记者都有谁|哪些人署名|谁署名|署名的记者|\bwhich reporters\b|\bwho (?:wrote|reported)\b", re.I)
 
 
+# A report found by what it is about, asked for what only its metadata holds: when it
+# ran and who signed it ("写姜涛的那篇报道是哪天登的？记者是谁？"). A date or a name asked
+# about the events it reports ("报道中项目什么时候开工") is the text's, not this.
+_REPORT = "(?:报道|文章|新闻|稿件|消息)"
+_RUN = "(?:刊登|登出|登的|登在|刊发|发表|见报)"
+_ASKS_RUN = re.compile(rf"{_REPORT}[^。？?]{{0,15}}{_RUN}|{_RUN}[^，。？?]{{0,8}}{_REPORT}"
+                       r"|\bwhen (?:was|were|did) (?:the|that|this) (?:reports?|articles?|stor(?:y|ies))\b", re.I)
+_INSIDE_REPORT = re.compile(r"(?:报道|文章|新闻|稿件|文)[中里]")  # "文章中…发表了什么讲话" asks about the text
+_ASKS_SIGNED = re.compile(r"记者是谁|哪位记者|哪个记者|记者是哪|谁写|谁采写|署名|\b(?:which|what) reporters?\b|\bwho (?:wrote|reported|signed)\b|\bwritten by\b|\bbyline\b", re.I)
 _ITEM_CHARS = 8  # "1. " before a listed item, its citation mark and the line break after it
 
 
@@ -110,8 +119,24 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
     return None
 
 
+def asks_for_report(text: str) -> bool:
+    """Whether a question asks when a report ran or who signed it."""
+    if not _ABOUT_REPORTS.search(text):
+        return False
+    return bool(_ASKS_SIGNED.search(text) or _ASKS_RUN.search(text) and not _INSIDE_REPORT.search(text))
+
+
+def reports(spans: list[tuple[Chunk, int, int]], everything: list[Chunk], english: bool) -> Listing:
+    """The reports holding these spans, each labelled with its headline, byline and
+    date and quoting the span that shows it is the report asked about."""
+    first = _INTROS["found"][english].format(n=len(spans)) if len(spans) > 1 else _INTROS["one"][english]
+    return Listing(first, labelled(spans, everything, first, byline=True, dated=True, quoted=True, english=english, unsigned=True))
+
+
 # The line before each list, in Chinese and in English.
 _INTROS = {
+    "one": ("这篇报道是：", "The report is:"),
+    "found": ("这{n}篇报道是：", "The {n} reports are:"),
     "dateline": ("标着“{dateline}”的报道有{n}篇：", "{n} reports carry the dateline “{dateline}”:"),
     "reporters": ("{day}的报道由这些记者署名：{names}。", "The reports of {day} are signed by {names}:"),
     "reporter": ("记者{reporter}署名的报道有{n}篇：", "{n} reports are signed by {reporter}:"),
@@ -133,25 +158,29 @@ def _day(text: str) -> tuple[str | None, int, int, str] | None:
 
 
 def labelled(spans: list[tuple[Chunk, int, int]], everything: list[Chunk], intro: str, byline: bool, dated: bool,
-             quoted: bool, english: bool = False) -> list[Quote]:
+             quoted: bool, english: bool = False, unsigned: bool = False) -> list[Quote]:
     """Each listed article's span as a quote labelled with its headline, the headlines
     cut to the room the answer has left: a chat reader scans a day's six reports, not
     six decks."""
-    room = MOST_CHARS - len(intro) - sum(len(label(chunk, "", byline, dated, english)) + _ITEM_CHARS for chunk, _, _ in spans)
+    def named_as(chunk: Chunk, title: str) -> str:
+        return label(chunk, title, byline, dated, english, unsigned)
+
+    room = MOST_CHARS - len(intro) - sum(len(named_as(chunk, "")) + _ITEM_CHARS for chunk, _, _ in spans)
     if quoted:
         room -= sum(end - start + 1 for _, start, end in spans)  # each quote and the "：" before it
-    named = headlines([chunk for chunk, _, _ in spans], everything, room)
-    return [Quote(chunk, start, end, label(chunk, title, byline, dated, english)) for (chunk, start, end), title in zip(spans, named)]
+    titles = headlines([chunk for chunk, _, _ in spans], everything, room)
+    return [Quote(chunk, start, end, named_as(chunk, title)) for (chunk, start, end), title in zip(spans, titles)]
 
 
-def label(chunk: Chunk, headline: str, byline: bool, dated: bool, english: bool = False) -> str:
+def label(chunk: Chunk, headline: str, byline: bool, dated: bool, english: bool = False, unsigned: bool = False) -> str:
     """How a listed article is named: its headline, with its date unless the question
-    named the day, and who wrote it when asked."""
+    named the day, and who wrote it when asked (and that nobody signed it, when that
+    is the question)."""
     if english:
-        notes = [f"by {chunk.byline}"] if byline and chunk.byline else []
+        notes = [f"by {chunk.byline}"] if byline and chunk.byline else ["no byline"] if byline and unsigned else []
         notes += [chunk.date or "date unknown"] if dated else []
         return f"《{headline}》" + (f" ({', '.join(notes)})" if notes else "")
-    notes = [f"记者 {chunk.byline}"] if byline and chunk.byline else []
+    notes = [f"记者 {chunk.byline}"] if byline and chunk.byline else ["未署名"] if byline and unsigned else []
     notes += [chunk.date or "日期不详"] if dated else []
     return f"《{headline}》" + (f"（{'，'.join(notes)}）" if notes else "")
 
