@@ -430,6 +430,17 @@ def test_a_near_miss_ranked_first_outweighs_a_lower_span_that_passes() -> None:
     assert not _answerer(east, dated).answer("台东步行街东段何时完成升级改造？", [], _hits(east, dated)).refused
 
 
+def test_several_figures_asked_prefer_the_span_that_gives_several() -> None:
+    """"省级和市级的各有多少个": a sentence with one incidental count (三个关键环节) is
+    outranked by the one listing a figure for each."""
+    scene = _chunk("市应急管理局以国家、省、市三级综合减灾示范社区创建为抓手，聚焦三个关键环节，推动示范社区创建扩面。", article="a.txt#0")
+    counts = _chunk("截至目前，我市共创建综合减灾示范社区424个，其中全国135个、全省90个、青岛市199个。", article="a.txt#0", start=60)
+    answer = _answerer(scene, counts).answer("省级和市级的综合减灾示范社区各有多少个？", [], _hits(scene, counts))
+    assert "全省90个" in answer.text and "三个关键环节" not in answer.text
+    assert not analyse("综合减灾示范社区有多少个？", EMPTY).several
+    assert not analyse("How many projects are to be pushed forward each year?", EMPTY).several  # "each year" is a rate
+
+
 def test_person_asked_organisation_named_is_not_an_answer() -> None:
     verdict = _verdict("汇报工作方案的是谁？", "会上，市生态环境局汇报了工作方案。")
     assert verdict.partial and verdict.instead == "市生态环境局"

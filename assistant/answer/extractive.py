@@ -127,7 +127,7 @@ class ExtractiveAnswerer:
             return found
         if asked.key and (keyed := self._keyed(asked, ranked)):
             return keyed
-        ranked = _attribute_first(asked, ranked, self.model.keep)
+        ranked = _several_first(asked, _attribute_first(asked, ranked, self.model.keep), self.model.keep)
         partial: tuple[Candidate, Constraint, str] | None = None
         best = next((c for c in ranked if has_asked_form(asked, c)), ranked[0])
         for candidate in ranked:
@@ -281,6 +281,15 @@ def _attribute_first(asked: Question, ranked: list[Candidate], margin: float) ->
         and c.features.get("subject", 0.0) >= subject
     ]
     return opening + [c for c in ranked if c not in opening]
+
+
+def _several_first(asked: Question, ranked: list[Candidate], margin: float) -> list[Candidate]:
+    """Candidates giving two or more figures of the asked kind first, when the question
+    asks a figure for each of several things and they score within `margin` of the best."""
+    if not asked.several or asked.answer_type not in {"quantity", "percent"} or not ranked:
+        return ranked
+    several = [c for c in ranked if c.score >= ranked[0].score - margin and len(type_spans(asked, c.text) or []) >= 2]
+    return several + [c for c in ranked if c not in several]
 
 
 def _first_word(text: str) -> str:

@@ -77,6 +77,7 @@ class Question:
     focus: tuple[Term, ...]  # the predicate and head noun tied to the question word
     constraints: tuple[Constraint, ...]
     wants_list: bool
+    several: bool  # a figure for each of several things ("各有多少个")
     summary: bool
     count: int | None  # "哪三个" -> 3
     history_terms: tuple[Term, ...] = field(default=())  # topic words of earlier turns
@@ -111,6 +112,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         focus=_focus(text, where or _QUESTION_WORD.search(text), terms, answer_type) if not english else (),
         constraints=constraints_in(searchable, lexical) if not english else _stated_in_english(text),
         wants_list=wants_list,
+        several=bool(table.several.search(text)),
         summary=bool(table.summary_question.search(text)),
         count=_count(text) if wants_list else None,
         # A follow-up ("规模有多大？") is about the earlier turns' topic; a new question in

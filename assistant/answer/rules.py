@@ -47,6 +47,7 @@ class Rules:
     list_question: re.Pattern[str]
     summary_question: re.Pattern[str]
     list_key: re.Pattern[str]
+    several: re.Pattern[str]
     attribute: re.Pattern[str]
     mentions: re.Pattern[str]  # "提到了“三年”": group 1 is the word looked for in every article
     across: re.Pattern[str]  # the question asks across the paper ("这几期报纸里")
@@ -143,6 +144,7 @@ def rules() -> Rules:
         list_question=_any(data["lists"]["ask"]),
         summary_question=_any(data["lists"]["summary"]),
         list_key=_any(data["lists"]["key"]),
+        several=_any(data["lists"]["several"]),
         attribute=_any(data["lists"]["attribute"]),
         mentions=_any(data["lists"]["mentions"]),
         across=_any(data["lists"]["across"]),
