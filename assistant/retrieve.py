@@ -55,6 +55,11 @@ def asked_before(history: list[Turn]) -> list[str]:
     return [turn["content"] for turn in history if turn["role"] == "user"]
 
 
+def last_answer(history: list[Turn]) -> str:
+    """The assistant's last answer, or "" before the first."""
+    return next((turn["content"] for turn in reversed(history) if turn["role"] == "assistant"), "")
+
+
 def search_query(question: str, history: list[Turn]) -> str:
     """The text to retrieve with: a follow-up borrows the subject of the last user turn."""
     earlier = asked_before(history)

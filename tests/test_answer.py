@@ -441,6 +441,18 @@ def test_several_figures_asked_prefer_the_span_that_gives_several() -> None:
     assert not analyse("How many projects are to be pushed forward each year?", EMPTY).several  # "each year" is a rate
 
 
+def test_a_what_next_follow_up_is_answered_by_what_follows_the_last_answer() -> None:
+    """"那他当时是怎么处理的？" after an answer quoting what the steward found: the
+    article tells what he did in the sentence after, whatever words it shares."""
+    story = _chunk("党的二十大报告提出，要着力解决好人民群众急难愁盼问题。前一天下午，姜涛来过老人家，发现不同房间温差超过4摄氏度。"
+                   "为了让老人更舒服一些，姜涛对老人家里进行了流量平衡。这让两位老人很感动。", article="a.txt#0")
+    history = [{"role": "user", "content": "姜涛前一天去老人家发现了什么问题？"},
+               {"role": "assistant", "content": "发现不同房间温差超过4摄氏度。[1]"}]
+    answer = _answerer(story).answer("那他当时是怎么处理的？", history, _hits(story))
+    assert "流量平衡" in answer.text and "二十大" not in answer.text
+    assert not analyse("他当时是怎么处理的？", EMPTY).after  # only a follow-up in a conversation leans on the last answer
+
+
 def test_person_asked_organisation_named_is_not_an_answer() -> None:
     verdict = _verdict("汇报工作方案的是谁？", "会上，市生态环境局汇报了工作方案。")
     assert verdict.partial and verdict.instead == "市生态环境局"

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from ..chunk import Chunk, sentence_spans
 from ..lexical import LexicalIndex, is_english
-from ..retrieve import Hit, Turn, asked_before
+from ..retrieve import Hit, Turn, asked_before, is_follow_up, last_answer
 from ..tagging import tagged
 from ..settings import AnswerSettings
 from .base import Answer
@@ -41,6 +42,8 @@ _RUNS_ON = frozenset({"reason", "manner", "description", "place"})
 # matched on other words. Years are not among them: a span often states a second year
 # ("2022年…，2023年将…") and the check misreads it; nor is person-for-organisation.
 _DECISIVE = frozenset({"place", "entity", "phase", "period", "counted", "contrast"})
+_SAID = 0.6  # share of the last answer's character pairs a sentence must hold to be the one it quoted
+_SEQUEL = 2  # sentences after it that tell what happened next
 _KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几个“自动”)
 # An answer whose quotes run longer than this is cut to the clauses that answer,
 # each quote to at most _TIGHT_CHARS.
@@ -94,6 +97,8 @@ class ExtractiveAnswerer:
         for at, part in enumerate(asked_parts):  # "…是多少？崂山区呢？": a part leans on the part before it too
             asked = analyse(resolve_follow_up(part, earlier + asked_parts[:at]), self.lexical, earlier)
             asked = with_pinyin_names(asked, [hit.chunk.text for hit in hits[: self.passages]], self.lexical)
+            if rules().what_next.search(part) and is_follow_up(part) and (said := last_answer(history)):
+                asked = replace(asked, after=said)
             parts.append((asked, candidates(asked, hits[: self.passages], articles)))
         return parts
 
@@ -128,6 +133,7 @@ class ExtractiveAnswerer:
         if asked.key and (keyed := self._keyed(asked, ranked)):
             return keyed
         ranked = _several_first(asked, _attribute_first(asked, ranked, self.model.keep), self.model.keep)
+        ranked = _after_last_answer(asked, ranked)
         partial: tuple[Candidate, Constraint, str] | None = None
         best = next((c for c in ranked if has_asked_form(asked, c)), ranked[0])
         for candidate in ranked:
@@ -290,6 +296,29 @@ def _several_first(asked: Question, ranked: list[Candidate], margin: float) -> l
         return ranked
     several = [c for c in ranked if c.score >= ranked[0].score - margin and len(type_spans(asked, c.text) or []) >= 2]
     return several + [c for c in ranked if c not in several]
+
+
+def _after_last_answer(asked: Question, ranked: list[Candidate]) -> list[Candidate]:
+    """"后来呢？": candidates in the two sentences after the one the last answer quoted
+    come first, in the article's order. The sequel shares few words with the question
+    ("流量平衡" for "怎么处理的"), so the ranker alone would not find it."""
+    if not asked.after:
+        return ranked
+    said = _bigrams(re.sub(r"\[\d+\]", "", asked.after))
+    followers: list[Candidate] = []
+    for chunk in {c.chunk.id: c.chunk for c in ranked}.values():
+        sentences = sentence_spans(chunk.text)
+        overlaps = [len(said & _bigrams(chunk.text[s:e])) / max(len(said), 1) for s, e in sentences]
+        best = max(range(len(sentences)), key=overlaps.__getitem__, default=None)
+        if best is None or overlaps[best] < _SAID:
+            continue
+        sequel = sentences[best + 1 : best + 1 + _SEQUEL]
+        followers += sorted((c for c in ranked if c.chunk.id == chunk.id and any(s <= c.start < e for s, e in sequel)), key=lambda c: c.start)
+    return followers + [c for c in ranked if c not in followers]
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1) if not _CLAUSE.search(text[i : i + 2])}
 
 
 def _first_word(text: str) -> str:

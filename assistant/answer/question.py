@@ -86,6 +86,7 @@ class Question:
     attribute: str = ""  # "黄蝉的花是什么样子" -> 花: what the answering sentence opens with
     mention: str = ""  # "哪些报道提到了“上合”" -> 上合: listed from every article that holds it
     counted: str = ""  # "多少吨啤酒废水" -> 啤酒: the thing a figure must be of
+    after: str = ""  # "那他当时是怎么处理的？": the last answer, whose sequel in the article answers
 
     @property
     def total_weight(self) -> float:

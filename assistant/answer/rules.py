@@ -51,7 +51,8 @@ class Rules:
     attribute: re.Pattern[str]
     mentions: re.Pattern[str]  # "提到了“三年”": group 1 is the word looked for in every article
     across: re.Pattern[str]  # the question asks across the paper ("这几期报纸里")
-    ellipsis: re.Pattern[str]  # "那崂山区呢？": group 1 is what changes
+    ellipsis: re.Pattern[str]
+    what_next: re.Pattern[str]  # a follow-up asking what the article tells after the last answer  # "那崂山区呢？": group 1 is what changes
     count_words: dict[str, int]
     evidence: dict[str, re.Pattern[str]]
     named_heads: tuple[str, ...]
@@ -149,6 +150,7 @@ def rules() -> Rules:
         mentions=_any(data["lists"]["mentions"]),
         across=_any(data["lists"]["across"]),
         ellipsis=re.compile(data["follow_up"]["ellipsis"]),
+        what_next=_any(data["follow_up"]["what_next"]),
         count_words=dict(data["lists"]["count_words"]),
         evidence={kind: _any(patterns) for kind, patterns in evidence.items() if kind not in _WORD_LISTS},
         named_heads=tuple(evidence["named_heads"]),
