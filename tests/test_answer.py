@@ -453,6 +453,23 @@ def test_a_what_next_follow_up_is_answered_by_what_follows_the_last_answer() -> 
     assert not analyse("他当时是怎么处理的？", EMPTY).after  # only a follow-up in a conversation leans on the last answer
 
 
+def test_a_number_the_question_names_its_subject_by_must_be_in_the_answer() -> None:
+    """"the 259 old residential buildings": 259 names what is asked about. A sentence of
+    the same article giving an area without it is about something else."""
+    text = "259栋老旧小区改造全面开工。老四方工业区新开工面积75万平方米。"
+    chunk = _chunk(text)
+    asked = analyse("What is the total floor area of the 259 old residential buildings in Shibei?", EMPTY)
+    found = {c.text: c for c in candidates(asked, _hits(chunk), Articles(None))}
+    assert not verify(asked, found["老四方工业区新开工面积75万平方米。"]).ok
+    asked = analyse("259栋老旧小区改造的总面积是多少？", EMPTY)
+    found = {c.text: c for c in candidates(asked, _hits(chunk), Articles(None))}
+    assert not verify(asked, found["老四方工业区新开工面积75万平方米。"]).ok
+    assert verify(analyse("老四方工业区新开工面积是多少？", EMPTY), found["老四方工业区新开工面积75万平方米。"]).ok
+    year = analyse("At the 2022 conference, what is the new floor area of the old Sifang industrial zone?", EMPTY)
+    meeting = {c.text: c for c in candidates(year, _hits(_chunk("2022年，市北区召开大会。老四方工业区新开工面积75万平方米。")), Articles(None))}
+    assert verify(year, meeting["老四方工业区新开工面积75万平方米。"]).ok  # a year names no set
+
+
 def test_person_asked_organisation_named_is_not_an_answer() -> None:
     verdict = _verdict("汇报工作方案的是谁？", "会上，市生态环境局汇报了工作方案。")
     assert verdict.partial and verdict.instead == "市生态环境局"

@@ -31,7 +31,7 @@ _PERSON_PRONOUNS = ("他", "她")
 _ADMINISTRATIVE = "省市区县镇乡村"  # the level a place's longer suffix belongs to (新区 is a 区)
 _SENTENCE_PART = re.compile(r"[，,；;。！？!?]")
 _LIST_END = re.compile(r"(?<![平同对均相何])等(?![级待于同候号量])")  # "A、B等": not 平等, 等级, 等于
-_LISTED_CHARS = 6  # characters of the question's subject that name the asked item in a list
+_LISTED_CHARS = 6
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,8 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             verdict = _contrast(constraint, span)
         if not verdict.ok:
             return verdict
-    for check in (_another_named(question, span), _group_figure(question, span), _counted(question, span, before, article.text)):
+    for check in (_another_named(question, span), _group_figure(question, span), _counted(question, span, before, article.text),
+                  _named_by_number(question, span, before, article.text)):
         if not check.ok:
             return check
     return _answer_type(question, candidate, before)
@@ -226,6 +227,30 @@ def _counted(question: Question, span: str, before: str, article: str) -> Verdic
     if not thing or thing not in article.lower() or thing in span or thing in _last_sentence(before.lower()):
         return OK
     return Verdict(False, Constraint("counted", thing))
+
+
+def _named_by_number(question: Question, span: str, before: str, article: str) -> Verdict:
+    """"the 259 old residential buildings", "那58个过亿元农业项目": a number the question
+    names its subject by, which the article states, is in the answering sentence or the
+    one before it; a sentence without it is about another thing. Years are conditions,
+    checked as such."""
+    near = f"{_last_sentence(before)} {span}"
+    for number in _naming_numbers(question.text):
+        if _said(number, article) and not _said(number, near):
+            return Verdict(False, Constraint("entity", number))
+    return OK
+
+
+def _naming_numbers(text: str) -> list[str]:
+    """Numbers that name a set of things: a count before its measure word (那58个项目,
+    259栋), or "the 259 …" in English. Not a month, an ordinal, an age or a model."""
+    counted = "|".join(map(re.escape, sorted(rules().units["count"], key=len, reverse=True)))  # not "the 2022 conference"
+    chinese = re.findall(rf"(?<![\d.第A-Za-z-])(\d+)(?:{counted})", text)
+    return chinese + re.findall(r"\bthe (?!(?:19|20)\d\d\b)(\d+) (?!years?\b|[a-z]+-year)", text, re.I)
+
+
+def _said(number: str, text: str) -> bool:
+    return bool(re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", text))
 
 
 def _last_sentence(text: str) -> str:
