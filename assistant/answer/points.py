@@ -31,6 +31,7 @@ _MAX_POINTS = 8
 _CLAUSE_END = re.compile(r"[，,：:；;。！？]")
 _PIECE_END = re.compile(r"[，,、：:；;。！？“”\n]")  # what bounds an item of a keyed list
 _PIECE_CUT = re.compile(r"[、；;]")  # what parts the pieces of a list inside one sentence
+_ITEM_END = re.compile(r"[，,；;。！？”\n]")  # what ends an item whose own phrases are 、-parted
 _PIECE_MORE = 2  # an item says at least this much beside the key
 _PIECE_GAP = 600  # items further apart than this belong to different lists
 # Sentences opening alike ("要加强…。要加快…。") form a parallel run; the opener may
@@ -91,9 +92,24 @@ def _keyed(parts: list[Chunk], near: int, key: str) -> list[Point]:
     runs = [run for run in runs if len(run) >= 2]
     if not runs:
         return []
-    run = min(runs, key=lambda r: _distance([r[0][0], r[-1][0]], near))
+    run = _with_inner_lists(min(runs, key=lambda r: _distance([r[0][0], r[-1][0]], near)), text)
     found = [_point(parts, start, end) for start, end in run]
     return [p for p in found if p is not None]
+
+
+def _with_inner_lists(run: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Items parted by commas that hold 、-parted phrases ("务必不忘初心、牢记使命，务必谦虚
+    谨慎、艰苦奋斗"): each runs on over its 、 to the comma before the next item, the last
+    one to the same kind of bound."""
+    grown = [
+        (start, following - 1) if text[end : end + 1] == "、" and not _ITEM_END.search(text, end, following - 1) else (start, end)
+        for (start, end), (following, _) in zip(run, run[1:])
+    ]
+    if not grown or grown == run[:-1]:
+        return run  # "申请材料自动比对、审查文书自动生成": the 、 parts the items themselves
+    start, end = run[-1]
+    last = _ITEM_END.search(text, end)
+    return [*grown, (start, last.start() if text[end : end + 1] == "、" and last and last.start() - start <= _POINT_CHARS else end)]
 
 
 def _article(parts: list[Chunk]) -> str:
