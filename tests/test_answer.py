@@ -258,6 +258,16 @@ def test_a_verb_of_going_glued_to_an_unknown_name_is_cut_off() -> None:
     assert ("place", "上海市") in {(c.kind, c.value) for c in analyse("去年上海市的目标是多少？", EMPTY).constraints}
 
 
+def test_a_two_digit_number_also_matches_its_chinese_numerals() -> None:
+    """"严长寿23岁时做了什么": the article writes 二十三岁."""
+    terms = {t.text: t for t in analyse("严长寿23岁时做了什么？", EMPTY).terms}
+    assert terms["23"].found_in("二十三岁经父母的朋友介绍，进入美国运通。")
+    assert not terms["23"].found_in("二十岁时，他进入美国运通。")
+    assert {t.text: t for t in analyse("他15岁时去了哪里？", EMPTY).terms}["15"].found_in("十五岁时他去了上海。")
+    assert "三" not in {t.text: t for t in analyse("3个项目在哪里？", EMPTY).terms}["3"].alternatives  # one digit: too common
+    assert not {t.text: t for t in analyse("11月13日的报道谈了什么？", EMPTY).terms}["13"].found_in("市委十三届二次全会")  # a day
+
+
 def test_the_count_a_list_question_asks_for_is_no_question_word() -> None:
     asked = analyse("赵豪志12月6日下午出席了哪两场会议？", EMPTY)
     assert asked.count == 2 and "两场" not in {t.text for t in asked.terms} and "会议" in {t.text for t in asked.terms}

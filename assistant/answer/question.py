@@ -218,18 +218,30 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
         rejoined = lexical.rejoined(text)
         words = [w for w in words if lexical.frequency(w) > 0 or not any(w in form or form in w for form in rejoined)] + rejoined
     tags = {} if english else {word.lower(): tag for word, tag, _ in tagged(text)}
+    dated = set(re.findall(r"(\d+)(?=[年月日号点时])", text))  # 13日 is written in digits, 十三 elsewhere is no day
     terms: dict[str, Term] = {}
     for word in words:
         if word in terms or word in filler or (english and word.isascii() and not _is_number(word) and word not in acronyms):
             continue
         seen = lexical.frequency(word) > 0
         everyday = not seen and tags.get(word, "x")[:1] in _EVERYDAY_TAGS and in_dictionary(word)
-        terms[word] = Term(word, lexical.idf(word), synonyms.get(word, ()), seen, everyday)
+        numerals = () if word in dated else _in_chinese_numerals(word)
+        terms[word] = Term(word, lexical.idf(word), (*synonyms.get(word, ()), *numerals), seen, everyday)
     for first, *others in (alternatives for alternatives in equivalents if len(alternatives) > 1):
         if first not in terms:
             known = [weight for word in (first, *others) if (weight := _known_weight(word, lexical)) is not None]
             terms[first] = Term(first, max(known or [lexical.idf(first)]), tuple(others), bool(known))
     return tuple(terms.values())
+
+
+def _in_chinese_numerals(word: str) -> tuple[str, ...]:
+    """"23" -> 二十三: an article may write a number either way ("二十三岁"). Only two-digit
+    numbers: a single 三 is part of too many words."""
+    if not word.isdigit() or not 10 <= int(word) < 100:
+        return ()
+    tens, ones = divmod(int(word), 10)
+    digits = "一二三四五六七八九"
+    return ((digits[tens - 1] if tens > 1 else "") + "十" + (digits[ones - 1] if ones else ""),)
 
 
 def _known_weight(word: str, lexical: LexicalIndex) -> float | None:
