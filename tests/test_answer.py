@@ -480,6 +480,15 @@ def test_a_number_the_question_names_its_subject_by_must_be_in_the_answer() -> N
     assert verify(year, meeting["老四方工业区新开工面积75万平方米。"]).ok  # a year names no set
 
 
+def test_the_article_titled_with_the_asked_name_comes_before_one_on_a_longer_name() -> None:
+    """"黄蝉的别称叫什么": the article titled 黄蝉 answers, not the one on 软枝黄蝉, however
+    well the other's opening sentence matches the question's words."""
+    other = _chunk("软枝黄蝉，别称黄莺、小黄蝉、重瓣黄蝉，为夹竹桃科黄蝉属植物。", title="软枝黄蝉", article="a.txt#0")
+    own = _chunk("黄蝉是夹竹桃科的植物，别称为硬枝黄蝉、小花黄蝉及黄兰蝉。", title="黄蝉", article="b.txt#0")
+    answer = _answerer(other, own).answer("黄蝉的别称叫什么？", [], _hits(other, own))
+    assert "硬枝黄蝉" in answer.text and "黄莺" not in answer.text
+
+
 def test_person_asked_organisation_named_is_not_an_answer() -> None:
     verdict = _verdict("汇报工作方案的是谁？", "会上，市生态环境局汇报了工作方案。")
     assert verdict.partial and verdict.instead == "市生态环境局"

@@ -132,7 +132,7 @@ class ExtractiveAnswerer:
             return found
         if asked.key and (keyed := self._keyed(asked, ranked)):
             return keyed
-        ranked = _several_first(asked, _attribute_first(asked, ranked, self.model.keep), self.model.keep)
+        ranked = _several_first(asked, _attribute_first(asked, _titled_first(asked, ranked), self.model.keep), self.model.keep)
         ranked = _after_last_answer(asked, ranked)
         partial: tuple[Candidate, Constraint, str] | None = None
         best = next((c for c in ranked if has_asked_form(asked, c)), ranked[0])
@@ -287,6 +287,17 @@ def _attribute_first(asked: Question, ranked: list[Candidate], margin: float) ->
         and c.features.get("subject", 0.0) >= subject
     ]
     return opening + [c for c in ranked if c not in opening]
+
+
+def _titled_first(asked: Question, ranked: list[Candidate]) -> list[Candidate]:
+    """"黄蝉的别称叫什么": when an article is titled with exactly the name the question is
+    about, its candidates come first; an article on a longer name holding it (软枝黄蝉)
+    is about another thing, however well its opening matches the question's words."""
+    subject = asked.subject.lower()
+    own = [c for c in ranked if subject and c.article.title.lower() == subject]
+    if not own:
+        return ranked
+    return own + [c for c in ranked if c not in own]
 
 
 def _several_first(asked: Question, ranked: list[Candidate], margin: float) -> list[Candidate]:
