@@ -537,6 +537,12 @@ def test_an_asked_attribute_is_answered_by_the_sentence_it_opens() -> None:
     assert ranked[0].text.startswith("花为") and "花等草" not in [c.text[:3] for c in ranked[:2]]
 
 
+def test_an_age_is_a_time_of_a_life() -> None:
+    asked = analyse("苏佩维埃尔是何时开始写第一本寓言故事的？", EMPTY)
+    text = "九岁的一天，他在银行账簿的背面开始写他的第一本寓言故事。那个孤儿九岁。"
+    assert [text[a:b] for a, b in type_spans(asked, text)] == ["九岁的一天"]
+
+
 def test_a_year_is_no_duration() -> None:
     asked = analyse("崂山区已经接连几年入选工业百强区了？", EMPTY)
     text = "2023年12月6日，崂山区连续两年入选工业百强区，至今共3年。"
