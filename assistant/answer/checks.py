@@ -31,7 +31,7 @@ _PERSON_PRONOUNS = ("他", "她")
 _ADMINISTRATIVE = "省市区县镇乡村"  # the level a place's longer suffix belongs to (新区 is a 区)
 _SENTENCE_PART = re.compile(r"[，,；;。！？!?]")
 _LIST_END = re.compile(r"(?<![平同对均相何])等(?![级待于同候号量])")  # "A、B等": not 平等, 等级, 等于
-_LISTED_CHARS = 6
+_LISTED_CHARS = 6  # characters of the question's subject that name the asked item in a list
 
 
 @dataclass(frozen=True)
@@ -244,9 +244,10 @@ def _named_by_number(question: Question, span: str, before: str, article: str) -
 def _naming_numbers(text: str) -> list[str]:
     """Numbers that name a set of things: a count before its measure word (那58个项目,
     259栋), or "the 259 …" in English. Not a month, an ordinal, an age or a model."""
-    counted = "|".join(map(re.escape, sorted(rules().units["count"], key=len, reverse=True)))  # not "the 2022 conference"
+    counted = "|".join(map(re.escape, sorted(rules().units["count"], key=len, reverse=True)))
     chinese = re.findall(rf"(?<![\d.第A-Za-z-])(\d+)(?:{counted})", text)
-    return chinese + re.findall(r"\bthe (?!(?:19|20)\d\d\b)(\d+) (?!years?\b|[a-z]+-year)", text, re.I)
+    english = re.findall(r"\bthe (?!(?:19|20)\d\d\b)(\d+) (?!years?\b|[a-z]+-year)", text, re.I)  # not "the 2022 conference"
+    return chinese + english
 
 
 def _said(number: str, text: str) -> bool:

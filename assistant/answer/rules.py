@@ -47,12 +47,12 @@ class Rules:
     list_question: re.Pattern[str]
     summary_question: re.Pattern[str]
     list_key: re.Pattern[str]
-    several: re.Pattern[str]
+    several: re.Pattern[str]  # a figure asked for each of several things ("各有多少个")
     attribute: re.Pattern[str]
     mentions: re.Pattern[str]  # "提到了“三年”": group 1 is the word looked for in every article
     across: re.Pattern[str]  # the question asks across the paper ("这几期报纸里")
-    ellipsis: re.Pattern[str]
-    what_next: re.Pattern[str]  # a follow-up asking what the article tells after the last answer  # "那崂山区呢？": group 1 is what changes
+    ellipsis: re.Pattern[str]  # "那崂山区呢？": group 1 is what changes
+    what_next: re.Pattern[str]  # a follow-up asking what the article tells after the last answer
     count_words: dict[str, int]
     evidence: dict[str, re.Pattern[str]]
     named_heads: tuple[str, ...]
