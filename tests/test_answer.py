@@ -489,14 +489,6 @@ def test_the_article_titled_with_the_asked_name_comes_before_one_on_a_longer_nam
     assert "硬枝黄蝉" in answer.text and "黄莺" not in answer.text
 
 
-def test_a_plant_asked_by_name_is_not_answered_by_another_plant() -> None:
-    other = "张村河水净化厂作为青岛市首座全地下污水处理厂，出水主要污染物指标优于地表水V类水质标准。"
-    verdict = _verdict("团岛污水处理厂出水的主要污染物指标达到了什么水质标准？", other)
-    assert verdict.partial and verdict.instead == "张村河水净化厂"
-    assert _verdict("张村河水净化厂出水的主要污染物指标达到了什么水质标准？", other).ok
-    assert _verdict("中天润产业园的标准化厂房有多高？", "中天润产业园标准化厂房首层层高6米。").ok
-
-
 def test_person_asked_organisation_named_is_not_an_answer() -> None:
     verdict = _verdict("汇报工作方案的是谁？", "会上，市生态环境局汇报了工作方案。")
     assert verdict.partial and verdict.instead == "市生态环境局"
