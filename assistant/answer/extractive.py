@@ -40,8 +40,9 @@ _RUNS_ON = frozenset({"reason", "manner", "description", "place"})
 # Conditions whose near-miss, found on a better-ranked span, outweighs a lower span that
 # passes: the best match was about another district or named thing, so the lower one
 # matched on other words. Years are not among them: a span often states a second year
-# ("2022年…，2023年将…") and the check misreads it; nor is person-for-organisation.
-_DECISIVE = frozenset({"place", "entity", "phase", "period", "counted", "contrast"})
+# ("2022年…，2023年将…") and the check misreads it; nor is person-for-organisation; nor a
+# period, which nests (a rate at the end of 二季度 is the 上半年 one).
+_DECISIVE = frozenset({"place", "entity", "phase", "counted", "contrast"})
 _SAID = 0.6  # share of the last answer's character pairs a sentence must hold to be the one it quoted
 _SEQUEL = 2  # sentences after it that tell what happened next
 _KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几个“自动”)
