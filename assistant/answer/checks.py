@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .candidates import Candidate, longest_run, names_ending, type_positions, type_spans
 from ..tagging import tagged
@@ -244,10 +245,17 @@ def _named_by_number(question: Question, span: str, before: str, article: str) -
 def _naming_numbers(text: str) -> list[str]:
     """Numbers that name a set of things: a count before its measure word (那58个项目,
     259栋), or "the 259 …" in English. Not a month, an ordinal, an age or a model."""
+    return [number for pattern in _naming_patterns() for number in pattern.findall(text)]
+
+
+@cache
+def _naming_patterns() -> tuple[re.Pattern[str], ...]:
+    """Built once: verification runs for every candidate of every question."""
     counted = "|".join(map(re.escape, sorted(rules().units["count"], key=len, reverse=True)))
-    chinese = re.findall(rf"(?<![\d.第A-Za-z-])(\d+)(?:{counted})", text)
-    english = re.findall(r"\bthe (?!(?:19|20)\d\d\b)(\d+) (?!years?\b|[a-z]+-year)", text, re.I)  # not "the 2022 conference"
-    return chinese + english
+    return (
+        re.compile(rf"(?<![\d.第A-Za-z-])(\d+)(?:{counted})"),
+        re.compile(r"\bthe (?!(?:19|20)\d\d\b)(\d+) (?!years?\b|[a-z]+-year)", re.I),  # not "the 2022 conference"
+    )
 
 
 def _said(number: str, text: str) -> bool:

@@ -20,7 +20,7 @@ from ..retrieve import Hit, Turn, asked_before, is_follow_up, last_answer
 from ..tagging import tagged
 from ..settings import AnswerSettings
 from .base import Answer
-from .candidates import Articles, Candidate, candidates, clause_runs, key_value, rare_weight, type_spans
+from .candidates import Articles, Candidate, bigram_share, candidates, clause_runs, key_value, rare_weight, type_spans
 from .checks import verify
 from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import asks_for_report, labelled, listing, reports
@@ -287,7 +287,7 @@ def _attribute_first(asked: Question, ranked: list[Candidate], margin: float) ->
         if c.text.startswith(asked.attribute) and c.score >= ranked[0].score - margin and _first_word(c.text) == asked.attribute
         and c.features.get("subject", 0.0) >= subject
     ]
-    return opening + [c for c in ranked if c not in opening]
+    return _first(opening, ranked)
 
 
 def _titled_first(asked: Question, ranked: list[Candidate]) -> list[Candidate]:
@@ -296,9 +296,7 @@ def _titled_first(asked: Question, ranked: list[Candidate]) -> list[Candidate]:
     is about another thing, however well its opening matches the question's words."""
     subject = asked.subject.lower()
     own = [c for c in ranked if subject and c.article.title.lower() == subject]
-    if not own:
-        return ranked
-    return own + [c for c in ranked if c not in own]
+    return _first(own, ranked)
 
 
 def _several_first(asked: Question, ranked: list[Candidate], margin: float) -> list[Candidate]:
@@ -307,7 +305,7 @@ def _several_first(asked: Question, ranked: list[Candidate], margin: float) -> l
     if not asked.several or asked.answer_type not in {"quantity", "percent"} or not ranked:
         return ranked
     several = [c for c in ranked if c.score >= ranked[0].score - margin and len(type_spans(asked, c.text) or []) >= 2]
-    return several + [c for c in ranked if c not in several]
+    return _first(several, ranked)
 
 
 def _after_last_answer(asked: Question, ranked: list[Candidate]) -> list[Candidate]:
@@ -316,21 +314,24 @@ def _after_last_answer(asked: Question, ranked: list[Candidate]) -> list[Candida
     ("流量平衡" for "怎么处理的"), so the ranker alone would not find it."""
     if not asked.after:
         return ranked
-    said = _bigrams(re.sub(r"\[\d+\]", "", asked.after))
+    said = re.sub(r"\[\d+\]", "", asked.after)
     followers: list[Candidate] = []
     for chunk in {c.chunk.id: c.chunk for c in ranked}.values():
         sentences = sentence_spans(chunk.text)
-        overlaps = [len(said & _bigrams(chunk.text[s:e])) / max(len(said), 1) for s, e in sentences]
+        overlaps = [bigram_share(said, chunk.text[s:e]) for s, e in sentences]
         best = max(range(len(sentences)), key=overlaps.__getitem__, default=None)
         if best is None or overlaps[best] < _SAID:
             continue
         sequel = sentences[best + 1 : best + 1 + _SEQUEL]
         followers += sorted((c for c in ranked if c.chunk.id == chunk.id and any(s <= c.start < e for s, e in sequel)), key=lambda c: c.start)
-    return followers + [c for c in ranked if c not in followers]
+    return _first(followers, ranked)
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1) if not _CLAUSE.search(text[i : i + 2])}
+def _first(chosen: list[Candidate], ranked: list[Candidate]) -> list[Candidate]:
+    """`ranked` with `chosen` moved to the front (by identity: comparing candidates
+    field by field would compare their feature tables)."""
+    moved = {id(c) for c in chosen}
+    return chosen + [c for c in ranked if id(c) not in moved]
 
 
 def _first_word(text: str) -> str:
