@@ -1148,3 +1148,18 @@ def test_a_paraphrase_s_everyday_words_do_not_count_against_the_article() -> Non
     assert topic(asked, article, 1).features["cover_article"] > 0.9
     absent = {t.text: t for t in analyse("纽西兰鸡毛松有什么用途？", index).terms}
     assert not any(t.everyday for word, t in absent.items() if "鸡毛" in word or "松" in word)
+
+
+def test_a_word_no_article_uses_matches_its_thesaurus_synonyms_the_articles_use() -> None:
+    """"新搭几个给某一个行当用的平台" for 垂直行业工业互联网平台: 行当 is in no article, and
+    同义词词林 gives 行业, which is; the sentence that says 行业 covers it. A word the
+    articles do use (平台) keeps to itself: its synonyms would match other things."""
+    texts = ["新打造垂直行业工业互联网平台3个。", "轨道交通三期7条线路“批复即开工”。"]
+    table = TokenTable()
+    table.append(tokenize_batch(texts))
+    index = LexicalIndex.from_tokens(Catalog(["c0", "c1"], ["s"] * 2, ["a0", "a1"], [""] * 2), table)
+    terms = {t.text: t for t in analyse("打算新搭几个专门给某一个行当用的工业互联网平台？", index).terms}
+    assert terms["行当"].found_in(texts[0]) and not terms["行当"].seen
+    assert terms["平台"].alternatives == ()
+    assert {t.text: t for t in analyse("那批线路拿到批文马上就动工？", index).terms}["动工"].found_in(texts[1])
+    assert not {t.text: t for t in analyse("那批线路拿到批文马上就动工？", EMPTY).terms}["动工"].alternatives  # nothing to match in an empty index

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize
 from ..retrieve import is_follow_up
 from ..tagging import tagged
+from .thesaurus import synonyms_of
 from .rules import rules
 
 PERSON_TAGS = {"nr", "nrt", "nrfg"}
@@ -226,12 +227,21 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
         seen = lexical.frequency(word) > 0
         everyday = not seen and tags.get(word, "x")[:1] in _EVERYDAY_TAGS and in_dictionary(word)
         numerals = () if word in dated else _in_chinese_numerals(word)
-        terms[word] = Term(word, lexical.idf(word), (*synonyms.get(word, ()), *numerals), seen, everyday)
+        terms[word] = Term(word, lexical.idf(word), (*synonyms.get(word, ()), *numerals, *_collection_words(word, lexical)), seen, everyday)
     for first, *others in (alternatives for alternatives in equivalents if len(alternatives) > 1):
         if first not in terms:
             known = [weight for word in (first, *others) if (weight := _known_weight(word, lexical)) is not None]
             terms[first] = Term(first, max(known or [lexical.idf(first)]), tuple(others), bool(known))
     return tuple(terms.values())
+
+
+def _collection_words(word: str, lexical: LexicalIndex) -> tuple[str, ...]:
+    """For a word no article uses, its synonyms that articles do use: 行当 is the
+    asker's word where the paper writes 行业. A word the paper uses keeps to itself; its
+    looser synonyms would match other things (机构 is no 部门)."""
+    if lexical.frequency(word):
+        return ()
+    return tuple(other for other in synonyms_of(word) if lexical.frequency(other))
 
 
 def _in_chinese_numerals(word: str) -> tuple[str, ...]:
