@@ -323,6 +323,9 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("那36个重点水利项目计划总投资一共多少？", "36个重点水利项目进展顺利，完成投资21.5亿元。", "完成投资"),
         ("When will the third phase of Qilu Hospital open?", "推动齐鲁医院二期建成运营。", "2期"),
         ("到目前为止，金融区累计落户了多少个重点项目？", "2022年金融区新落户重点项目166个。", "新落户"),
+        ("全市地铁已经通车的线路有多少公里？", "轨道交通全部在建线路达到11条，共219公里。", "在建"),
+        ("How many kilometres of the metro are open to traffic?", "轨道交通全部在建线路达到11条，共219公里。", "在建"),
+        ("How much sewage has the plant treated in total?", "团岛污水处理厂日处理能力10万吨。", "日处理"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
@@ -341,6 +344,7 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("崂山区1-10月限上零售业增速是多少？", "1-10月，崂山区限上零售业增速高达22.1%，高于全市9.9个百分点。"),
         ("市北区GDP增长了多少？", "市北区地区生产总值增长6.1%，固定资产投资增长10%。"),
         ("项目总投资约多少？", "项目总投资额121.9亿元。"),
+        ("全市在建的地铁线路有多少公里？", "轨道交通全部在建线路达到11条，共219公里。"),
         ("芯恒源存储芯片封测项目总占地面积有多少亩？", "芯恒源存储芯片封测项目总占地面积120亩。"),
         ("重点水利项目计划总投资多少？", "重点水利项目计划总投资60亿元，已完成投资21.5亿元。"),
         ("重点水利项目已经完成投资多少？", "重点水利项目已完成投资21.5亿元。"),
@@ -517,6 +521,8 @@ def test_a_role_asked_needs_a_name() -> None:
     assert named.answer_type == "person" and [t.text for t in named.focus] == ["总经理"]
     assert not _verdict("第二热力有限公司的总经理叫什么名字？", "在第二热力有限公司的供热范围内，像姜涛这样的供热管家共有31名。").ok
     assert _verdict("第二热力有限公司的总经理叫什么名字？", "第二热力有限公司总经理王刚介绍，供热范围扩大了。").ok
+
+
 
 
 def test_an_asked_attribute_is_answered_by_the_sentence_it_opens() -> None:

@@ -11,6 +11,7 @@ part-of-speech tags and the tables in rules.toml.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize
@@ -321,13 +322,21 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
             found.append(Constraint("place", word))
         elif flag in _NAME_TAGS and _is_a_name(words, index) and (lexical is None or lexical.share(word) < _RARE):
             found.append(Constraint("entity", word))
-    lowered = text.lower()
-    for contrast in table.contrasts:
+    found.extend(_contrasts_in(text.lower(), lambda word, text: word in text))
+    return tuple(dict.fromkeys(found))
+
+
+def _contrasts_in(lowered: str, says: Callable[[str, str], bool]) -> list[Constraint]:
+    """The side of each [[contrasts]] table the question is on, by the first word of a
+    side it says: "累计处理了多少" is on the cumulative side, "open to traffic" on the side
+    of lines in use."""
+    found = []
+    for contrast in rules().contrasts:
         for side, words in enumerate(contrast.sides):
-            if word := next((w for w in words if w in lowered), None):
+            if word := next((w for w in words if says(w, lowered)), None):
                 found.append(Constraint("contrast:" + contrast.name, word, side))
                 break
-    return tuple(dict.fromkeys(found))
+    return found
 
 
 def _unglued(word: str, flag: str, lexical: LexicalIndex | None) -> str:
@@ -372,6 +381,7 @@ def _stated_in_english(text: str) -> tuple[Constraint, ...]:
             place = chinese[0] if chinese[0].endswith(level) else chinese[0] + level
             if len(chinese) == 1 and place not in table.ubiquitous:
                 stated.append(Constraint("place", place))
+    stated.extend(_contrasts_in(text.lower(), lambda word, text: word.isascii() and re.search(rf"\b{re.escape(word)}\b", text) is not None))
     return tuple(dict.fromkeys(stated))
 
 
