@@ -524,6 +524,20 @@ def test_a_role_asked_needs_a_name() -> None:
 
 
 
+def test_a_role_asked_is_not_its_deputy() -> None:
+    """"院长是谁" is not answered by the 副院长, in either language: "Who is the dean"
+    names the title, which the glossary gives in Chinese."""
+    deputy = "在卡奥斯智研院执行副院长任涛林的笔记本上，“科技创新”一词被他重重标记起来。"
+    assert not _verdict("卡奥斯智研院的院长是谁？", deputy).ok
+    assert _verdict("卡奥斯智研院的副院长是谁？", deputy).ok
+    assert not _verdict("Who is the dean of the COSMOPlat research institute?", deputy).ok
+    assert _verdict("Who is the executive vice dean of the COSMOPlat research institute?", deputy).ok
+    named = "在海尔工业智能研究院，孙爱军来到企业员工中间做了专题宣讲。"
+    assert not _verdict("Who is the dean of Haier's industrial intelligence research institute?", named).ok
+    assert _verdict("Who is the dean of the institute?", "研究院院长王刚介绍，研究院已成立三年。").ok
+    assert _verdict("Who is the executive deputy dean of the COSMOPlat research institute?", deputy).ok
+    assert _verdict("Who is the general manager of Chery's Qingdao base?", "奇瑞汽车青岛基地总经理许疆生表示。").ok
+
 
 def test_an_asked_attribute_is_answered_by_the_sentence_it_opens() -> None:
     """"黄蝉的花是什么样子": the article's opening sentence names 黄蝉 (and 小花黄蝉), but

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .candidates import Candidate, longest_run, names_ending, type_positions, type_spans
+from ..lexical import english_equivalents
 from ..tagging import tagged
 from .question import Constraint, Question, values_of
 from .rules import rules
@@ -23,7 +24,12 @@ from .rules import rules
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
 _PART_OF_YEAR = re.compile("半年|季度|月")  # periods within a year (全年, 十四五 and 今冬 are not)
-_ENGLISH_ROLE = re.compile(r"\bwho (?:heads|leads|chairs|directs|runs|is (?:the )?(?:head|director|chief|leader|chair(?:man)?|president|secretary|mayor)\b)", re.I)
+# "Who heads…", "Who is the (vice) dean of…": group 1 is the title, when one is named
+_ENGLISH_ROLE = re.compile(
+    r"\bwho (?:heads|leads|chairs|directs|runs|(?:is|was) (?:the )?((?:(?:executive|vice|deputy|general) )*"
+    r"(?:head|director|chief|leader|chair(?:man)?|president|secretary|mayor|dean|principal|manager))\b)",
+    re.I,
+)
 _IS_WHO = "(?:(?:是|为)(?:谁|哪位|哪一位|何人)|(?:的名字)?叫什么)"
 _CLAUSE_END = re.compile(r"[，,；;。：:、！？]")
 _NAME_CHARS = 4  # a name before its head ("海程邦达半导体芯片项目"), not "重点项目"
@@ -304,8 +310,11 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
     if question.answer_type != "person" or question.wants_list:
         return OK
     role = _asked_role(question)
-    if role and not question.english and role.removesuffix("人") not in candidate.text:
-        return Verdict(False, Constraint("type", role))  # "刘一平说…" for "站长是谁": someone, not the one asked
+    titles = _role_titles(question, role)
+    if titles and not any(_holds_title(title, candidate.text) for title in titles):
+        return Verdict(False, Constraint("type", titles[0]))  # "刘一平说…" for "站长是谁": someone, not the one asked
+    if titles and question.english:  # the title translated is there; the name after it may be one the tagger misses (许疆生)
+        return OK
     if type_positions(question, candidate.text) or _named_before(question, candidate.text, before):
         return OK
     who = Constraint("type", "具体人名")
@@ -327,11 +336,32 @@ def _named_before(question: Question, span: str, before: str) -> bool:
 
 def _asked_role(question: Question) -> str:
     """"负责人是谁" -> 负责人: the role whose holder the question word stands for, or "".
-    "总理一职由谁委任" asks who appoints, which a role may answer."""
-    if question.english:  # "Who heads the bureau…": the Chinese title is not known, a name is needed
-        return "head" if _ENGLISH_ROLE.search(question.text) else ""
+    "总理一职由谁委任" asks who appoints, which a role may answer. In English, the
+    title named ("dean"), or "head" for "Who heads…"."""
+    if question.english:
+        role = _ENGLISH_ROLE.search(question.text)
+        return (role.group(1) or "head").lower() if role else ""
     titles = rules().person_titles
     return next(
         (term.text for term in question.focus if term.text.endswith(titles) and re.search(re.escape(term.text) + _IS_WHO, question.text)),
         "",
     )
+
+
+def _role_titles(question: Question, role: str) -> tuple[str, ...]:
+    """The Chinese titles a sentence must hold to name the role's holder: the role as
+    asked, or the glossary's titles for an English one (dean -> 院长). None where the
+    glossary knows no title ("Who heads…"): then any name will do."""
+    if not role or role == "head":
+        return ()
+    if not question.english:  # jieba cuts 副/院长
+        return (f"副{role}" if f"副{role}" in question.text else role.removesuffix("人"),)
+    titles = rules().person_titles
+    found = [title.removesuffix("人") for forms in english_equivalents(role) for title in forms if title.endswith(titles)]
+    deputy = re.search(r"\b(?:vice|deputy)\b", role) is not None  # "executive deputy dean": 副 and 院长 come apart
+    return tuple(title if title.startswith("副") or not deputy else f"副{title}" for title in found)
+
+
+def _holds_title(title: str, text: str) -> bool:
+    """Whether `text` names the title itself, not only its deputy: 执行副院长 is no 院长."""
+    return any(title.startswith("副") or not text[:match.start()].endswith("副") for match in re.finditer(re.escape(title), text))
