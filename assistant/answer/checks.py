@@ -350,8 +350,8 @@ def _asked_role(question: Question) -> str:
 
 def _role_titles(question: Question, role: str) -> tuple[str, ...]:
     """The Chinese titles a sentence must hold to name the role's holder: the role as
-    asked, or the glossary's titles for an English one (dean -> 院长). None where the
-    glossary knows no title ("Who heads…"): then any name will do."""
+    asked, or the glossary's titles for an English one (dean -> 院长). None for "Who
+    heads…" or a title the glossary lacks: then a name is needed, whatever its title."""
     if not role or role == "head":
         return ()
     if not question.english:  # jieba cuts 副/院长
