@@ -15,7 +15,7 @@ import pytest
 from assistant.answer import ExtractiveAnswerer
 from assistant.answer.candidates import Article, Articles, candidates, topic, type_spans
 from assistant.answer.checks import verify
-from assistant.answer.compose import Finding, Quote, _in_english
+from assistant.answer.compose import Finding, Quote, _in_english, compose
 from assistant.answer.extractive import _attribute_first, _dropped_one
 from assistant.answer.names import pinyin_names
 from assistant.answer.metadata import asks_for_report
@@ -641,14 +641,23 @@ def test_partial_answer_says_what_is_missing_and_cites() -> None:
     chunk = _chunk("据了解，市北区前三季度固定资产投资增速15%，全市位列第4。")
     answer = _answerer(chunk).answer("市北区2022年全年固定资产投资增速是多少？", [], _hits(chunk))
     assert answer.refused and answer.partial
-    assert answer.text.startswith("文章没有全年的相关内容；文章提到的是前三季度：")
+    # It says the articles give no answer *for the full year*, not that they say nothing of it.
+    assert answer.text.startswith("文章没有针对全年的说法；文章提到的是前三季度：")
     assert answer.citations and answer.citations[0].quote in chunk.text
     # In English, the condition in the words an English question uses for it.
     retail = _chunk("1-10月，崂山区限上零售业增长22.1%，高于全市9.9个百分点。")
     english = _answerer(retail).answer("By how many percentage points did Laoshan retail growth for the whole of 2022 "
                                        "exceed the city's?", [], _hits(retail))
-    assert english.partial and english.text.startswith("The articles give no figure for the full year (全年); "
+    assert english.partial and english.text.startswith("The articles give no answer for the full year (全年); "
                                                        "the closest they give is for 1-10月 [1]")
+    # A person asked and only a body named: the answer says no one is named, not "no figure for 具体人名".
+    body = _chunk("会上，市生态环境局汇报了水环境质量工作方案，与会人员进行讨论发言。")
+    who = _answerer(body).answer("会上是谁汇报了水环境质量工作方案？", [], _hits(body))
+    assert who.partial and who.text.startswith("文章没有给出具体人名；文章提到的是市生态环境局：")
+    named = Finding("partial", [Quote(body, 0, len(body.text))], missing="具体人名", missing_kind="type", instead="市生态环境局")
+    assert compose("Who reported on the plan?", [named], True).text.startswith("The articles name no person; the closest they name is 市生态环境局 [1]")
+    dean = Finding("partial", [Quote(body, 0, len(body.text))], missing="院长", missing_kind="type")
+    assert compose("研究院的院长是谁？", [dean], False).text.startswith("文章没有提到院长是谁；最接近的内容：")
 
 
 # ----- enumerations, metadata lists, English --------------------------------------
@@ -1046,7 +1055,7 @@ def test_a_sentence_answering_two_parts_of_a_question_is_quoted_once(lexical_ass
 def test_seed_near_miss_is_a_cited_partial_answer(lexical_assistant) -> None:
     data = lexical_assistant.ask("市南区2023年力争引进多少个亿元项目？").to_json()
     assert data["refused"] and data["partial"]
-    assert data["answer"].startswith("文章没有市南区的相关内容；文章提到的是") and data["citations"]
+    assert data["answer"].startswith("文章没有针对市南区的说法；文章提到的是") and data["citations"]
     assert any(district in data["answer"] for district in ("市北区", "崂山区"))
 
 
@@ -1183,3 +1192,4 @@ def test_a_word_no_article_uses_matches_its_thesaurus_synonyms_the_articles_use(
     assert terms["平台"].alternatives == ()
     assert {t.text: t for t in analyse("那批线路拿到批文马上就动工？", index).terms}["动工"].found_in(texts[1])
     assert not {t.text: t for t in analyse("那批线路拿到批文马上就动工？", EMPTY).terms}["动工"].alternatives  # nothing to match in an empty index
+

@@ -18,7 +18,7 @@ from functools import cache
 from .candidates import Candidate, longest_run, names_ending, type_positions, type_spans
 from ..lexical import english_equivalents
 from ..tagging import tagged
-from .question import Constraint, Question, values_of
+from .question import NO_PERSON, Constraint, Question, values_of
 from .rules import rules
 
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
@@ -317,7 +317,7 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
         return OK
     if type_positions(question, candidate.text) or _named_before(question, candidate.text, before):
         return OK
-    who = Constraint("type", "具体人名")
+    who = Constraint("type", NO_PERSON)
     orgs = names_ending(tagged(candidate.text), {"nt"}, rules().org_suffixes)
     if orgs:
         start, end = orgs[0]

@@ -14,6 +14,7 @@ from typing import Literal
 
 from ..chunk import Chunk
 from .base import REFUSAL_EN, REFUSAL_ZH, Answer, Citation
+from .question import NO_PERSON
 from .rules import NUMBER, rules
 
 BACKEND = "extractive"
@@ -43,6 +44,7 @@ class Finding:
     kind: Literal["answer", "partial", "refusal", "list"]
     quotes: list[Quote] = field(default_factory=list)
     missing: str = ""  # partial: the asked condition the articles do not meet
+    missing_kind: str = ""  # partial: its kind (year, place…; "type" when the kind of answer is missing)
     instead: str = ""  # partial: what they state in its place
     value: str = ""  # the key fact inside the first quote (a number with its unit, a name)
     support: float = 0.0
@@ -92,9 +94,8 @@ def _text(finding: Finding, english: bool, numbers: dict[str, int], citations: l
     if finding.kind == "partial":
         quote, n = marked[0]
         if english:
-            return (f"The articles give no figure for {_in_english_words(finding.missing)}; the closest they give is for "
-                    f"{_in_english_words(finding.instead)} [{n}]: “{_sentence(quote.text)}”")
-        return f"文章没有{_asked(finding.missing)}的相关内容；文章提到的是{finding.instead}：{_sentence(quote.text)}[{n}]"
+            return f"{_lacking(finding, english)} [{n}]: “{_sentence(quote.text)}”"
+        return f"{_lacking(finding, english)}：{_sentence(quote.text)}[{n}]"
     if english:
         lead = f"{finding.value}{_in_english(finding.value)}, according to the articles" if finding.value else "According to the articles"
         quoted = " ".join(f"“{_sentence(q.text)}”[{n}]" for q, n in marked)
@@ -107,6 +108,26 @@ def _in_english_words(condition: str) -> str:
     rules.toml has one; other conditions (2023, 市北区) as the articles write them."""
     english = next((words for words, value in rules().english_conditions.items() if value == condition), "")
     return f"the {english} ({condition})" if english else condition
+
+
+def _lacking(finding: Finding, english: bool) -> str:
+    """What a partial answer says the articles lack, then what they hold instead. It
+    claims no more than the check found: the articles say plenty about 2022 or 市南区,
+    only nothing that answers for it; a missing person is said as such, not as a
+    condition ("具体人名")."""
+    missing, instead = finding.missing, finding.instead
+    if finding.missing_kind == "type":
+        role = missing if missing != NO_PERSON else ""
+        if english:
+            lacking = f"The articles do not say who the {role} is" if role else "The articles name no person"
+            return f"{lacking}; the closest they name is {instead}" if instead else f"{lacking}; the closest passage"
+        lacking = f"文章没有提到{role}是谁" if role else f"文章没有给出{NO_PERSON}"
+        return f"{lacking}；文章提到的是{instead}" if instead else f"{lacking}；最接近的内容"
+    if english:
+        lacking = f"The articles give no answer for {_in_english_words(missing)}"
+        return f"{lacking}; the closest they give is for {_in_english_words(instead)}" if instead else f"{lacking}; the closest passage"
+    lacking = f"文章没有针对{_asked(missing)}的说法"
+    return f"{lacking}；文章提到的是{instead}" if instead else f"{lacking}；最接近的内容"
 
 
 def _asked(missing: str) -> str:

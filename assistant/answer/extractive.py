@@ -157,7 +157,8 @@ class ExtractiveAnswerer:
         if partial is None:
             return Finding("refusal", support=ranked[0].confidence)
         candidate, missing, instead = partial
-        return Finding("partial", [_quote(candidate, asked)], missing=str(missing), instead=instead, support=candidate.confidence)
+        return Finding("partial", [_quote(candidate, asked)], missing=str(missing), missing_kind=missing.kind, instead=instead,
+                       support=candidate.confidence)
 
     def _reports(self, asked: Question, ranked: list[Candidate]) -> Finding | None:
         """"写姜涛和乔智明的两篇报道分别是哪天登的": for each name the question gives, the

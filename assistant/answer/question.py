@@ -52,6 +52,9 @@ class Term:
         return self.text in text or any(alternative in text for alternative in self.alternatives)
 
 
+NO_PERSON = "具体人名"  # the "type" condition a sentence naming nobody fails, when a person is asked
+
+
 @dataclass(frozen=True)
 class Constraint:
     """A condition the question states: the answer must hold for this year, place…"""
