@@ -99,6 +99,8 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("这些设施是照着谁的验收要求来完善的？", "org"),  # whose requirements: mostly an organisation's
         ("她是谁的女儿？", "person"),
         ("总经理叫什么名字？", "person"),
+        ("这种鱼的身体是什么颜色的？", "colour"),
+        ("What colour are its flowers?", "colour"),
     ],
 )
 def test_answer_types(question: str, answer_type: str) -> None:
@@ -1192,4 +1194,13 @@ def test_a_word_no_article_uses_matches_its_thesaurus_synonyms_the_articles_use(
     assert terms["平台"].alternatives == ()
     assert {t.text: t for t in analyse("那批线路拿到批文马上就动工？", index).terms}["动工"].found_in(texts[1])
     assert not {t.text: t for t in analyse("那批线路拿到批文马上就动工？", EMPTY).terms}["动工"].alternatives  # nothing to match in an empty index
+
+
+def test_a_colour_asked_is_answered_by_a_sentence_naming_one() -> None:
+    """"身体是什么颜色的": the opening sentence about the fish names it and its family, and
+    no colour; the one that does is the answer."""
+    opening = _chunk("黄鳍紫鱼，又称黄鳍姬鲷，为辐鳍鱼纲鲈形目笛鲷科的其中一个种。本鱼分布于西太平洋区。")
+    body = _chunk("黄鳍紫鱼体呈淡蓝红色，背鳍及尾鳍黄色，体长可达50公分。", start=60)
+    answer = _answerer(opening, body).answer("黄鳍紫鱼的身体是什么颜色的？", [], _hits(opening, body))
+    assert not answer.refused and "淡蓝红色" in answer.text and "辐鳍鱼纲" not in answer.text
 

@@ -32,7 +32,7 @@ from .rules import rules
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
 # Answer types whose surface form is reliably found (numbers with units, dates); the
 # others (reasons, manners, names) are weighed by the ranker but not required.
-_CHECKED_TYPES = frozenset({"quantity", "percent", "duration", "date"})
+_CHECKED_TYPES = frozenset({"quantity", "percent", "duration", "date", "colour"})
 # Answer types whose answer is an explanation, or a location described part by part
 # ("位于塞纳河的右岸，西部与第一区接邻；北部毗邻第三区…"): its quote runs on into the next
 # sentence or clause.
@@ -385,8 +385,8 @@ def _decisive(missing: Constraint) -> bool:
 
 
 def has_asked_form(asked: Question, candidate: Candidate) -> bool:
-    """A question for a number of 兆瓦 or for a date is not answered by a sentence without
-    one, however well the rest of it matches. Other types (reasons, manners, names) have
+    """A question for a number of 兆瓦, a date or a colour is not answered by a sentence
+    without one, however well the rest of it matches. Other types (reasons, manners, names) have
     no reliable surface form: the ranker weighs them, but they are not required."""
     return asked.answer_type not in _CHECKED_TYPES or candidate.features["type"] >= 0
 
