@@ -116,18 +116,21 @@ def _lacking(finding: Finding, english: bool) -> str:
     only nothing that answers for it; a missing person is said as such, not as a
     condition ("具体人名")."""
     missing, instead = finding.missing, finding.instead
-    if finding.missing_kind == "type":
-        role = missing if missing != NO_PERSON else ""
-        if english:
-            lacking = f"The articles do not say who the {role} is" if role else "The articles name no person"
-            return f"{lacking}; the closest they name is {instead}" if instead else f"{lacking}; the closest passage"
-        lacking = f"文章没有提到{role}是谁" if role else f"文章没有给出{NO_PERSON}"
-        return f"{lacking}；文章提到的是{instead}" if instead else f"{lacking}；最接近的内容"
+    person = finding.missing_kind == "type"
+    role = missing if person and missing != NO_PERSON else ""
     if english:
-        lacking = f"The articles give no answer for {_in_english_words(missing)}"
-        return f"{lacking}; the closest they give is for {_in_english_words(instead)}" if instead else f"{lacking}; the closest passage"
-    lacking = f"文章没有针对{_asked(missing)}的说法"
-    return f"{lacking}；文章提到的是{instead}" if instead else f"{lacking}；最接近的内容"
+        if person:
+            lacking = f"The articles do not say who the {role} is" if role else "The articles name no person"
+            held = f"the closest they name is {instead}"
+        else:
+            lacking = f"The articles give no answer for {_in_english_words(missing)}"
+            held = f"the closest they give is for {_in_english_words(instead)}"
+        return f"{lacking}; {held if instead else 'the closest passage'}"
+    if person:
+        lacking = f"文章没有提到{role}是谁" if role else f"文章没有给出{NO_PERSON}"
+    else:
+        lacking = f"文章没有针对{_asked(missing)}的说法"
+    return f"{lacking}；{f'文章提到的是{instead}' if instead else '最接近的内容'}"
 
 
 def _asked(missing: str) -> str:

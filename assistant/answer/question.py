@@ -11,7 +11,6 @@ part-of-speech tags and the tables in rules.toml.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize
@@ -325,18 +324,25 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
             found.append(Constraint("place", word))
         elif flag in _NAME_TAGS and _is_a_name(words, index) and (lexical is None or lexical.share(word) < _RARE):
             found.append(Constraint("entity", word))
-    found.extend(_contrasts_in(text.lower(), lambda word, text: word in text))
+    found.extend(_contrasts_in(text, english=False))
     return tuple(dict.fromkeys(found))
 
 
-def _contrasts_in(lowered: str, says: Callable[[str, str], bool]) -> list[Constraint]:
+def _contrasts_in(text: str, english: bool) -> list[Constraint]:
     """The side of each [[contrasts]] table the question is on, by the first word of a
     side it says: "累计处理了多少" is on the cumulative side, "open to traffic" on the side
-    of lines in use."""
+    of lines in use. English words count whole ("plan" is not in "planning")."""
+    lowered = text.lower()
+
+    def says(word: str) -> bool:
+        if not english:
+            return word in lowered
+        return word.isascii() and re.search(rf"\b{re.escape(word)}\b", lowered) is not None
+
     found = []
     for contrast in rules().contrasts:
         for side, words in enumerate(contrast.sides):
-            if word := next((w for w in words if says(w, lowered)), None):
+            if word := next((w for w in words if says(w)), None):
                 found.append(Constraint("contrast:" + contrast.name, word, side))
                 break
     return found
@@ -384,7 +390,7 @@ def _stated_in_english(text: str) -> tuple[Constraint, ...]:
             place = chinese[0] if chinese[0].endswith(level) else chinese[0] + level
             if len(chinese) == 1 and place not in table.ubiquitous:
                 stated.append(Constraint("place", place))
-    stated.extend(_contrasts_in(text.lower(), lambda word, text: word.isascii() and re.search(rf"\b{re.escape(word)}\b", text) is not None))
+    stated.extend(_contrasts_in(text, english=True))
     return tuple(dict.fromkeys(stated))
 
 
