@@ -13,7 +13,7 @@ import re
 import pytest
 
 from assistant.answer import ExtractiveAnswerer
-from assistant.answer.candidates import Article, Articles, candidates, topic, type_spans
+from assistant.answer.candidates import Article, Articles, candidates, clause_windows, topic, type_spans
 from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english, compose
 from assistant.answer.extractive import _attribute_first, _dropped_one
@@ -570,6 +570,17 @@ def test_a_year_is_no_duration() -> None:
     text = "2023年12月6日，崂山区连续两年入选工业百强区，至今共3年。"
     assert [text[a:b] for a, b in type_spans(asked, text)] == ["两年", "3年"]
     assert [s for s, _ in type_spans(analyse("花期约是多久？", EMPTY), "花期为1月至4月。")] == [3, 6]  # months stay
+
+
+def test_a_number_is_never_cut_at_its_comma_or_colon() -> None:
+    """Wikipedia writes 1,900米 and 下午5:00: a long sentence is quoted by its clauses, and
+    a clause must not end inside a number ("每周二下午5。" quoted the start of a time)."""
+    text = ("该作品于1988年初在香港无线电视翡翠台播出，台湾台视则于1989年至1990年6月26日间，在每周日上午11:00～11:30、"
+            "每周二下午5:00～6:30播出，生长于海拔900米至1,900米的地区，多生长在山谷空旷湿润地，目前尚未由人工引种栽培，"
+            "亦为香港原生植物，分布于广东、广西、贵州、四川南部、中南半岛及云南的南部。")
+    cuts = {end for _, end in clause_windows(text, 0, len(text))}
+    assert len(cuts) > 1 and all(not (text[at - 2].isdigit() and text[at].isdigit()) for at in cuts if at < len(text))
+    assert any(text[:at].endswith("6:30播出，") for at in cuts)
 
 
 def test_an_approximate_count_is_a_quantity() -> None:

@@ -18,11 +18,11 @@ from ..guard import instruction_spans
 from ..retrieve import Hit
 from ..tagging import tagged
 from .question import PERSON_TAGS, Constraint, Question, Term, names_a_thing, values_of
-from .rules import rules
+from .rules import clause_ends, rules
 
 MAX_SENTENCE = 150  # characters: a longer sentence is judged (and quoted) by its clauses
 MAX_CLAUSES = 100
-_CLAUSE_END = re.compile(r"[，,：:、]")
+_CLAUSE_END = clause_ends("，,：:、")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NEAR = 15  # characters between the asked kind of fact and a question word to count as "next to it"
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")

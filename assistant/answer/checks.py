@@ -19,7 +19,7 @@ from .candidates import Candidate, longest_run, names_ending, type_positions, ty
 from ..lexical import english_equivalents
 from ..tagging import tagged
 from .question import NO_PERSON, Constraint, Question, values_of
-from .rules import rules
+from .rules import clause_ends, rules
 
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
@@ -31,7 +31,7 @@ _ENGLISH_ROLE = re.compile(
     re.I,
 )
 _IS_WHO = "(?:(?:是|为)(?:谁|哪位|哪一位|何人)|(?:的名字)?叫什么)"
-_CLAUSE_END = re.compile(r"[，,；;。：:、！？]")
+_CLAUSE_END = clause_ends("，,；;。：:、！？")
 _NAME_CHARS = 4  # a name before its head ("海程邦达半导体芯片项目"), not "重点项目"
 _SHARED_RUN = 3
 _PERSON_PRONOUNS = ("他", "她")

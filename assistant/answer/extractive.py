@@ -27,7 +27,7 @@ from .metadata import asks_for_report, labelled, listing, reports
 from .model import Model, model
 from .points import points
 from .question import Constraint, Question, analyse, resolve_follow_up, split_question, with_pinyin_names
-from .rules import rules
+from .rules import clause_ends, rules
 
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
 # Answer types whose surface form is reliably found (numbers with units, dates, colour
@@ -50,7 +50,7 @@ _KEYED_ARTICLES = 3  # articles searched for the items of a keyed list (哪几�
 # each quote to at most _TIGHT_CHARS.
 _CONCISE_CHARS = 260
 _TIGHT_CHARS = 100
-_CLAUSE = re.compile(r"[，,；;。！？]")
+_CLAUSE = clause_ends("，,；;。！？")
 _LIST_PART = re.compile(r"[，,；;。！？：:“”「」]")  # what bounds a list of 、-parted items
 _MENTION_CHUNKS = 200  # chunks searched for the articles that mention a word
 _MENTIONED = 10  # articles listed at most

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..chunk import Chunk, sentence_spans
 from ..guard import instruction_spans
+from .rules import clause_ends
 
 _CN = "一二三四五六七八九十"
 # Marker families; in each, item n is introduced by the n-th marker.
@@ -28,7 +29,7 @@ _FAMILIES = {
 }
 _POINT_CHARS = 50  # each listed point is its opening clause, so five points stay a short answer
 _MAX_POINTS = 8
-_CLAUSE_END = re.compile(r"[，,：:；;。！？]")
+_CLAUSE_END = clause_ends("，,：:；;。！？")
 _PIECE_END = re.compile(r"[，,、：:；;。！？“”\n]")  # what bounds an item of a keyed list
 _PIECE_CUT = re.compile(r"[、；;]")  # what parts the pieces of a list inside one sentence
 _ITEM_END = re.compile(r"[，,；;。！？”\n]")  # what ends an item whose own phrases are 、-parted

@@ -21,6 +21,17 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千"
 NUMBER = rf"(?:\d[\d,，]*(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)"
 
 
+def clause_ends(marks: str) -> re.Pattern[str]:
+    """Where a clause ends: at any of `marks`, but for an ASCII comma or colon between
+    digits, which belongs to a number ("海拔1,900米", "下午5:00～6:30")."""
+    plain = "".join(m for m in marks if m not in ",:")
+    numeric = "".join(m for m in marks if m in ",:")
+    parts = [f"[{re.escape(plain)}]"] if plain else []
+    if numeric:
+        parts.append(rf"(?<!\d)[{numeric}]|[{numeric}](?!\d)")
+    return re.compile("|".join(parts))
+
+
 def _any(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
