@@ -743,6 +743,19 @@ def test_a_sentence_naming_as_many_items_as_asked_is_the_list() -> None:
     assert "举旗铸魂" in listed.text
 
 
+def test_a_quoted_sentence_that_lists_is_the_list() -> None:
+    """"有哪些做法被说成“彰显青岛应急特色”": the question quotes the sentence it means, and
+    that sentence lists the measures, so it is quoted, not the article's sub-headings."""
+    first = _chunk("实施“举旗铸魂”工程，打造政治机关。", section="实施“举旗铸魂”工程")
+    second = _chunk("季度安全周、“一报告、一审计、一档案”制度、包保责任制等措施，彰显青岛应急特色。", article="a.txt#0",
+                    start=len(first.text) + 1, section="实施“强基固本”工程")
+    answer = _answerer(first, second).answer("市应急管理局有哪些做法被说成“彰显青岛应急特色”？", [], _hits(second, first))
+    assert "季度安全周" in answer.text and "举旗铸魂" not in answer.text
+    # without the quote the question asks for the article's points
+    listed = _answerer(first, second).answer("市应急管理局主要有哪些做法？", [], _hits(second, first))
+    assert "举旗铸魂" in listed.text
+
+
 def test_reports_by_a_reporter_are_listed_from_bylines() -> None:
     first = _chunk("今冬供热面积3.35亿平方米，居民用户304万户。", title="供热更暖心", article="a.txt#0", byline="贾臻")
     second = _chunk("社区社会组织参与文明实践。", title="社区组织", article="b.txt#0", byline="贾臻、王冰洁", date="2022-11-13")

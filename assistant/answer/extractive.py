@@ -26,7 +26,7 @@ from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import asks_for_report, labelled, listing, reports
 from .model import Model, model
 from .points import points
-from .question import Constraint, Question, analyse, resolve_follow_up, split_question, with_pinyin_names
+from .question import Constraint, Question, analyse, quoted_phrases, resolve_follow_up, split_question, with_pinyin_names
 from .rules import clause_ends, rules
 
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
@@ -229,7 +229,7 @@ class ExtractiveAnswerer:
         return has_asked_form(asked, candidate) and candidate.confidence >= self.threshold
 
     def _answer(self, asked: Question, best: Candidate, ranked: list[Candidate]) -> Finding:
-        if asked.summary and self.article_chunks is not None and not _lists_the_count(best.text, asked.count):
+        if asked.summary and self.article_chunks is not None and not _is_the_list(asked, best.text):
             article = best.chunk.article_id
             listed = points(self.article_chunks([article])[article], best.chunk.start + best.start)
             if listed:
@@ -260,10 +260,15 @@ class ExtractiveAnswerer:
         return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
 
 
-def _lists_the_count(text: str, count: int | None) -> bool:
-    """"练哪四样基本功" and the best sentence names four together ("写、练、说、讲"): the
-    sentence is the list, not the article's sub-headings around it."""
-    return bool(count) and any(len(part.split("、")) == count for part in _LIST_PART.split(text))
+def _is_the_list(asked: Question, text: str) -> bool:
+    """The best sentence is the list, not the article's sub-headings around it, when it
+    names as many items as asked together ("练哪四样基本功": "写、练、说、讲"), or names
+    three or more and holds the phrase the question quotes ("有哪些做法被说成“彰显青岛
+    应急特色”": the question points at that sentence)."""
+    sizes = [len(part.split("、")) for part in _LIST_PART.split(text)]
+    if asked.count:
+        return asked.count in sizes
+    return max(sizes, default=0) >= 3 and any(phrase in text for phrase in quoted_phrases(asked.text))
 
 
 def _dropped_one(findings: list[Finding]) -> bool:

@@ -303,13 +303,16 @@ def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answ
     return tuple(focus)
 
 
+def quoted_phrases(text: str) -> list[str]:
+    """The phrases `text` puts in quotation marks or 《》, without the marks."""
+    return [next(g for g in groups if g) for groups in _QUOTED.findall(text)]
+
+
 def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Constraint, ...]:
     """Years, periods, phases, places, named things and contrast words stated in `text`."""
     table = rules()
     found = [Constraint(kind, value) for kind in table.constraints for value in values_of(kind, text)]
-    for groups in _QUOTED.findall(text):
-        name = next(g for g in groups if g)
-        found.append(Constraint("entity", name.lower()))
+    found += [Constraint("entity", name.lower()) for name in quoted_phrases(text)]
     unplaced = text
     for place in table.places:  # longest first: 西海岸新区 is not also 新区
         if place in unplaced:
