@@ -101,8 +101,10 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
     table = rules()
     english = is_english(text)
     answer_type, where = table.answer_type(text)
-    if answer_type == "description" and any(pattern.search(text) for _, pattern, _ in table.measures):
-        answer_type = "quantity"  # "What is the total heating area?" asks for a measure
+    # "What is the total heating area?" asks for a measure; a Chinese question asks one
+    # with 多少 or 多大, and its 什么 asks for what it names ("抓住什么时机", not 消费's 元)
+    if answer_type == "description" and english and any(pattern.search(text) for _, pattern, _ in table.measures):
+        answer_type = "quantity"
     units = _units(text, answer_type) if answer_type in {"quantity", "duration", "percent"} else ()
     searchable = text if english else spelt_out(text)  # _terms reads an English question's glossary words itself
     # "哪两场会议": the count is `count`, not a word the articles would repeat
