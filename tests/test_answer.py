@@ -13,7 +13,7 @@ import re
 import pytest
 
 from assistant.answer import ExtractiveAnswerer
-from assistant.answer.candidates import Article, Articles, candidates, clause_windows, topic, type_spans
+from assistant.answer.candidates import Article, Articles, candidates, clause_windows, spans_of, topic, type_spans
 from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english, compose
 from assistant.answer.extractive import _attribute_first, _dropped_one
@@ -743,6 +743,17 @@ def test_a_sentence_naming_as_many_items_as_asked_is_the_list() -> None:
     # asked for three, the four-item sentence is not the list: the sub-headings are
     listed = _answerer(first, second).answer("应急管理局主要让年轻干部练哪三样基本功？", [], _hits(second, first))
     assert "举旗铸魂" in listed.text
+
+
+def test_a_question_in_the_text_is_judged_with_its_answer() -> None:
+    """"基层没少跑，工作没少做，为什么有的群众不买账？" repeats the reader's question; the
+    sentence after it answers it, so the two are one candidate, never the question alone."""
+    text = ("怀着强烈的问题意识，市北区精心筹划。基层没少跑，工作没少做，为什么有的群众不买账？"
+            "究其原因就在于——抓不到“点子”上，帮不到“根子”上。\n新的段落有问题吗？")
+    quoted = [text[start:end] for start, end, _, _ in spans_of(text)]
+    assert "基层没少跑，工作没少做，为什么有的群众不买账？究其原因就在于——抓不到“点子”上，帮不到“根子”上。" in quoted
+    assert "基层没少跑，工作没少做，为什么有的群众不买账？" not in quoted
+    assert "新的段落有问题吗？" in quoted  # the last question of its paragraph stays itself
 
 
 def test_a_quoted_sentence_that_lists_is_the_list() -> None:

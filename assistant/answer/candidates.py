@@ -110,13 +110,18 @@ class Candidate:
 
 def spans_of(text: str) -> list[tuple[int, int, int, int]]:
     """(span start, span end, sentence start, sentence end) for every quotable span:
-    each sentence, or the clause windows of a long one. Instructions addressed to a
-    machine are never a span (guard.py)."""
+    each sentence, or the clause windows of a long one. A question in the text ("为什么
+    有的群众不买账？") answers nothing by itself: it is judged with the sentence after
+    it in its paragraph, which answers it. Instructions addressed to a machine are
+    never a span (guard.py)."""
     flagged = set(instruction_spans(text))
+    sentences = sentence_spans(text)
     spans = []
-    for start, end in sentence_spans(text):
+    for at, (start, end) in enumerate(sentences):
         if (start, end) in flagged:
             continue
+        if text[end - 1] in "？?" and at + 1 < len(sentences) and "\n" not in text[end : sentences[at + 1][0]]:
+            end = sentences[at + 1][1]
         for window in clause_windows(text, start, end):
             spans.append((*window, start, end))
     return spans
