@@ -585,6 +585,15 @@ def test_a_number_is_never_cut_at_its_comma_or_colon() -> None:
     assert any(text[:at].endswith("6:30播出，") for at in cuts)
 
 
+def test_a_rate_stated_as_a_bare_number_is_a_rate() -> None:
+    """TV ratings and rates are often given without a % ("首集收视率为7.07"): the number
+    the sentence gives for the rate asked is the answer's form."""
+    asked = analyse("《格斗天王》的首集收视率是多少？", EMPTY)
+    text = "首集收视率为7.07，15岁至44岁平均收视为4.2。"
+    assert asked.answer_type == "percent" and [text[a:b] for a, b in type_spans(asked, text)] == ["7.07"]
+    assert type_spans(asked, "全剧共20集，接档《天国的嫁衣》。") == []
+
+
 def test_an_approximate_count_is_a_quantity() -> None:
     """"十几年", "二十几家": 几 after a numeral is "some", and the figure a reader wants."""
     asked = analyse("她认识姜涛多久了？", EMPTY)
