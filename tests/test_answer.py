@@ -594,6 +594,14 @@ def test_a_rate_stated_as_a_bare_number_is_a_rate() -> None:
     assert type_spans(asked, "全剧共20集，接档《天国的嫁衣》。") == []
 
 
+def test_a_word_glued_to_the_verb_after_it_is_the_word() -> None:
+    """jieba cuts "天门冬的根有什么特点" as 根有: no article says 根有, and the word asked
+    about is 根, which the articles use."""
+    lexical = _lexical(_chunk("天门冬为多年生攀援草本植物。根稍肉质，分枝具棱或狭翅。"))
+    terms = {t.text for t in analyse("天门冬的根有什么特点？", lexical).terms}
+    assert "根" in terms and "根有" not in terms
+
+
 def test_an_approximate_count_is_a_quantity() -> None:
     """"十几年", "二十几家": 几 after a numeral is "some", and the figure a reader wants."""
     asked = analyse("她认识姜涛多久了？", EMPTY)

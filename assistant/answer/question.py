@@ -226,7 +226,10 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
     tags = {} if english else {word.lower(): tag for word, tag, _ in tagged(text)}
     dated = set(re.findall(r"(\d+)(?=[年月日号点时])", text))  # 13日 is written in digits, 十三 elsewhere is no day
     terms: dict[str, Term] = {}
-    for word in words:
+    for glued in words:
+        word = _unglued_from_verb(glued, lexical)
+        if word != glued:
+            tags[word] = "n"  # the 根 of 根有 is a noun, the topic, not an everyday word
         if word in terms or word in filler or (english and word.isascii() and not _is_number(word) and word not in acronyms):
             continue
         seen = lexical.frequency(word) > 0
@@ -238,6 +241,14 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
             known = [weight for word in (first, *others) if (weight := _known_weight(word, lexical)) is not None]
             terms[first] = Term(first, max(known or [lexical.idf(first)]), tuple(others), bool(known))
     return tuple(terms.values())
+
+
+def _unglued_from_verb(word: str, lexical: LexicalIndex) -> str:
+    """"天门冬的根有什么特点" is cut 根有: a two-character word no article uses, ending in a
+    verb jieba glues to the noun before it (rules.toml glued_verbs), is that noun."""
+    if len(word) != 2 or word[-1] not in rules().glued_verbs or lexical.frequency(word):
+        return word
+    return word[0]
 
 
 def _collection_words(word: str, lexical: LexicalIndex) -> tuple[str, ...]:

@@ -49,7 +49,7 @@ class Contrast:
 
 
 # The [evidence] entries that are words or characters, not patterns of an answer type.
-_WORD_LISTS = {"named_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration", "not_names", "going", "glued_after"}
+_WORD_LISTS = {"named_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration", "not_names", "going", "glued_after", "glued_verbs"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class Rules:
     not_names: frozenset[str]  # common words jieba tags as names
     going: tuple[str, ...]  # verbs of going jieba glues to an unknown name
     glued_after: tuple[str, ...]  # words jieba glues to the end of an unknown name
+    glued_verbs: tuple[str, ...]  # verbs jieba glues to a one-character noun (根有)
     units: dict[str, tuple[str, ...]]  # each group with its units' symbols
     unit_symbols: dict[str, tuple[str, ...]]  # 公里 -> km
     multipliers: str
@@ -174,6 +175,7 @@ def rules() -> Rules:
         not_names=frozenset(evidence["not_names"]),
         going=tuple(evidence["going"]),
         glued_after=tuple(evidence["glued_after"]),
+        glued_verbs=tuple(evidence["glued_verbs"]),
         units=units,
         unit_symbols=symbols,
         multipliers="".join(data["units"]["multipliers"]),
