@@ -212,6 +212,9 @@ def test_constraints_stated_in_the_question() -> None:
     assert ("contrast:cumulative or rate", "累计") in {(c.kind, c.value) for c in analyse("累计处理了多少污水？", EMPTY).constraints}
     # jieba tags 师傅 as a person's name; a word that is no name states no entity to find.
     assert analyse("物业派单以后修理师傅多快就出门了？", EMPTY).constraints == ()
+    # jieba tags 开春 (the start of spring) a place: a time word names no place.
+    spring = {(c.kind, c.value) for c in analyse("消费季放在年底到第二年开春这段时间，是想抓住什么时机？", EMPTY).constraints}
+    assert spring == set()  # nor is 段时间 (这段时间) anyone's name
     # 城镇 is tagged a place and 功能区 ends like one: neither names one.
     assert {(c.kind, c.value) for c in analyse("市北区2023年要新增多少城镇就业？", EMPTY).constraints} == {("year", "2023"), ("place", "市北区")}
     assert not [c for c in analyse("哪个功能区只在那场会上设了分会场？", EMPTY).constraints if c.kind == "place"]

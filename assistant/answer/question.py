@@ -337,7 +337,8 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
         if word in table.ubiquitous or len(word) < 2 or _QUESTION_WORD.search(word):  # jieba's 哪些项目 asks, it names nothing
             continue
         if flag == "ns" or word.endswith(table.place_suffixes) and flag.startswith("n") and len(word) >= 3:
-            found.append(Constraint("place", word))
+            if not table.evidence["date"].fullmatch(word):  # jieba's 开春 is a time, no place
+                found.append(Constraint("place", word))
         elif flag in _NAME_TAGS and _is_a_name(words, index) and (lexical is None or lexical.share(word) < _RARE):
             found.append(Constraint("entity", word))
     found.extend(_contrasts_in(text, english=False))
