@@ -102,9 +102,10 @@ def read_jsonl(path: Path) -> Iterator[dict]:
 
 def conversations(pool: int | None = None) -> list[Conversation]:
     """seeds_qa items (a follow-up asks its earlier question first), or `pool` of them
-    spread evenly over the file (it is grouped by question type), and the probes."""
+    spread evenly over the items grouped by question type, so that a small pool holds
+    every type (the file grows by rounds of mixed questions), and the probes."""
     found = []
-    for row in read_jsonl(SEEDS_QA):
+    for row in sorted(read_jsonl(SEEDS_QA), key=lambda row: row["type"]):
         earlier = [turn["content"] for turn in row.get("history", []) if turn["role"] == "user"]
         found.append(Conversation(row["id"], "seeds", (*earlier, row["question"]), row["type"] != "unanswerable"))
     if pool and pool < len(found):

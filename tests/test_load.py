@@ -26,6 +26,15 @@ def load_module():
     return module
 
 
+def test_a_small_pool_holds_every_kind_of_conversation() -> None:
+    """The load run draws 24 conversations from a file that grows by rounds of mixed
+    questions: the draw must still hold follow-ups and unanswerable questions, or the
+    run below could not check that they were answered under load."""
+    pool = [item for item in load_module().conversations(24) if item.kind == "seeds"]
+    assert len(pool) == 24
+    assert any(len(item.questions) > 1 for item in pool) and any(not item.answerable for item in pool)
+
+
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("load") / "load.json"
