@@ -583,7 +583,7 @@ def main() -> None:
     parser.add_argument("--ingest-docs", type=int, default=1800,
                         help="records added to the 200 of tests/data/crud_slice.jsonl from ../shared corpus_small, when present (default 1800)")
     parser.add_argument("--no-ingest", action="store_true", help="no upload during the load")
-    parser.add_argument("--pool", type=int, help="seeds_qa conversations to draw from (default all 62; fewer make the baselines quicker)")
+    parser.add_argument("--pool", type=int, help="seeds_qa conversations to draw from (default all of them; fewer, spread over the question types, make the baselines quicker)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds without a reply before a question counts as lost (default 60)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
