@@ -244,6 +244,18 @@ def test_the_filler_of_a_spoken_question_is_no_term() -> None:
     assert not rules().filler & set(rules().synonyms)  # a word a synonym stands for carries the topic
 
 
+def test_a_pointer_and_the_naming_question_are_no_terms() -> None:
+    """"要张罗的那场大会叫什么名字": 那场 only points at the topic and 叫什么名字 only asks
+    for a name; as terms no article says they would lower how much of the question an
+    article covers. An article's own 这个 ("这个供暖季") stays a term."""
+    lexical = _lexical(_chunk("这个供暖季，筹备办好首届中国—中亚国家产业与投资合作论坛。"))
+    terms = {t.text for t in analyse("市发改委要张罗的那场大会叫什么名字？", lexical).terms}
+    assert {"那场", "名字"}.isdisjoint(terms) and {"大会", "张罗"} <= terms
+    assert "这个" in {t.text for t in analyse("这个供暖季办什么论坛？", lexical).terms}
+    # the origin of a name is a topic: "名字的由来" keeps 名字
+    assert "名字" in {t.text for t in analyse("四加亭名字的由来是什么？", lexical).terms}
+
+
 def test_a_country_asked_is_said_in_the_papers_compounds() -> None:
     japan = Constraint("place", "日本")
     assert japan.said_in("建设中日（青岛）地方发展合作示范区") and japan.said_in("日本企业")

@@ -108,7 +108,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
     units = _units(text, answer_type) if answer_type in {"quantity", "duration", "percent"} else ()
     searchable = text if english else spelt_out(text)  # _terms reads an English question's glossary words itself
     # "哪两场会议": the count is `count`, not a word the articles would repeat
-    terms = _terms(searchable if english else _COUNTED.sub(r"\1", searchable), lexical, english)
+    terms = _terms(searchable if english else _COUNTED.sub(r"\1", table.filler_phrases.sub("，", searchable)), lexical, english)
     wants_list = bool(table.list_question.search(text))
     return Question(
         text=text,
@@ -216,7 +216,7 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
     happens to hold. An English word with several equivalents ("complete" -> 完成,
     建成, 竣工) is one term that any of them matches: an article writes one of them,
     and counting each apart would leave most of the word's weight unmatched."""
-    synonyms, filler = rules().synonyms, rules().filler
+    synonyms, filler, pointing = rules().synonyms, rules().filler, rules().pointing
     acronyms = {word.lower() for word in re.findall(r"\b[A-Z][A-Z0-9+]+\b", text)} if english else set()
     equivalents = english_equivalents(text) if english else []
     words = tokenize(" ".join([text, *(alternatives[0] for alternatives in equivalents if len(alternatives) == 1)]))
@@ -230,9 +230,11 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
         word = _unglued_from_verb(glued, lexical)
         if word != glued:
             tags[word] = "n"  # the 根 of 根有 is a noun, the topic, not an everyday word
-        if word in terms or word in filler or (english and word.isascii() and not _is_number(word) and word not in acronyms):
-            continue
         seen = lexical.frequency(word) > 0
+        if word in terms or word in filler or (word in pointing and not seen) or (
+            english and word.isascii() and not _is_number(word) and word not in acronyms
+        ):
+            continue
         everyday = not seen and tags.get(word, "x")[:1] in _EVERYDAY_TAGS and in_dictionary(word)
         numerals = () if word in dated else _in_chinese_numerals(word)
         terms[word] = Term(word, lexical.idf(word), (*synonyms.get(word, ()), *numerals, *_collection_words(word, lexical)), seen, everyday)

@@ -85,6 +85,8 @@ class Rules:
     contrasts: tuple[Contrast, ...]
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
     filler: frozenset[str]  # words of a spoken question that carry no topic
+    pointing: frozenset[str]  # 那场, 这家: filler where no article uses them
+    filler_phrases: re.Pattern[str]  # 叫什么名字: asks for a name, names no topic
     places: tuple[str, ...]  # the collection's districts and cities, longest first
     synonyms: dict[str, tuple[str, ...]]
     english_units: dict[str, str]
@@ -189,6 +191,8 @@ def rules() -> Rules:
         ),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         filler=frozenset(data["filler"]["words"]),
+        pointing=frozenset(pointer + unit for pointer in data["filler"]["pointers"] for unit in data["units"]["count"] if len(unit) == 1),
+        filler_phrases=_any(data["filler"]["phrases"]),
         places=tuple(sorted(data["places"]["named"], key=len, reverse=True)),
         synonyms=_with_groups(data["synonyms"], data["synonym_groups"]["groups"]),
         english_units=dict(data["english"]["units"]),
