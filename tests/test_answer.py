@@ -615,6 +615,10 @@ def test_a_word_glued_to_the_verb_after_it_is_the_word() -> None:
     lexical = _lexical(_chunk("天门冬为多年生攀援草本植物。根稍肉质，分枝具棱或狭翅。"))
     terms = {t.text for t in analyse("天门冬的根有什么特点？", lexical).terms}
     assert "根" in terms and "根有" not in terms
+    # "发改委讲要…": jieba glues the verb of saying to the abbreviation before it (委讲)
+    lexical = _lexical(_chunk("市发展改革委构建“一老一小”高质量服务体系。"))
+    terms = {t.text for t in analyse("发改委讲要搭一套什么样的服务体系？", lexical).terms}
+    assert "委" in terms and "委讲" not in terms
 
 
 def test_an_approximate_count_is_a_quantity() -> None:
