@@ -688,6 +688,18 @@ def test_a_question_comparing_two_districts_quotes_either() -> None:
     assert not answer.refused and {c.quote for c in answer.citations} >= {laoshan.text, shibei.text}
 
 
+def test_a_question_naming_two_years_or_listed_names_quotes_either() -> None:
+    """"2022年和2023年的两篇报道里，提到过哪些“一刻钟”或“15分钟”的服务圈": each
+    report holds one year and one of the names; each answers a part."""
+    older = _chunk("2022年，市北区加快推进“一刻钟政务服务圈”建设。", date="2022-12-06")
+    newer = _chunk("2023年，市北区将打造15分钟中医药优质服务圈。", title="另一篇报道", article="b.txt#0", date="2023-01-10")
+    question = "市北区2022年和2023年的两篇报道里，提到过哪些“一刻钟”或“15分钟”的服务圈？"
+    answer = _answerer(older, newer).answer(question, [], _hits(older, newer))
+    assert not answer.refused and {c.quote for c in answer.citations} >= {older.text, newer.text}
+    # one year asked: the other year's report is another year's fact
+    assert _verdict("市北区2023年提到过哪些服务圈？", older.text).missing.value == "2023"
+
+
 def test_partial_answer_says_what_is_missing_and_cites() -> None:
     chunk = _chunk("据了解，市北区前三季度固定资产投资增速15%，全市位列第4。")
     answer = _answerer(chunk).answer("市北区2022年全年固定资产投资增速是多少？", [], _hits(chunk))

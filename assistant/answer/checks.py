@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .candidates import Candidate, longest_run, names_ending, type_positions, type_spans
+from .candidates import Article, Candidate, longest_run, names_ending, type_positions, type_spans
 from ..lexical import english_equivalents
 from ..tagging import tagged
 from .question import NO_PERSON, Constraint, Question, values_of
@@ -62,9 +62,9 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
     heading = article.heading
     for constraint in question.constraints:
         if constraint.kind in _NEIGHBOUR_KINDS:
-            verdict = _neighbour(constraint, span, f"{heading} {before.lower()}", article.date)
-            if verdict.ok and constraint.kind in {"year", "phase"}:
-                verdict = _in_article(constraint, f"{heading} {article.date} {article.text}".lower())
+            verdict = _stated_near(constraint, span, heading, before, article)
+            if not verdict.ok and any(_stated_near(other, span, heading, before, article).ok for other in _compared(question, constraint)):
+                verdict = OK  # "2022年和2023年的两篇报道里": a quote about either year answers a part
         elif constraint.kind == "place":
             body, paragraph = article.text.lower(), _paragraph(candidate).lower()
             verdict = _place(constraint, span, heading, paragraph, body)
@@ -72,7 +72,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
                 verdict = OK  # "崂山区比市北区高几个百分点": a quote about either district answers a part
         elif constraint.kind == "entity":
             whole = f"{heading} {article.text}".lower()
-            verdict = OK if constraint.said_in(whole) else Verdict(False, constraint)
+            verdict = OK if any(c.said_in(whole) for c in (constraint, *_compared(question, constraint))) else Verdict(False, constraint)
         else:
             verdict = _contrast(constraint, span)
         if not verdict.ok:
@@ -82,6 +82,14 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
         if not check.ok:
             return check
     return _answer_type(question, candidate, before)
+
+
+def _stated_near(constraint: Constraint, span: str, heading: str, before: str, article: Article) -> Verdict:
+    """Near the span, and for a year or phase also somewhere in an article about it."""
+    verdict = _neighbour(constraint, span, f"{heading} {before.lower()}", article.date)
+    if verdict.ok and constraint.kind in {"year", "phase"}:
+        verdict = _in_article(constraint, f"{heading} {article.date} {article.text}".lower())
+    return verdict
 
 
 def _neighbour(constraint: Constraint, span: str, near: str, date: str) -> Verdict:
@@ -177,11 +185,13 @@ def _level(place: str) -> str:
     return next((s for s in rules().place_suffixes if place.endswith(s)), "")  # longest first
 
 
-def _compared(question: Question, place: Constraint) -> list[Constraint]:
-    """The other places of the same level the question names: places compared, each a
-    part of the answer."""
-    level = _level(place.value)
-    return [c for c in question.constraints if c.kind == "place" and c != place and level and _level(c.value) == level]
+def _compared(question: Question, asked: Constraint) -> list[Constraint]:
+    """The other years, places of the same level, or names in a list question, that the
+    question states: compared or listed, each a part of the answer."""
+    if asked.kind == "year" or (asked.kind == "entity" and question.wants_list):  # "哪些“一刻钟”或“15分钟”的服务圈"
+        return [c for c in question.constraints if c.kind == asked.kind and c != asked]
+    level = _level(asked.value)
+    return [c for c in question.constraints if c.kind == "place" and c != asked and level and _level(c.value) == level]
 
 
 def _places(text: str, suffix: str) -> list[str]:
