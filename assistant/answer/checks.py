@@ -31,6 +31,7 @@ _ENGLISH_ROLE = re.compile(
     re.I,
 )
 _IS_WHO = "(?:(?:是|为)(?:谁|哪位|哪一位|何人)|(?:的名字)?叫什么)"
+_WHICH = "(?:哪位|哪一位|哪名)[^，。？?]{0,4}?"  # "是崂山区哪位负责人": the role after the question word
 _CLAUSE_END = clause_ends("，,；;。：:、！？")
 _NAME_CHARS = 4  # a name before its head ("海程邦达半导体芯片项目"), not "重点项目"
 _SHARED_RUN = 3
@@ -345,7 +346,7 @@ def _named_before(question: Question, span: str, before: str) -> bool:
 
 
 def _asked_role(question: Question) -> str:
-    """"负责人是谁" -> 负责人: the role whose holder the question word stands for, or "".
+    """"负责人是谁", "哪位负责人" -> 负责人: the role whose holder the question word stands for, or "".
     "总理一职由谁委任" asks who appoints, which a role may answer. In English, the
     title named ("dean"), or "head" for "Who heads…"."""
     if question.english:
@@ -355,7 +356,7 @@ def _asked_role(question: Question) -> str:
     return next(
         (term.text for term in question.focus if term.text.endswith(titles) and re.search(re.escape(term.text) + _IS_WHO, question.text)),
         "",
-    )
+    ) or next((term.text for term in question.terms if term.text.endswith(titles) and re.search(_WHICH + re.escape(term.text), question.text)), "")
 
 
 def _role_titles(question: Question, role: str) -> tuple[str, ...]:
