@@ -1019,6 +1019,10 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     assert "6月" in expand_english("What opened in June?") and "5月" not in expand_english("What may open?")
     attract = expand_english("How many young talents a year does it aim to attract?")
     assert all(word in attract for word in ("青年人才", "每年", "引进"))
+    # what a group "will highlight next" is its 下一步 and 突出; "next year" stays 明年
+    plan = expand_english("What development orientation will the group highlight next?").split()
+    assert {"下一步", "突出", "导向"} <= set(plan)
+    assert "下一步" not in expand_english("What is the target for next year?").split()
 
 
 def test_a_name_jieba_cuts_otherwise_in_the_question_is_found() -> None:
