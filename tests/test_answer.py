@@ -738,6 +738,9 @@ def test_enumerated_points_become_a_list() -> None:
     assert [chunk.text[p.start : p.end] for p in listed] == ["一是加快项目建设", "二是强化要素保障", "三是优化营商环境"]
     answer = _answerer(chunk).answer("会议提出了哪几项工作？", [], _hits(chunk))
     assert answer.text.splitlines() == ["1. 一是加快项目建设。[1]", "2. 二是强化要素保障。[1]", "3. 三是优化营商环境。[1]"]
+    # "概括成了什么样的…" asks for the phrase it was summed up as, not for a summary
+    assert analyse("会议提出的工作可以概括一下吗？", EMPTY).summary
+    assert not analyse("报道把变化概括成了什么样的“蝶变焕新”？", EMPTY).summary
 
 
 def test_an_answer_of_several_long_sentences_is_cut_to_the_clauses_that_answer() -> None:
