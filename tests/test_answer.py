@@ -417,6 +417,13 @@ def test_a_figure_of_another_thing_the_article_counts_is_not_the_answer() -> Non
     assert verify(plant, next(c for c in candidates(plant, _hits(chunk), Articles(None)) if "10万吨" in c.text)).ok
     assert analyse("消费季从哪几个方面做了调整？", EMPTY).counted == ""  # a list counts nothing
     assert analyse("有多少家媒体代表出席了活动？", EMPTY).counted == "媒体"  # 家 counts 媒体, not 代表
+    # The sentence names the thing, but its figure counts something else (households).
+    streets = "市北区2023年打算完成多少个老旧街区的改造？"
+    assert analyse(streets, EMPTY).counted == "街区"  # past the adjectives 老, 旧
+    households = _verdict(streets, "2023年，市北区将实施老旧街区改造工程，惠及群众5.2万户。")
+    assert not households.ok and households.missing is not None and households.missing.kind == "counted"
+    assert _verdict(streets, "2023年，市北区将完成64个老旧街区改造。").ok
+    assert _verdict("冰雪皇后的店铺遍布多少个国家？", "冰雪皇后5600家店铺遍布世界十多个国家。").ok
 
 
 def test_a_figure_of_a_list_is_not_the_figure_of_its_item() -> None:

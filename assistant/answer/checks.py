@@ -30,6 +30,7 @@ _ENGLISH_ROLE = re.compile(
     r"(?:head|director|chief|leader|chair(?:man)?|president|secretary|mayor|dean|principal|manager))\b)",
     re.I,
 )
+_COUNTED_REACH = 8  # "64个老旧街区", "老旧街区改造64处": the figure sits next to the thing it counts
 _IS_WHO = "(?:(?:是|为)(?:谁|哪位|哪一位|何人)|(?:的名字)?叫什么)"
 _WHICH = "(?:哪位|哪一位|哪名)[^，。？?]{0,4}?"  # "是崂山区哪位负责人": the role after the question word
 _CLAUSE_END = clause_ends("，,；;。：:、！？")
@@ -239,12 +240,23 @@ def _group_figure(question: Question, span: str) -> Verdict:
 
 def _counted(question: Question, span: str, before: str, article: str) -> Verdict:
     """"每天能处理多少吨啤酒废水": the article speaks of 啤酒 elsewhere, and this sentence's
-    tonnage (日处理能力10万吨) is of something else. A thing no article names is the
-    asker's wording, which the gate weighs instead."""
+    tonnage (日处理能力10万吨) is of something else. Where the sentence names the thing,
+    a figure sits next to it ("64个老旧街区"; in "老旧街区改造工程，惠及群众5.2万户"
+    the figure counts households). A thing no article names is the asker's wording,
+    which the gate weighs instead."""
     thing = question.counted
-    if not thing or thing not in article.lower() or thing in span or thing in _last_sentence(before.lower()):
+    if not thing or thing not in article.lower() or thing in _last_sentence(before.lower()):
+        return OK
+    if any(_figure().search(span[max(0, m.start() - _COUNTED_REACH) : m.end() + _COUNTED_REACH]) for m in re.finditer(re.escape(thing), span)):
         return OK
     return Verdict(False, Constraint("counted", thing))
+
+
+@cache
+def _figure() -> re.Pattern[str]:
+    """A figure in digits, or in words before a counting unit (十多个, 数十家)."""
+    units = "".join(u for u in rules().units["count"] if len(u) == 1)
+    return re.compile(rf"\d|[一二两三四五六七八九十百千万几数]+余?多?[{units}]")
 
 
 def _named_by_number(question: Question, span: str, before: str, article: str) -> Verdict:

@@ -174,8 +174,9 @@ def _counted_thing(text: str, units: tuple[str, ...]) -> str:
     媒体): what the figure counts. "哪几个方面" lists, and counts nothing."""
     if not units or not (match := _asked_unit(text)):
         return ""
-    word, tag = next(((word, tag) for word, tag, at in tagged(text) if at >= match.end()), ("", ""))
-    return word if tag.startswith("n") and len(word) >= 2 else ""
+    after = [(word, tag) for word, tag, at in tagged(text) if at >= match.end()]
+    word, tag = next(((word, tag) for word, tag in after if tag not in _QUALIFIER_TAGS), ("", ""))  # 老/旧 街区
+    return word if tag[:1] in {"n", "s"} and len(word) >= 2 else ""
 
 
 def _asked_unit(text: str) -> re.Match[str] | None:
@@ -446,6 +447,7 @@ def _count(text: str) -> int | None:
 
 # 哪两场, 这三个, 哪所, 哪家, 几个: the count and the measure word of a question word are no
 # topic words ("哪所大学" would otherwise find 研究所)
+_QUALIFIER_TAGS = frozenset({"a", "b"})  # adjectives and distinguishing words before the counted noun
 _COUNTED = re.compile(r"([哪这几])(?:[两二三四五六七八九十][\u4e00-\u9fff]|(?<=[哪几])[所家个位座条项种名处间栋])")
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:区|市|县|局|镇|街道|公司|集团|中心|学校|医院)"
 _ENGLISH_ASKS = re.compile(r"\b(?:how|what|when|who|whom|which|where|why)\b", re.IGNORECASE)
