@@ -244,6 +244,22 @@ def test_the_filler_of_a_spoken_question_is_no_term() -> None:
     assert not rules().filler & set(rules().synonyms)  # a word a synonym stands for carries the topic
 
 
+def test_a_quoted_word_no_article_uses_is_the_askers_wording() -> None:
+    """Scare quotes round a reader's own word ("大块头", "打包一次办") or a pattern
+    ("××实践") set off wording, not a name the articles must hold; a quoted name the
+    articles use, a 《title》 and what the question is about stay conditions."""
+    lexical = _lexical(_chunk("瞄准500强、大型央企省企、行业百强等领军企业。推动“两带三区”蝶变焕新。恶人谷。"))
+
+    def named(question: str) -> set[str]:
+        return {c.value for c in analyse(question, lexical).constraints if c.kind == "entity"}
+
+    assert named("打算重点盯住哪几类叫得上号的“大块头”企业？") == set()
+    assert "中国式现代化的××实践" not in named("“中国式现代化的××实践”分别说的是什么实践？")
+    assert named("市北区描绘了怎样的“两带三区”图景？") == {"两带三区"}
+    assert named("《大块头》是谁写的？") == {"大块头"}
+    assert "五大恶人" in named("中国足球“五大恶人”是哪些人？")  # the question is about it
+
+
 def test_a_pointer_and_the_naming_question_are_no_terms() -> None:
     """"要张罗的那场大会叫什么名字": 那场 only points at the topic and 叫什么名字 only asks
     for a name; as terms no article says they would lower how much of the question an

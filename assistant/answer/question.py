@@ -34,6 +34,7 @@ _NOT_IN_NAMES = frozenset("vudprc")  # verbs, particles (的), adverbs, preposit
 # prepositions and particles ("管着", "盯着", "绝对不能", "底下").
 _EVERYDAY_TAGS = frozenset("vadrilcfpu")
 _LINKS = frozenset("是 有 为 要 会 能 的 了 在 由 被 把 将".split())  # words too light to be a focus
+_PLACEHOLDER = re.compile(r"…|××|\.\.\.|ＸＸ|XX")
 _QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,30})”|「([^」]{2,30})」|\"([^\"]{2,30})\"")
 
 
@@ -324,11 +325,24 @@ def quoted_phrases(text: str) -> list[str]:
     return [next(g for g in groups if g) for groups in _QUOTED.findall(text)]
 
 
+def _in_own_words(phrase: str, text: str, lexical: LexicalIndex | None) -> bool:
+    """"盯住哪几类“大块头”企业", "什么“打包一次办”的服务": quotation marks (not 《》)
+    round a word no article uses, or round a pattern ("中国式现代化的××实践"), set off
+    the asker's own wording, not a name the articles must hold (in the seed questions
+    every such phrase is in an answerable question). What the question is about is no
+    wording: "中国足球“五大恶人”是哪些人" asks about a name, and no article has it."""
+    if f"《{phrase}》" in text or phrase.lower() in _subject(text):
+        return False
+    if _PLACEHOLDER.search(phrase):
+        return True
+    return lexical is not None and any(lexical.frequency(word) == 0 for word in tokenize(phrase))
+
+
 def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Constraint, ...]:
     """Years, periods, phases, places, named things and contrast words stated in `text`."""
     table = rules()
     found = [Constraint(kind, value) for kind in table.constraints for value in values_of(kind, text)]
-    found += [Constraint("entity", name.lower()) for name in quoted_phrases(text)]
+    found += [Constraint("entity", name.lower()) for name in quoted_phrases(text) if not _in_own_words(name, text, lexical)]
     unplaced = text
     for place in table.places:  # longest first: 西海岸新区 is not also 新区
         if place in unplaced:
