@@ -372,8 +372,9 @@ def _name_spans(kind: str, span: str) -> list[tuple[int, int]]:
             if flag in PERSON_TAGS and table.is_person_name(word) and not names_a_thing(words, index):
                 found.add((offset, offset + len(word)))
             elif word in table.person_titles and index + 1 < len(words) and words[index + 1][1] in PERSON_TAGS | {"n"}:
-                name, _, at = words[index + 1]
-                found.add((at, at + len(name)))
+                name, flag, at = words[index + 1]
+                if flag in PERSON_TAGS or table.is_person_name(name):  # not "专家现场办公"
+                    found.add((at, at + len(name)))
             elif name := _cut_name(words, index):
                 found.add(name)
         return sorted(_outermost(found))
