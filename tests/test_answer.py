@@ -362,6 +362,7 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("How many kilometres of the metro are open to traffic?", "轨道交通全部在建线路达到11条，共219公里。", "在建"),
         ("How much sewage has the plant treated in total?", "团岛污水处理厂日处理能力10万吨。", "日处理"),
         ("团岛污水处理厂现在每天实际处理多少吨污水？", "团岛污水处理厂日处理能力10万吨。", "处理能力"),
+        ("胶州市规上工业增加值这4年加起来一共增长了多少？", "2023年胶州市规上工业增加值增速12.8%，连续4年保持两位数增长。", "增速"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
@@ -385,6 +386,7 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("重点水利项目计划总投资多少？", "重点水利项目计划总投资60亿元，已完成投资21.5亿元。"),
         ("重点水利项目已经完成投资多少？", "重点水利项目已完成投资21.5亿元。"),
         ("污水厂的日处理能力是多少？", "团岛污水处理厂日处理能力10万吨。"),
+        ("胶州市规上工业增加值增速是多少？", "2023年胶州市规上工业增加值增速12.8%，连续4年保持两位数增长。"),
         ("Which hospital's second phase will be finished in 2023?", "2023年推动齐鲁医院二期建成运营。"),
     ],
 )
