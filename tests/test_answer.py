@@ -94,6 +94,9 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("Who chaired the meeting?", "person"),
         ("What is the total heating area in Qingdao this winter?", "quantity"),
         ("Who accompanied the lecturer when he visited Qingdao companies?", "person"),
+        ("When Sun Aijun spoke at Haier in November 2022, what did he say the report embodies?", "description"),
+        ("When Sun Aijun spoke at Haier, who accompanied him?", "person"),
+        ("When did Sun Aijun speak at Haier?", "date"),
         ("By how many percentage points did retail sales grow in 2023?", "percent"),
         ("Over what period does the consumer season for the people run?", "date"),  # a span of dates, not the people counted
         ("Between which dates did the heavy rain fall?", "date"),
@@ -1049,6 +1052,7 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     attract = expand_english("How many young talents a year does it aim to attract?")
     assert all(word in attract for word in ("青年人才", "每年", "引进"))
     # what a group "will highlight next" is its 下一步 and 突出; "next year" stays 明年
+    assert {"集中", "体现"} <= set(expand_english("What does the report concentrate and embody?").split())
     plan = expand_english("What development orientation will the group highlight next?").split()
     assert {"下一步", "突出", "导向"} <= set(plan)
     assert "下一步" not in expand_english("What is the target for next year?").split()

@@ -15,6 +15,9 @@ from pathlib import Path
 
 from ..lexical import is_english
 
+_LEADING_CLAUSE = re.compile(
+    r"(?:when|after|before|while|once|as|since)\b[^,?]*,\s*(?=(?:how|what|when|who|whom|which|where|why|by how)\b)", re.IGNORECASE
+)
 _ENGLISH_PHRASE = 16  # characters after an English question word that still belong to its phrase
 RULES_FILE = Path(__file__).with_name("rules.toml")
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -104,8 +107,11 @@ class Rules:
         A Chinese question word sits anywhere, so the table's order decides between
         matches. An English one leads its clause ("Who accompanied … when he visited …"
         asks for a person, not a date), so there only the matches within the opening
-        question phrase ("how many percentage points") are weighed by the table's order."""
-        found = [(match, kind) for kind, pattern in self.types if (match := pattern.search(question))]
+        question phrase ("how many percentage points") are weighed by the table's order;
+        a clause setting the scene comes first ("When Sun spoke at Haier, what did he
+        say…" asks for what)."""
+        lead = _LEADING_CLAUSE.match(question) if is_english(question) else None
+        found = [(match, kind) for kind, pattern in self.types if (match := pattern.search(question, lead.end() if lead else 0))]
         if not found:
             return "description", None
         if is_english(question):
