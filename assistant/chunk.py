@@ -31,6 +31,7 @@ class Chunk:
     start: int  # offsets of `text` inside Article.text
     end: int
     dateline: str = ""  # "本报11月13日讯": the article is the paper's own news of that day
+    kicker: str = ""  # the column label or 引题 above the headline ("二十大精神 在身边")
 
     @property
     def search_text(self) -> str:
@@ -48,6 +49,7 @@ class Chunk:
             "start": self.start,
             "end": self.end,
             "dateline": self.dateline,
+            "kicker": self.kicker,
         }
 
     @classmethod
@@ -115,6 +117,7 @@ def chunk_article(article: Article, size: int, overlap: int) -> list[Chunk]:
                     start=first,
                     end=last,
                     dateline=article.dateline or "",
+                    kicker=article.kicker or "",
                 )
             )
     return chunks

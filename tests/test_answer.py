@@ -8,6 +8,8 @@ weights; nothing is mocked. The end-to-end tests use the seed index.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 
 import pytest
@@ -863,7 +865,7 @@ def test_reports_by_a_reporter_are_listed_from_bylines() -> None:
     assert "《社区组织》" in answer.text and "《供热更暖心》" in answer.text and "污水处理" not in answer.text
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
     # A question that names the word only to set the scene asks for one fact, not a list.
-    assert analyse("这几期报纸里提到“三年”的地方：市发改委要实施什么行动？", EMPTY).mention == ""
+    assert analyse("这几期报纸里提到“三年”的地方：市发改委要实施什么行动？", EMPTY).mentions == ()
     assert "《供热更暖心》（2022-12-06）：今冬供热面积3.35亿平方米" in answer.text  # what the report is on
 
 
@@ -881,6 +883,22 @@ def test_reports_mentioning_a_quoted_word_are_listed_one_clause_each() -> None:
     assert answer.text.splitlines() == ["提到“三年”的报道有2篇：",
                                         "1. 《振兴实体经济》（2022-11-13）：市发改委将实施实体经济振兴发展三年行动。[1]",
                                         "2. 《供热更暖心》（2022-12-06）：计划利用三年时间。[2]"]
+    assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
+
+
+def test_reports_under_quoted_kickers_are_listed_with_their_reporters() -> None:
+    """"哪两篇报道标着“二十大精神 在身边”和“党的二十大精神在机关”专栏？哪位记者写的？":
+    a column label above the headline (the kicker) counts as the article's words, each
+    quoted word is looked for, and the question asks who wrote them."""
+    city = replace(_chunk("前不久，青兰高速公路改扩建工程通过用地预审。", title="实施城市更新行动", article="a.txt#0",
+                          date="2022-11-13", byline="王冰洁"), kicker="二十大精神 在身边")
+    heating = _chunk("11月28日早晨9点，姜涛敲响居民的家门。", title="党的二十大精神在机关 “服务管家”常登门", article="b.txt#0",
+                     date="2022-12-06", byline="贾臻")
+    other = _chunk("崂山区投入2300万元启动消费季。", title="消费季", article="c.txt#0", date="2022-12-06", byline="吴帅")
+    question = "这几期报纸里哪几篇报道标着“二十大精神 在身边”和“党的二十大精神在机关”这样的专栏字样？分别是哪位记者写的？"
+    assert analyse(question, EMPTY).mentions == ("二十大精神 在身边", "党的二十大精神在机关")
+    answer = _answerer(city, heating, other).answer(question, [], _hits(other))
+    assert not answer.refused and "王冰洁" in answer.text and "贾臻" in answer.text and "消费季" not in answer.text
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
 
 

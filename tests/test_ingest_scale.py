@@ -306,8 +306,8 @@ def test_index_without_token_table_is_rebuilt_from_the_store(tmp_path: Path) -> 
 
 
 def test_an_index_of_an_earlier_record_format_gets_the_new_fields_without_new_chunks(tmp_path: Path, counted) -> None:
-    """Records written before datelines were stored: the next ingest reads the files
-    again and rewrites the records of the same chunks, adding and embedding nothing."""
+    """Records written before datelines and kickers were stored: the next ingest reads
+    the files again and rewrites the records of the same chunks, adding and embedding nothing."""
     seed = shutil.copy(SEEDS / HEATING_FILE, tmp_path / HEATING_FILE)
     os.utime(seed, (time.time() - 60, time.time() - 60))  # not written just now: the manifest may trust its mtime
     assistant = make_assistant(tmp_path / "index", retrieval={"mode": "lexical"})
@@ -315,7 +315,9 @@ def test_an_index_of_an_earlier_record_format_gets_the_new_fields_without_new_ch
     collection = assistant.chunks.collection
     ids = collection.get()["ids"]
     assert all(m.get("dateline") == "本报12月6日讯" for m in collection.get(ids=ids)["metadatas"] if m["article_id"].endswith("#0"))
-    collection.update(ids=ids, metadatas=[{"dateline": None}] * len(ids))  # as an older version wrote them
+    kicked = [m["article_id"] for m in collection.get(ids=ids)["metadatas"] if m.get("kicker") == "深入学习宣传贯彻党的二十大精神"]
+    assert kicked  # the column label above one headline of the issue
+    collection.update(ids=ids, metadatas=[{"dateline": None, "kicker": None}] * len(ids))  # as an older version wrote them
     manifest = assistant.index_dir / "bm25" / MANIFEST
     manifest.write_text(json.dumps({k: v for k, v in json.loads(manifest.read_text()).items() if k != "records"}))
 
@@ -325,6 +327,7 @@ def test_an_index_of_an_earlier_record_format_gets_the_new_fields_without_new_ch
     assert report.chunks_added == 0 and report.chunks_removed == 0 and counted["tokenised"] == 0
     first = [m for m in collection.get(ids=ids)["metadatas"] if m["article_id"].endswith("#0")]
     assert first and all(m.get("dateline") == "本报12月6日讯" for m in first)
+    assert {m["article_id"] for m in collection.get(ids=ids)["metadatas"] if m.get("kicker") == "深入学习宣传贯彻党的二十大精神"} == set(kicked)
     assert json.loads(manifest.read_text())["records"] == ingest_module.RECORD_FIELDS
     counted.update(parsed=0, tokenised=0)
     assert reopened.ingest([seed]).files_unchanged == 1  # once: the manifest is current again

@@ -23,7 +23,7 @@ from .base import Answer
 from .candidates import Articles, Candidate, bigram_share, candidates, clause_runs, key_value, rare_weight, type_spans
 from .checks import verify
 from .compose import MOST_CHARS, Finding, Quote, compose
-from .metadata import asks_for_report, labelled, listing, reports
+from .metadata import asks_for_report, labelled, listing, opening, reports
 from .model import Model, model
 from .points import points
 from .question import Constraint, Question, analyse, quoted_phrases, resolve_follow_up, split_question, with_pinyin_names
@@ -123,7 +123,7 @@ class ExtractiveAnswerer:
         return answer
 
     def _find(self, asked: Question, ranked: list[Candidate]) -> Finding:
-        if asked.mention and (mentioned := self._mentions(asked.mention)):
+        if asked.mentions and (mentioned := self._mentions(asked.mentions, asks_for_report(asked.text))):
             return mentioned
         if self.openings is not None and (found := listing(asked, self.openings)):
             return Finding("list", found.quotes, intro=found.intro, support=1.0, headlines=found.by_day)
@@ -191,20 +191,31 @@ class ExtractiveAnswerer:
             if chunk := next((c for c in chunks if word in c.text.lower()), None):
                 at = chunk.text.lower().index(word)
                 quotes.append(Quote(chunk, *_clause_around(chunk.text, at, at + len(word))))
+        if self.openings is not None:  # a kicker or deck ("深入学习宣传贯彻党的二十大精神" above the headline)
+            held = {quote.chunk.article_id for quote in quotes}
+            quotes += [Quote(c, 0, opening(c)) for c in self.openings()
+                       if word in f"{c.kicker} {c.title}".lower() and c.article_id not in held]
         return quotes
 
-    def _mentions(self, word: str) -> Finding | None:
-        """"这几期报纸里哪些报道提到了“三年”": every article holding the word, in date order,
-        each with the clause that holds it. The articles, not the best sentences, are
-        the answer, so this is searched over the whole collection."""
-        if self.openings is None or not (quotes := self._holding(word)):
+    def _mentions(self, words: tuple[str, ...], signed: bool) -> Finding | None:
+        """"这几期报纸里哪些报道提到了“三年”": every article holding the word (or one of the
+        words), in date order, each with the clause that holds it (with its byline when the
+        question asks who wrote them). The articles, not the best sentences, are the
+        answer, so this is searched over the whole collection."""
+        if self.openings is None:
+            return None
+        quotes: list[Quote] = []
+        for word in words:
+            held = {quote.chunk.article_id for quote in quotes}
+            quotes += [quote for quote in self._holding(word) if quote.chunk.article_id not in held]
+        if not quotes:
             return None
         quotes.sort(key=lambda q: (not q.chunk.date, q.chunk.date, q.chunk.source, q.chunk.article_id))  # undated last
         shown = quotes[:_MENTIONED]
         more = f"，这里列出最早的{len(shown)}篇" if len(quotes) > len(shown) else ""
-        intro = f"提到“{word}”的报道有{len(quotes)}篇{more}："
+        intro = f"提到{'或'.join(f'“{word}”' for word in words)}的报道有{len(quotes)}篇{more}："
         spans = [(q.chunk, q.start, q.end) for q in shown]
-        return Finding("list", labelled(spans, self.openings(), intro, byline=False, dated=True, quoted=True), intro=intro, support=1.0)
+        return Finding("list", labelled(spans, self.openings(), intro, byline=signed, dated=True, quoted=True), intro=intro, support=1.0)
 
     def _keyed(self, asked: Question, ranked: list[Candidate]) -> Finding | None:
         """"哪几个“自动”": the phrases holding the quoted word, listed from the best-ranked

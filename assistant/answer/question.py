@@ -34,6 +34,7 @@ _NOT_IN_NAMES = frozenset("vudprc")  # verbs, particles (的), adverbs, preposit
 # prepositions and particles ("管着", "盯着", "绝对不能", "底下").
 _EVERYDAY_TAGS = frozenset("vadrilcfpu")
 _LINKS = frozenset("是 有 为 要 会 能 的 了 在 由 被 把 将".split())  # words too light to be a focus
+_JOINED_QUOTE = re.compile(r"[和与或、]“([^”]{1,20})”")
 _PLACEHOLDER = re.compile(r"…|××|\.\.\.|ＸＸ|XX")
 _QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,30})”|「([^」]{2,30})」|\"([^\"]{2,30})\"")
 
@@ -89,7 +90,7 @@ class Question:
     subject: str = ""  # what the question is about: its opening words up to the first function word
     key: str = ""  # "哪几个“自动”" -> 自动: the word each listed item contains
     attribute: str = ""  # "黄蝉的花是什么样子" -> 花: what the answering sentence opens with
-    mention: str = ""  # "哪些报道提到了“上合”" -> 上合: listed from every article that holds it
+    mentions: tuple[str, ...] = ()  # "哪些报道提到了“上合”" -> 上合: listed from every article that holds one
     counted: str = ""  # "多少吨啤酒废水" -> 啤酒: the thing a figure must be of
     after: str = ""  # "那他当时是怎么处理的？": the last answer, whose sequel in the article answers
 
@@ -130,9 +131,23 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         subject="" if english else _subject(text),
         key=_list_key(text) if wants_list else "",
         attribute=_first_group(table.attribute, text),
-        mention=_first_group(table.mentions, text) if wants_list and table.across.search(text) else "",
+        mentions=_mentioned(text) if wants_list and table.across.search(text) else (),
         counted=_counted_thing(text, units) if answer_type == "quantity" and not english and not wants_list else "",
     )
+
+
+def _mentioned(text: str) -> tuple[str, ...]:
+    """"标着“二十大精神 在身边”和“党的二十大精神在机关”": the quoted words looked for, the
+    first after a verb of mentioning, then those joined to it by 和, 与, 或 or 、."""
+    match = rules().mentions.search(text)
+    if not match:
+        return ()
+    found = [next(group for group in match.groups() if group)]
+    rest = text[match.end():]
+    while joined := _JOINED_QUOTE.match(rest):
+        found.append(joined.group(1))
+        rest = rest[joined.end():]
+    return tuple(found)
 
 
 def _list_key(text: str) -> str:
