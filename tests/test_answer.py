@@ -97,6 +97,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("What is the total heating area in Qingdao this winter?", "quantity"),
         ("Who accompanied the lecturer when he visited Qingdao companies?", "person"),
         ("When Sun Aijun spoke at Haier in November 2022, what did he say the report embodies?", "description"),
+        ("园区留出的灵动空间一块从多大到多大？", "range"),
         ("When Sun Aijun spoke at Haier, who accompanied him?", "person"),
         ("When did Sun Aijun speak at Haier?", "date"),
         ("By how many percentage points did retail sales grow in 2023?", "percent"),
@@ -247,6 +248,14 @@ def test_the_filler_of_a_spoken_question_is_no_term() -> None:
     # 来 is said where the fact is ("用它来制造氢气"): it stays a term.
     assert "来" in {t.text for t in analyse("研究人员使用了什么来附着酶到电极上？", EMPTY).terms}
     assert not rules().filler & set(rules().synonyms)  # a word a synonym stands for carries the topic
+
+
+def test_a_range_asked_is_answered_by_a_sentence_giving_one() -> None:
+    """"一块从多大到多大": a sentence with one area (总建筑面积9.4万平方米) does not answer it."""
+    total = _chunk("中天润园区给企业留出灵活使用的场地，一块总建筑面积9.4万平方米，预计2023年8月份交付使用。")
+    spaces = _chunk("青岛中天润设置了200-2000平方米的灵动空间，首层层高6米。", article="b.txt#0", title="另一篇报道")
+    answer = _answerer(total, spaces).answer("中天润园区给企业留出的可以灵活使用的场地，一块从多大到多大？", [], _hits(total, spaces))
+    assert not answer.refused and answer.citations[0].quote.startswith("青岛中天润设置了200-2000平方米")
 
 
 def test_a_quoted_word_no_article_uses_is_the_askers_wording() -> None:

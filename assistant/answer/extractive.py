@@ -32,7 +32,7 @@ from .rules import clause_ends, rules
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
 # Answer types whose surface form is reliably found (numbers with units, dates, colour
 # words); the others (reasons, manners, names) are weighed by the ranker but not required.
-_CHECKED_TYPES = frozenset({"quantity", "percent", "duration", "date", "colour"})
+_CHECKED_TYPES = frozenset({"quantity", "range", "percent", "duration", "date", "colour"})
 # Answer types whose answer is an explanation, or a location described part by part
 # ("位于塞纳河的右岸，西部与第一区接邻；北部毗邻第三区…"): its quote runs on into the next
 # sentence or clause.
