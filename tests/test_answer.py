@@ -741,6 +741,13 @@ def test_a_question_naming_two_years_or_listed_names_quotes_either() -> None:
     question = "市北区2022年和2023年的两篇报道里，提到过哪些“一刻钟”或“15分钟”的服务圈？"
     answer = _answerer(older, newer).answer(question, [], _hits(older, newer))
     assert not answer.refused and {c.quote for c in answer.citations} >= {older.text, newer.text}
+    # "浮山三小区的李树安和上流佳苑的李建民分别说了什么": places of any level, each a part
+    fushan = _chunk("浮山三小区的李树安说，家里的水龙头坏了也找他们。", date="2022-12-06")
+    shangliu = _chunk("住在上流佳苑社区的居民李建民说，室温只有21℃。", title="另一篇报道", article="c.txt#0", date="2024-02-22")
+    both = "浮山三小区的李树安和上流佳苑的李建民，分别说了什么？"
+    answer = _answerer(fushan, shangliu).answer(both, [], _hits(fushan, shangliu))
+    assert not answer.refused and {c.quote for c in answer.citations} >= {fushan.text, shangliu.text}
+    assert not _verdict("浮山三小区和上流佳苑有哪些居民说了话？", shangliu.text).ok  # a plain list: each place holds
     # one year asked: the other year's report is another year's fact
     assert _verdict("市北区2023年提到过哪些服务圈？", older.text).missing.value == "2023"
 
