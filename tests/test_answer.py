@@ -480,6 +480,15 @@ def test_a_project_asked_by_name_is_not_answered_by_another_project() -> None:
         assert _verdict("芯恒源存储芯片封测项目总占地面积有多少亩？", text, title=title).ok
     # a reader's shorter name for the same project
     assert _verdict("海程邦达那个半导体项目用地有多大？", "海程邦达半导体芯片项目总占地面积65亩。").ok
+    # a plant, too: the article names both, and the sentence is about the other one
+    plants = "团岛污水处理厂日处理能力10万吨。张村河水净化厂2018年投入运行，出水主要污染物指标优于地表水V类水质标准。"
+    chunk = _chunk(plants, title="两座污水处理厂获评标杆")
+    asked = analyse("团岛污水处理厂出水的主要污染物指标达到了什么水质标准？", EMPTY)
+    sewage = next(c for c in candidates(asked, _hits(chunk), Articles(None)) if "V类" in c.text)
+    assert verify(asked, sewage).instead == "张村河水净化厂"
+    # a plant described in words no article uses is the asker's description, not a name
+    described = analyse("讲两座污水厂获评标杆的报道说出水达到了什么标准？", EMPTY)
+    assert verify(described, next(c for c in candidates(described, _hits(chunk), Articles(None)) if "V类" in c.text)).ok
 
 
 def test_another_section_of_a_street_is_a_near_miss() -> None:

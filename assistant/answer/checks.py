@@ -79,7 +79,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             verdict = _contrast(constraint, span)
         if not verdict.ok:
             return verdict
-    for check in (_another_named(question, span), _group_figure(question, span), _counted(question, span, before, article.text),
+    for check in (_another_named(question, span, article.text.lower()), _group_figure(question, span), _counted(question, span, before, article.text),
                   _named_by_number(question, span, before, article.text)):
         if not check.ok:
             return check
@@ -207,12 +207,14 @@ def _places(text: str, suffix: str) -> list[str]:
             and flag.startswith("n") and w not in table.ubiquitous]
 
 
-def _another_named(question: Question, span: str) -> Verdict:
+def _another_named(question: Question, span: str, article: str) -> Verdict:
     """"芯恒源…项目" asked, and the sentence opens with another project's name: it is
-    about that one ("海程邦达半导体芯片项目…总占地面积65亩"). A sentence opening with
-    "项目" or "该项目" leans on the article's own, and is not judged here."""
+    about that one ("海程邦达半导体芯片项目…总占地面积65亩"; "团岛污水处理厂" asked, and
+    the sentence opens with 张村河水净化厂). A sentence opening with "项目" or "该项目"
+    leans on the article's own, and is not judged here; nor is a name the article never
+    uses ("讲青岛两座污水厂的那篇报道"), which is the asker's description."""
     asked = _named(question.subject)
-    if not asked or asked in span:
+    if not asked or asked in span or (asked.endswith(rules().facility_heads) and asked not in article):
         return OK
     opening = span[: m.start()] if (m := _CLAUSE_END.search(span)) else span
     named = _named(opening)
@@ -299,15 +301,16 @@ def _last_sentence(text: str) -> str:
 def _same_name(asked: str, named: str) -> bool:
     """A reader shortens and rewords names ("海程邦达那个半导体项目" for "海程邦达半导体
     芯片项目"): a shared run of _SHARED_RUN characters besides the head is the same name."""
-    head = next(h for h in rules().named_heads if asked.endswith(h))
+    head = next(h for h in (*rules().named_heads, *rules().facility_heads) if asked.endswith(h))
     own = asked[: -len(head)]
     return longest_run(own, named) * len(own) >= _SHARED_RUN
 
 
 def _named(text: str) -> str:
-    """The text up to its first head of a long name (rules.toml named_heads), when a
-    name of at least _NAME_CHARS characters comes before it."""
-    ends = [i + len(head) for head in rules().named_heads if (i := text.find(head)) >= _NAME_CHARS]
+    """The text up to its first head of a long name (rules.toml named_heads and
+    facility_heads), when a name of at least _NAME_CHARS characters comes before it."""
+    heads = (*rules().named_heads, *rules().facility_heads)
+    ends = [i + len(head) for head in heads if (i := text.find(head)) >= _NAME_CHARS]
     return text[: min(ends)] if ends else ""
 
 

@@ -52,7 +52,7 @@ class Contrast:
 
 
 # The [evidence] entries that are words or characters, not patterns of an answer type.
-_WORD_LISTS = {"named_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration", "not_names", "going", "glued_after", "glued_verbs"}
+_WORD_LISTS = {"named_heads", "facility_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration", "not_names", "going", "glued_after", "glued_verbs"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ class Rules:
     count_words: dict[str, int]
     evidence: dict[str, re.Pattern[str]]
     named_heads: tuple[str, ...]
+    facility_heads: tuple[str, ...]
     unnamed_openers: tuple[str, ...]
     org_suffixes: tuple[str, ...]
     place_suffixes: tuple[str, ...]  # longest first
@@ -174,6 +175,7 @@ def rules() -> Rules:
         count_words=dict(data["lists"]["count_words"]),
         evidence={kind: _any(patterns) for kind, patterns in evidence.items() if kind not in _WORD_LISTS},
         named_heads=tuple(evidence["named_heads"]),
+        facility_heads=tuple(evidence["facility_heads"]),
         unnamed_openers=tuple(evidence["unnamed_openers"]),
         org_suffixes=tuple(evidence["org_suffixes"]),
         place_suffixes=tuple(sorted(evidence["place_suffixes"], key=len, reverse=True)),  # 新区 before 区
