@@ -139,6 +139,8 @@ def test_units_follow_the_question() -> None:
     assert "%" in analyse("增速是多少？", EMPTY).units
     # 多大 alone names no measure: a bond's 规模 is in 亿元, a park's in 平方米
     assert analyse("规模有多大？", EMPTY).units == ()
+    # ...but an industry's or a market's 规模 is money ("虚拟现实产业规模突破180亿元"), not a count
+    assert "元" in analyse("全区虚拟现实产业规模定的目标是多少？", EMPTY).units
     # English "how many <things>" counts like 多少个, unless it names its unit
     assert {"个", "家"} <= set(analyse("How many industrial enterprises does Jiaozhou have?", EMPTY).units)
     assert analyse("How many households were connected?", EMPTY).units == ("户",)
