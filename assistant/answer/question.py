@@ -474,9 +474,9 @@ def _count(text: str) -> int | None:
     return None
 
 
+_QUALIFIER_TAGS = frozenset({"a", "b"})  # adjectives and distinguishing words before the counted noun
 # 哪两场, 这三个, 哪所, 哪家, 几个: the count and the measure word of a question word are no
 # topic words ("哪所大学" would otherwise find 研究所)
-_QUALIFIER_TAGS = frozenset({"a", "b"})  # adjectives and distinguishing words before the counted noun
 _COUNTED = re.compile(r"([哪这几])(?:[两二三四五六七八九十][\u4e00-\u9fff]|(?<=[哪几])[所家个位座条项种名处间栋])")
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:区|市|县|局|镇|街道|公司|集团|中心|学校|医院)"
 _ENGLISH_ASKS = re.compile(r"\b(?:how|what|when|who|whom|which|where|why)\b", re.IGNORECASE)
