@@ -212,7 +212,9 @@ def _another_named(question: Question, span: str, article: str) -> Verdict:
     about that one ("海程邦达半导体芯片项目…总占地面积65亩"; "团岛污水处理厂" asked, and
     the sentence opens with 张村河水净化厂). A sentence opening with "项目" or "该项目"
     leans on the article's own, and is not judged here; nor is a name the article never
-    uses ("讲青岛两座污水厂的那篇报道"), which is the asker's description."""
+    uses ("讲青岛两座污水厂的那篇报道"), which is the asker's description. Another
+    plant's sentence is no neighbouring fact to offer as a partial answer: the article
+    names the asked one too, so "the articles say nothing of it" would be untrue."""
     asked = _named(question.subject)
     if not asked or asked in span or (asked.endswith(rules().facility_heads) and asked not in article):
         return OK
@@ -220,6 +222,8 @@ def _another_named(question: Question, span: str, article: str) -> Verdict:
     named = _named(opening)
     if not named or named.startswith(rules().unnamed_openers) or _same_name(asked, named):
         return OK
+    if asked.endswith(rules().facility_heads):  # the article speaks of the asked plant elsewhere: "nothing on it" would be untrue
+        return Verdict(False, Constraint("entity", asked))
     return Verdict(False, Constraint("entity", asked), named)
 
 
