@@ -305,16 +305,19 @@ def _last_sentence(text: str) -> str:
 def _same_name(asked: str, named: str) -> bool:
     """A reader shortens and rewords names ("海程邦达那个半导体项目" for "海程邦达半导体
     芯片项目"): a shared run of _SHARED_RUN characters besides the head is the same name."""
-    head = next(h for h in (*rules().named_heads, *rules().facility_heads) if asked.endswith(h))
+    head = next(h for h in _name_heads() if asked.endswith(h))
     own = asked[: -len(head)]
     return longest_run(own, named) * len(own) >= _SHARED_RUN
+
+
+def _name_heads() -> tuple[str, ...]:
+    return (*rules().named_heads, *rules().facility_heads)
 
 
 def _named(text: str) -> str:
     """The text up to its first head of a long name (rules.toml named_heads and
     facility_heads), when a name of at least _NAME_CHARS characters comes before it."""
-    heads = (*rules().named_heads, *rules().facility_heads)
-    ends = [i + len(head) for head in heads if (i := text.find(head)) >= _NAME_CHARS]
+    ends = [i + len(head) for head in _name_heads() if (i := text.find(head)) >= _NAME_CHARS]
     return text[: min(ends)] if ends else ""
 
 

@@ -168,21 +168,23 @@ class ExtractiveAnswerer:
         if not confident:
             return None
         spans = [(c.chunk, c.start, c.end) for c in confident[:1]]
+        openings = self.openings()  # one request for the whole collection's headlines
         named = [c.value for c in asked.constraints if c.kind == "entity"]
         if named:  # each name's report: its best-ranked span, else the first article that holds it at all
             spans = []
             for name in named:
                 best = next(((c.chunk, c.start, c.end) for c in confident if name in c.text.lower()), None)
-                held = best or next(((q.chunk, q.start, q.end) for q in self._holding(name)), None)
+                held = best or next(((q.chunk, q.start, q.end) for q in self._holding(name, openings)), None)
                 if held and all(held[0].article_id != chunk.article_id for chunk, _, _ in spans):
                     spans.append(held)
         if not spans:
             return None
-        listed = reports(spans, self.openings(), asked.english)
+        listed = reports(spans, openings, asked.english)
         return Finding("list", listed.quotes, intro=listed.intro, support=confident[0].confidence)
 
-    def _holding(self, word: str) -> list[Quote]:
-        """In every article that holds the word, the clause holding it, best match first."""
+    def _holding(self, word: str, openings: list[Chunk]) -> list[Quote]:
+        """In every article that holds the word, the clause holding it, best match first;
+        then the articles whose headline or kicker alone holds it, by their opening."""
         if self.article_chunks is None:
             return []
         articles = list(dict.fromkeys(self.lexical.article_of(hit.chunk_id) for hit in self.lexical.search(word, _MENTION_CHUNKS)))
@@ -191,10 +193,8 @@ class ExtractiveAnswerer:
             if chunk := next((c for c in chunks if word in c.text.lower()), None):
                 at = chunk.text.lower().index(word)
                 quotes.append(Quote(chunk, *_clause_around(chunk.text, at, at + len(word))))
-        if self.openings is not None:  # a kicker or deck ("深入学习宣传贯彻党的二十大精神" above the headline)
-            held = {quote.chunk.article_id for quote in quotes}
-            quotes += [Quote(c, 0, opening(c)) for c in self.openings()
-                       if word in f"{c.kicker} {c.title}".lower() and c.article_id not in held]
+        held = {quote.chunk.article_id for quote in quotes}  # a kicker ("深入学习宣传贯彻党的二十大精神" above the headline)
+        quotes += [Quote(c, 0, opening(c)) for c in openings if word in f"{c.kicker} {c.title}".lower() and c.article_id not in held]
         return quotes
 
     def _mentions(self, words: tuple[str, ...], signed: bool) -> Finding | None:
@@ -204,10 +204,11 @@ class ExtractiveAnswerer:
         answer, so this is searched over the whole collection."""
         if self.openings is None:
             return None
+        openings = self.openings()  # one request for the whole collection's headlines
         quotes: list[Quote] = []
         for word in words:
             held = {quote.chunk.article_id for quote in quotes}
-            quotes += [quote for quote in self._holding(word) if quote.chunk.article_id not in held]
+            quotes += [quote for quote in self._holding(word, openings) if quote.chunk.article_id not in held]
         if not quotes:
             return None
         quotes.sort(key=lambda q: (not q.chunk.date, q.chunk.date, q.chunk.source, q.chunk.article_id))  # undated last
@@ -215,7 +216,7 @@ class ExtractiveAnswerer:
         more = f"，这里列出最早的{len(shown)}篇" if len(quotes) > len(shown) else ""
         intro = f"提到{'或'.join(f'“{word}”' for word in words)}的报道有{len(quotes)}篇{more}："
         spans = [(q.chunk, q.start, q.end) for q in shown]
-        return Finding("list", labelled(spans, self.openings(), intro, byline=signed, dated=True, quoted=True), intro=intro, support=1.0)
+        return Finding("list", labelled(spans, openings, intro, byline=signed, dated=True, quoted=True), intro=intro, support=1.0)
 
     def _keyed(self, asked: Question, ranked: list[Candidate]) -> Finding | None:
         """"哪几个“自动”": the phrases holding the quoted word, listed from the best-ranked

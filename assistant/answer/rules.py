@@ -111,11 +111,12 @@ class Rules:
         question phrase ("how many percentage points") are weighed by the table's order;
         a clause setting the scene comes first ("When Sun spoke at Haier, what did he
         say…" asks for what)."""
-        lead = _LEADING_CLAUSE.match(question) if is_english(question) else None
+        english = is_english(question)
+        lead = _LEADING_CLAUSE.match(question) if english else None
         found = [(match, kind) for kind, pattern in self.types if (match := pattern.search(question, lead.end() if lead else 0))]
         if not found:
             return "description", None
-        if is_english(question):
+        if english:
             first = min(match.start() for match, _ in found)
             found = [(match, kind) for match, kind in found if match.start() <= first + _ENGLISH_PHRASE]
         elif found[0][1] == "quantity" and found[0][0].group().startswith("几"):
