@@ -1377,3 +1377,13 @@ def test_a_colour_asked_is_answered_by_a_sentence_naming_one() -> None:
     answer = _answerer(opening, body).answer("黄鳍紫鱼的身体是什么颜色的？", [], _hits(opening, body))
     assert not answer.refused and "淡蓝红色" in answer.text and "辐鳍鱼纲" not in answer.text
 
+
+
+def test_a_figure_the_question_gives_is_not_its_answer() -> None:
+    """"查了2万余台次农机，其中查出多少台次存在安全隐患": the sentence with 检查农机2万余台次
+    repeats what the asker already knows; it holds no answer of the asked form."""
+    asked = analyse("那次大检查查了2万余台次农机，其中查出多少台次存在安全隐患？", EMPTY)
+    text = "全市联合执法检查40余次，检查农机2万余台次，驾驶人1万余人次。"
+    assert type_spans(asked, text) == []
+    found = "查出隐患300台次，检查农机2万余台次。"
+    assert [found[a:b] for a, b in type_spans(asked, found)] == ["300台"]

@@ -324,13 +324,19 @@ def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
         if kind == "duration":
             dates = [m.span() for m in table.evidence["calendar"].finditer(span)]
             found = {(s, e) for s, e in found if not any(a < e and s < b for a, b in dates)}
-        return sorted(found)
+        # a figure the question gives ("查了2万余台次，查出多少台次…") is what it knows already
+        return sorted((s, e) for s, e in found if not _given(span[s:e], question.text))
     if kind in table.evidence:
         return [m.span() for m in table.evidence[kind].finditer(span)]
     if kind in {"person", "org", "place"}:  # a name the question gives is what it asks about, not its answer
         asked = question.text.lower()
         return [(start, end) for start, end in _name_spans(kind, span) if span[start:end].lower() not in asked]
     return None
+
+
+def _given(figure: str, question: str) -> bool:
+    figure = figure.replace(" ", "")
+    return bool(re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", question.replace(" ", "")))
 
 
 def key_value(question: Question, candidate: "Candidate") -> str:
