@@ -274,6 +274,8 @@ def test_a_quoted_word_no_article_uses_is_the_askers_wording() -> None:
     assert named("市北区描绘了怎样的“两带三区”图景？") == {"两带三区"}
     assert named("《大块头》是谁写的？") == {"大块头"}
     assert "五大恶人" in named("中国足球“五大恶人”是哪些人？")  # the question is about it
+    # a quote that reads as a clause (带着: a verb with its aspect particle) describes; it names nothing
+    assert named("还要提升一种“一个大平台带着一批专业平台”的平台功能，这种平台叫什么？") == set()
 
 
 def test_a_pointer_and_the_naming_question_are_no_terms() -> None:

@@ -36,6 +36,7 @@ _EVERYDAY_TAGS = frozenset("vadrilcfpu")
 _LINKS = frozenset("是 有 为 要 会 能 的 了 在 由 被 把 将".split())  # words too light to be a focus
 _JOINED_QUOTE = re.compile(r"[和与或、]“([^”]{1,20})”")
 _PLACEHOLDER = re.compile(r"…|××|\.\.\.|ＸＸ|XX")
+_ASPECT_TAGS = frozenset({"uz", "ul", "ug"})  # jieba's 着, 了, 过 after a verb
 _QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,30})”|「([^」]{2,30})」|\"([^\"]{2,30})\"")
 
 
@@ -346,7 +347,11 @@ def _in_own_words(phrase: str, text: str, lexical: LexicalIndex | None) -> bool:
     the asker's own wording, not a name the articles must hold (in the seed questions
     every such phrase is in an answerable question). What the question is about is no
     wording: "中国足球“五大恶人”是哪些人" asks about a name, and no article has it."""
-    if f"《{phrase}》" in text or phrase.lower() in _subject(text):
+    if f"《{phrase}》" in text:
+        return False
+    if any(flag in _ASPECT_TAGS for _, flag, _ in tagged(phrase)):
+        return True  # "一个大平台带着一批专业平台": a clause describing, where a name has no 着/了/过
+    if phrase.lower() in _subject(text):
         return False
     if _PLACEHOLDER.search(phrase):
         return True
