@@ -243,6 +243,24 @@ def test_common_words_jieba_tags_as_names_state_no_condition() -> None:
     assert analyse("新区准备开工建设哪些项目？", EMPTY).constraints == ()
 
 
+def test_one_month_asked_is_a_period_not_a_topic_word() -> None:
+    """"10月这一个月的增速": the month is a condition (1-10月 is another period), and
+    一个月 is no word an article must hold for a partial answer to be on topic."""
+    asked = analyse("崂山区10月这一个月的限上零售业增速是多少？", EMPTY)
+    assert ("period", "10月") in {(c.kind, c.value) for c in asked.constraints}
+    assert "一个月" not in {t.text for t in asked.terms}
+    assert not [c for c in analyse("1970年4月，他担任什么职务？", EMPTY).constraints if c.kind == "period"]  # a date, no period
+
+
+def test_which_year_asks_and_says_nothing_of_one_year() -> None:
+    """"哪一年建成的": jieba keeps 哪一年 and its 一年 as words. Neither is a topic word an
+    article must hold, and 一年 there is no "in one year" (as against 连续, 累计)."""
+    asked = analyse("科技园一期是哪一年建成的？", EMPTY)
+    assert {t.text for t in asked.terms}.isdisjoint({"哪一年", "一年"})
+    assert [c.kind for c in asked.constraints] == ["phase"]
+    assert ("contrast:one year or several", "一年") in {(c.kind, c.value) for c in analyse("一年能处理多少吨？", EMPTY).constraints}
+
+
 def test_the_filler_of_a_spoken_question_is_no_term() -> None:
     # 想, 往 and 专门 are in no news article: as terms they would only dilute the coverage.
     terms = {t.text for t in analyse("崂山区想拉多少家专门往新创公司里投钱的机构落户？", EMPTY).terms}
@@ -381,6 +399,9 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("How much sewage has the plant treated in total?", "团岛污水处理厂日处理能力10万吨。", "日处理"),
         ("团岛污水处理厂现在每天实际处理多少吨污水？", "团岛污水处理厂日处理能力10万吨。", "处理能力"),
         ("胶州市规上工业增加值这4年加起来一共增长了多少？", "2023年胶州市规上工业增加值增速12.8%，连续4年保持两位数增长。", "增速"),
+        ("崂山区10月这一个月的限上零售业增速是多少？", "1-10月，崂山区限上零售业增速高达22.1%。", "1-10月"),
+        # the phase is the project's: another project's 一期 in the same sentence is no match
+        ("科技园（莱钢地块）一期是哪一年建成的？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。", "3期"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
@@ -406,6 +427,8 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("污水厂的日处理能力是多少？", "团岛污水处理厂日处理能力10万吨。"),
         ("胶州市规上工业增加值增速是多少？", "2023年胶州市规上工业增加值增速12.8%，连续4年保持两位数增长。"),
         ("Which hospital's second phase will be finished in 2023?", "2023年推动齐鲁医院二期建成运营。"),
+        ("崂山区10月份限上零售业增速是多少？", "10月，崂山区限上零售业增速12%。"),
+        ("科技园（莱钢地块）三期什么时候开工？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。"),
     ],
 )
 def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:

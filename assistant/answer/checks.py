@@ -41,6 +41,9 @@ _ADMINISTRATIVE = "省市区县镇乡村"  # the level a place's longer suffix b
 _SENTENCE_PART = re.compile(r"[，,；;。！？!?]")
 _LIST_END = re.compile(r"(?<![平同对均相何])等(?![级待于同候号量])")  # "A、B等": not 平等, 等级, 等于
 _LISTED_CHARS = 6  # characters of the question's subject that name the asked item in a list
+_OWNER_REACH = 4  # "（莱钢地块三期）": the name a phase belongs to ends right before it
+_SIBLING_PHASE = re.compile(r"期(?:和|与|及|、)$")  # "二期和三期": the second phase is the same project's
+_BRACKETS_AT_END = re.compile(r"[（）()“”《》\s]+$")
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,9 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
     heading = article.heading
     for constraint in question.constraints:
         if constraint.kind in _NEIGHBOUR_KINDS:
-            verdict = _stated_near(constraint, span, heading, before, article)
+            verdict = _attached_phase(question, constraint, span) if constraint.kind == "phase" else OK
+            if verdict.ok:
+                verdict = _stated_near(constraint, span, heading, before, article)
             if not verdict.ok and any(_stated_near(other, span, heading, before, article).ok for other in _compared(question, constraint)):
                 verdict = OK  # "2022年和2023年的两篇报道里": a quote about either year answers a part
         elif constraint.kind == "place":
@@ -115,6 +120,30 @@ def _neighbour(constraint: Constraint, span: str, near: str, date: str) -> Verdi
         years = values_of("year", span)
         return Verdict(False, constraint, _spelt("year", years[0]) if years else "")
     return OK
+
+
+def _attached_phase(question: Question, constraint: Constraint, span: str) -> Verdict:
+    """"莱钢地块一期" asked, and the sentence lists 莱钢地块三期 beside 研究院一期: the phase
+    that counts is the one written after the asked thing's name (or after its sibling,
+    "二期和三期"), not one that belongs to another project."""
+    owner = _phase_owner(question.text, constraint.value)
+    if not owner:
+        return OK
+    pattern = rules().constraints["phase"]
+    attached = [values_of("phase", m.group(0))[0] for m in pattern.finditer(span)
+                if owner in span[max(0, m.start() - _OWNER_REACH) : m.start()] or _SIBLING_PHASE.search(span[: m.start()])]
+    if not attached or _holds(constraint.value, attached):
+        return OK
+    return Verdict(False, constraint, _spelt("phase", attached[0]))
+
+
+def _phase_owner(question: str, phase: str) -> str:
+    """The two characters naming what the asked phase is of ("（莱钢地块）一期" -> 地块)."""
+    for match in rules().constraints["phase"].finditer(question):
+        if values_of("phase", match.group(0)) == [phase]:
+            before = _BRACKETS_AT_END.sub("", question[: match.start()])[-2:]
+            return before if len(before) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in before) else ""
+    return ""
 
 
 def _in_article(constraint: Constraint, article: str) -> Verdict:

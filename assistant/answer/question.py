@@ -386,7 +386,7 @@ def _contrasts_in(text: str, english: bool) -> list[Constraint]:
     """The side of each [[contrasts]] table the question is on, by the first word of a
     side it says: "累计处理了多少" is on the cumulative side, "open to traffic" on the side
     of lines in use. English words count whole ("plan" is not in "planning")."""
-    lowered = text.lower()
+    lowered = _COUNTED.sub(r"\1", text.lower())  # the 一年 of 哪一年 says nothing of one year
 
     def says(word: str) -> bool:
         if not english:
@@ -482,7 +482,7 @@ def _count(text: str) -> int | None:
 _QUALIFIER_TAGS = frozenset({"a", "b"})  # adjectives and distinguishing words before the counted noun
 # 哪两场, 这三个, 哪所, 哪家, 几个: the count and the measure word of a question word are no
 # topic words ("哪所大学" would otherwise find 研究所)
-_COUNTED = re.compile(r"([哪这几])(?:[两二三四五六七八九十][\u4e00-\u9fff]|(?<=[哪几])[所家个位座条项种名处间栋])")
+_COUNTED = re.compile(r"([哪这几])(?:[两二三四五六七八九十][\u4e00-\u9fff]|(?<=[哪几])一?[所家个位座条项种名处间栋年天])")  # 哪一年, 几天
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:区|市|县|局|镇|街道|公司|集团|中心|学校|医院)"
 _ENGLISH_ASKS = re.compile(r"\b(?:how|what|when|who|whom|which|where|why)\b", re.IGNORECASE)
 _ENGLISH_AND = re.compile(r",?\s+and\s+(?=(?:how|what|when|who|whom|which|where|why|by how)\b)", re.IGNORECASE)
