@@ -1127,6 +1127,9 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     plan = expand_english("What development orientation will the group highlight next?").split()
     assert {"下一步", "突出", "导向"} <= set(plan)
     assert "下一步" not in expand_english("What is the target for next year?").split()
+    virtue = set(expand_english("Caring for the elderly is a traditional virtue; what is it a prominent reflection of?").split())
+    assert {"美德", "突出", "体现"} <= virtue
+    assert "三位一体" in expand_english("Which three things does the 'three-in-one' arrangement of the refined approvals bind?")
 
 
 def test_a_name_jieba_cuts_otherwise_in_the_question_is_found() -> None:
