@@ -244,6 +244,25 @@ def test_common_words_jieba_tags_as_names_state_no_condition() -> None:
     assert analyse("新区准备开工建设哪些项目？", EMPTY).constraints == ()
 
 
+def test_a_name_after_a_place_is_the_thing_asked_about() -> None:
+    """"纽西兰鸡毛松的树叶": the question is about 鸡毛松, a word no article uses, and an
+    article on 纽西兰's regions does not answer it. A word the articles use (越橘), or no
+    noun at all after the place ("崂山区希望…"), states no such condition."""
+    region = _chunk("吉斯伯恩大区是位于纽西兰北岛东北部的一个地方行政区。越橘是杜鹃花科越橘属的植物。崂山区希望扩大投资。印度是南亚国家。")
+    lexical = _lexical(region)
+
+    def named(question: str) -> set[str]:
+        return {c.value for c in analyse(question, lexical).constraints if c.kind == "entity"}
+
+    assert "鸡毛" in named("纽西兰鸡毛松的树叶是什么形状的？")
+    assert "野驴" in named("印度野驴栖息在哪儿？")
+    assert named("欧洲越橘含有什么成分？") == set()
+    assert named("崂山区希望投资达到多少？") == set()
+    assert "沃斯基" not in named("茨柏克沃斯基是何时进入微软公司任职的？")  # jieba's 茨柏克 is no place any article names
+    asked = analyse("纽西兰鸡毛松的树叶是什么形状的？", lexical)
+    assert not any(verify(asked, candidate).ok for candidate in candidates(asked, _hits(region), Articles(None)))
+
+
 def test_one_month_asked_is_a_period_not_a_topic_word() -> None:
     """"10月这一个月的增速": the month is a condition (1-10月 is another period), and
     一个月 is no word an article must hold for a partial answer to be on topic."""

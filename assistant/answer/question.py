@@ -378,8 +378,26 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
                 found.append(Constraint("place", word))
         elif flag in _NAME_TAGS and _is_a_name(words, index) and (lexical is None or lexical.share(word) < _RARE):
             found.append(Constraint("entity", word))
+    found.extend(_placed_names(text, [c.value for c in found if c.kind == "place"], lexical))
     found.extend(_contrasts_in(text, english=False))
     return tuple(dict.fromkeys(found))
+
+
+def _placed_names(text: str, places: list[str], lexical: LexicalIndex | None) -> list[Constraint]:
+    """"纽西兰鸡毛松的树叶", "印度野驴栖息在哪": the noun right after the place the
+    question opens with is the thing it asks about. Where no article uses that word, an
+    article on the place alone does not answer it. A word the articles use (欧洲越橘) is
+    left to the gate: jieba also cuts names this way that are one word (碧海/蓝天).
+    An empty index knows no place and states nothing."""
+    subject = _subject(text)
+    place = next((p for p in places if subject.startswith(p)), "")
+    if not place or lexical is None or not lexical.frequency(place):  # 茨柏克/沃斯基: a name jieba cut, no place the articles know
+        return []
+    words = [(word, flag) for word, flag, at in tagged(text) if at >= text.find(place) + len(place)]
+    word, flag = words[0] if words else ("", "")
+    if flag.startswith("n") and len(word) >= 2 and word not in rules().filler and lexical.frequency(word) == 0:
+        return [Constraint("entity", word)]
+    return []
 
 
 def _contrasts_in(text: str, english: bool) -> list[Constraint]:
