@@ -22,7 +22,7 @@ from assistant.answer.extractive import _attribute_first, _dropped_one
 from assistant.answer.names import pinyin_names
 from assistant.answer.metadata import asks_for_report
 from assistant.answer.points import points
-from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question
+from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question, values_of
 from assistant.answer.rules import rules
 from assistant.chunk import Chunk, chunk_id
 from assistant.lexical import Catalog, LexicalIndex, TokenTable, expand_abbreviations, expand_english, is_english, tokenize_batch
@@ -214,6 +214,7 @@ def test_constraints_stated_in_the_question() -> None:
     phases = {(c.kind, c.value) for c in analyse("齐鲁医院三期计划什么时候建成？", EMPTY).constraints}
     assert ("phase", "3期") in phases
     assert ("phase", "第2批") in {(c.kind, c.value) for c in analyse("第二批示范市有哪些？", EMPTY).constraints}
+    assert values_of("phase", "第十四届水业论坛，第二十三届博览会") == ["第14届", "第23届"]  # not 第104届
     whole = {(c.kind, c.value) for c in analyse("How fast did retail grow for the whole of 2022?", EMPTY).constraints}
     assert {("year", "2022"), ("period", "全年")} <= whole
     # An English question names a place by its pinyin and its level ("Jimo District").
@@ -422,6 +423,8 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("崂山区10月这一个月的限上零售业增速是多少？", "1-10月，崂山区限上零售业增速高达22.1%。", "1-10月"),
         # the phase is the project's: another project's 一期 in the same sentence is no match
         ("科技园（莱钢地块）一期是哪一年建成的？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。", "3期"),
+        # a running total asked, one batch's count given
+        ("到目前为止，一共累计有几座污水厂获评标杆水厂？", "在第十四届论坛上，第二期标杆比选活动结果揭晓，33座污水厂榜上有名。", "2期"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
@@ -449,6 +452,7 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("Which hospital's second phase will be finished in 2023?", "2023年推动齐鲁医院二期建成运营。"),
         ("崂山区10月份限上零售业增速是多少？", "10月，崂山区限上零售业增速12%。"),
         ("科技园（莱钢地块）三期什么时候开工？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。"),
+        ("第二期一共有几座污水厂获评标杆水厂？", "第二期标杆比选活动结果揭晓，33座污水厂榜上有名。"),
     ],
 )
 def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:

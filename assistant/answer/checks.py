@@ -43,6 +43,8 @@ _LIST_END = re.compile(r"(?<![平同对均相何])等(?![级待于同候号量])
 _LISTED_CHARS = 6  # characters of the question's subject that name the asked item in a list
 _OWNER_REACH = 4  # "（莱钢地块三期）": the name a phase belongs to ends right before it
 _SIBLING_PHASE = re.compile(r"期(?:和|与|及|、)$")  # "二期和三期": the second phase is the same project's
+# the sides of rules.toml's contrasts that ask for a running total (累计, 一共; 迄今, 到目前为止)
+_RUNNING_TOTAL = frozenset({("contrast:cumulative or rate", 0), ("contrast:one year or several", 1)})
 _BRACKETS_AT_END = re.compile(r"[（）()“”《》\s]+$")
 
 
@@ -85,7 +87,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
         if not verdict.ok:
             return verdict
     for check in (_another_named(question, span, article.text.lower()), _group_figure(question, span), _counted(question, span, before, article.text),
-                  _named_by_number(question, span, before, article.text)):
+                  _named_by_number(question, span, before, article.text), _one_batch(question, span)):
         if not check.ok:
             return check
     return _answer_type(question, candidate, before)
@@ -144,6 +146,20 @@ def _phase_owner(question: str, phase: str) -> str:
             before = _BRACKETS_AT_END.sub("", question[: match.start()])[-2:]
             return before if len(before) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in before) else ""
     return ""
+
+
+def _one_batch(question: Question, span: str) -> Verdict:
+    """"到目前为止一共累计有几座": a running total asked, and the sentence counts one
+    batch or round (第二期…33座) where the question names none."""
+    if any(c.kind == "phase" for c in question.constraints):
+        return OK
+    total = next((c for c in question.constraints if (c.kind, c.side) in _RUNNING_TOTAL), None)
+    batches = list(rules().constraints["phase"].finditer(span)) if total else []
+    if not batches:
+        return OK
+    figures = type_positions(question, span) or [0]  # the batch the figure counts, not the forum's 第十四届
+    batch = min(batches, key=lambda m: min(abs(m.start() - at) for at in figures))
+    return Verdict(False, total, _spelt("phase", values_of("phase", batch.group(0))[0]))
 
 
 def _in_article(constraint: Constraint, article: str) -> Verdict:

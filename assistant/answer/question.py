@@ -472,7 +472,15 @@ def values_of(kind: str, text: str) -> list[str]:
     return list(dict.fromkeys(_canonical(kind, m.group(0)) for m in rules().constraints[kind].finditer(text)))
 
 
-_CN_NUMBERS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9", "十": "10"}
+_DIGIT_WORDS = "一二三四五六七八九"
+_CHINESE_NUMBER = re.compile(f"[{_DIGIT_WORDS}]?十[{_DIGIT_WORDS}]?|[{_DIGIT_WORDS}]")
+
+
+def _chinese_number(text: str) -> int:
+    """"十四" -> 14, "二十" -> 20, "三" -> 3: the numbers of editions and phases (to 99)."""
+    tens, _, ones = text.rpartition("十") if "十" in text else ("", "", text)
+    value = (_DIGIT_WORDS.index(tens) + 1 if tens else 1) * 10 if "十" in text else 0
+    return value + (_DIGIT_WORDS.index(ones) + 1 if ones else 0)
 
 
 def _canonical(kind: str, value: str) -> str:
@@ -481,7 +489,7 @@ def _canonical(kind: str, value: str) -> str:
     value = rules().english_conditions.get(value, value)
     if kind == "phase":
         value = re.sub(r"(工程|项目|建设|规划)$", "", value)
-        value = "".join(_CN_NUMBERS.get(ch, ch) for ch in value)
+        value = _CHINESE_NUMBER.sub(lambda m: str(_chinese_number(m.group(0))), value)
         value = {"首批": "第1批", "首届": "第1届", "首期": "1期", "首轮": "第1轮"}.get(value, value)
         value = re.sub(r"^第(\d+期)$", r"\1", value)  # 第二期 and 二期 are the same phase
     if kind == "period":
