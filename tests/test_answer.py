@@ -77,7 +77,9 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("市北区力争引进多少个亿元项目？", "quantity"),
         ("1-10月限上零售业增速是多少？", "percent"),
         ("青岛的外贸规模在全国城市中排第几？", "rank"),
-        ("数字经济核心产业增加值占比要保持在什么位置？", "rank"),  # a position asked, though 占比 names a share
+        ("数字经济核心产业增加值占比要保持在什么位置？", "rank"),
+        ("Can you name a couple of the old neighbourhoods Laoshan planned to renovate?", "description"),  # a request, no yes/no
+        ("Can the plant treat beer wastewater?", "yesno"),  # a position asked, though 占比 names a share
         ("这次活动的主题叫什么？", "named"),
         ("枣山路二期是否已列入攻坚行动计划？", "yesno"),
         ("为什么供热要提前开始？", "reason"),
@@ -270,6 +272,8 @@ def test_one_month_asked_is_a_period_not_a_topic_word() -> None:
     asked = analyse("崂山区10月这一个月的限上零售业增速是多少？", EMPTY)
     assert ("period", "10月") in {(c.kind, c.value) for c in asked.constraints}
     assert "一个月" not in {t.text for t in asked.terms}
+    whole = analyse("2022年7月一整个月，青岛的降雨量是多少毫米？", EMPTY)
+    assert ("period", "7月") in {(c.kind, c.value) for c in whole.constraints} and "整个" not in {t.text for t in whole.terms}
     assert not [c for c in analyse("1970年4月，他担任什么职务？", EMPTY).constraints if c.kind == "period"]  # a date, no period
 
 
@@ -423,6 +427,7 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("崂山区10月这一个月的限上零售业增速是多少？", "1-10月，崂山区限上零售业增速高达22.1%。", "1-10月"),
         # the phase is the project's: another project's 一期 in the same sentence is no match
         ("科技园（莱钢地块）一期是哪一年建成的？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。", "3期"),
+        ("综保区的预验收是哪天通过的？", "综保区争取2023年1月完成正式验收。", "正式验收"),
         # a running total asked, one batch's count given
         ("到目前为止，一共累计有几座污水厂获评标杆水厂？", "在第十四届论坛上，第二期标杆比选活动结果揭晓，33座污水厂榜上有名。", "2期"),
     ],
