@@ -77,9 +77,11 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("市北区力争引进多少个亿元项目？", "quantity"),
         ("1-10月限上零售业增速是多少？", "percent"),
         ("青岛的外贸规模在全国城市中排第几？", "rank"),
-        ("数字经济核心产业增加值占比要保持在什么位置？", "rank"),
+        ("数字经济核心产业增加值占比要保持在什么位置？", "rank"),  # a position asked, though 占比 names a share
         ("Can you name a couple of the old neighbourhoods Laoshan planned to renovate?", "description"),  # a request, no yes/no
-        ("Can the plant treat beer wastewater?", "yesno"),  # a position asked, though 占比 names a share
+        ("Can the plant treat beer wastewater?", "yesno"),
+        ("他这趟专门去是为了干啥？", "reason"),  # a purpose asked
+        ("这项工程为了什么时候能通车？", "date"),
         ("这次活动的主题叫什么？", "named"),
         ("枣山路二期是否已列入攻坚行动计划？", "yesno"),
         ("为什么供热要提前开始？", "reason"),
