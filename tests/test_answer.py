@@ -356,6 +356,11 @@ def test_a_verb_of_going_glued_to_an_unknown_name_is_cut_off() -> None:
     assert ("place", "上海市") in {(c.kind, c.value) for c in analyse("去年上海市的目标是多少？", EMPTY).constraints}
 
 
+def test_an_idiom_meets_the_plain_words_of_the_article() -> None:
+    """"开过什么先河": the article says 第一个实行分户计量."""
+    assert {t.text: t for t in analyse("那个站在李沧区开过什么先河？", EMPTY).terms}["先河"].found_in("作为李沧区第一个实行分户计量的换热站")
+
+
 def test_a_two_digit_number_also_matches_its_chinese_numerals() -> None:
     """"严长寿23岁时做了什么": the article writes 二十三岁."""
     terms = {t.text: t for t in analyse("严长寿23岁时做了什么？", EMPTY).terms}
