@@ -82,6 +82,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("Can the plant treat beer wastewater?", "yesno"),
         ("他这趟专门去是为了干啥？", "reason"),  # a purpose asked
         ("这项工程为了什么时候能通车？", "date"),
+        ("示范社区里是国家级的多，还是市级的多？", "quantity"),  # two counts compared
         ("这次活动的主题叫什么？", "named"),
         ("枣山路二期是否已列入攻坚行动计划？", "yesno"),
         ("为什么供热要提前开始？", "reason"),
