@@ -1446,7 +1446,6 @@ def test_a_colour_asked_is_answered_by_a_sentence_naming_one() -> None:
     assert not answer.refused and "淡蓝红色" in answer.text and "辐鳍鱼纲" not in answer.text
 
 
-
 def test_a_figure_the_question_gives_is_not_its_answer() -> None:
     """"查了2万余台次农机，其中查出多少台次存在安全隐患": the sentence with 检查农机2万余台次
     repeats what the asker already knows; it holds no answer of the asked form."""

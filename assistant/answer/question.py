@@ -478,9 +478,10 @@ _CHINESE_NUMBER = re.compile(f"[{_DIGIT_WORDS}]?十[{_DIGIT_WORDS}]?|[{_DIGIT_WO
 
 def _chinese_number(text: str) -> int:
     """"十四" -> 14, "二十" -> 20, "三" -> 3: the numbers of editions and phases (to 99)."""
-    tens, _, ones = text.rpartition("十") if "十" in text else ("", "", text)
-    value = (_DIGIT_WORDS.index(tens) + 1 if tens else 1) * 10 if "十" in text else 0
-    return value + (_DIGIT_WORDS.index(ones) + 1 if ones else 0)
+    if "十" not in text:
+        return _DIGIT_WORDS.index(text) + 1
+    tens, _, ones = text.partition("十")
+    return (_DIGIT_WORDS.index(tens) + 1 if tens else 1) * 10 + (_DIGIT_WORDS.index(ones) + 1 if ones else 0)
 
 
 def _canonical(kind: str, value: str) -> str:
