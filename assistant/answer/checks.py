@@ -18,7 +18,7 @@ from functools import cache
 from .candidates import Article, Candidate, longest_run, names_ending, type_positions, type_spans
 from ..lexical import english_equivalents
 from ..tagging import tagged
-from .question import NO_PERSON, Constraint, Question, values_of
+from .question import NO_PERSON, Constraint, Question, stated_at, values_of
 from .rules import clause_ends, rules
 
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
@@ -131,21 +131,22 @@ def _attached_phase(question: Question, constraint: Constraint, span: str) -> Ve
     owner = _phase_owner(question.text, constraint.value)
     if not owner:
         return OK
-    pattern = rules().constraints["phase"]
-    attached = [values_of("phase", m.group(0))[0] for m in pattern.finditer(span)
-                if owner in span[max(0, m.start() - _OWNER_REACH) : m.start()] or _SIBLING_PHASE.search(span[: m.start()])]
+    attached = [value for at, value in stated_at("phase", span)
+                if owner in span[max(0, at - _OWNER_REACH) : at] or _SIBLING_PHASE.search(span[:at])]
     if not attached or _holds(constraint.value, attached):
         return OK
     return Verdict(False, constraint, _spelt("phase", attached[0]))
 
 
+@cache
 def _phase_owner(question: str, phase: str) -> str:
-    """The two characters naming what the asked phase is of ("（莱钢地块）一期" -> 地块)."""
-    for match in rules().constraints["phase"].finditer(question):
-        if values_of("phase", match.group(0)) == [phase]:
-            before = _BRACKETS_AT_END.sub("", question[: match.start()])[-2:]
-            return before if len(before) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in before) else ""
-    return ""
+    """The two characters naming what the asked phase is of ("（莱钢地块）一期" -> 地块).
+    Cached: the same for every candidate of the question."""
+    at = next((at for at, value in stated_at("phase", question) if value == phase), None)
+    if at is None:
+        return ""
+    before = _BRACKETS_AT_END.sub("", question[:at])[-2:]
+    return before if len(before) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in before) else ""
 
 
 def _one_batch(question: Question, span: str) -> Verdict:
@@ -154,12 +155,12 @@ def _one_batch(question: Question, span: str) -> Verdict:
     if any(c.kind == "phase" for c in question.constraints):
         return OK
     total = next((c for c in question.constraints if (c.kind, c.side) in _RUNNING_TOTAL), None)
-    batches = list(rules().constraints["phase"].finditer(span)) if total else []
+    batches = stated_at("phase", span) if total else []
     if not batches:
         return OK
     figures = type_positions(question, span) or [0]  # the batch the figure counts, not the forum's 第十四届
-    batch = min(batches, key=lambda m: min(abs(m.start() - at) for at in figures))
-    return Verdict(False, total, _spelt("phase", values_of("phase", batch.group(0))[0]))
+    _, batch = min(batches, key=lambda stated: min(abs(stated[0] - at) for at in figures))
+    return Verdict(False, total, _spelt("phase", batch))
 
 
 def _in_article(constraint: Constraint, article: str) -> Verdict:
@@ -261,13 +262,14 @@ def _another_named(question: Question, span: str, article: str) -> Verdict:
     plant's sentence is no neighbouring fact to offer as a partial answer: the article
     names the asked one too, so "the articles say nothing of it" would be untrue."""
     asked = _named(question.subject)
-    if not asked or asked in span or (asked.endswith(rules().facility_heads) and asked not in article):
+    facility = asked.endswith(rules().facility_heads)
+    if not asked or asked in span or (facility and asked not in article):
         return OK
     opening = span[: m.start()] if (m := _CLAUSE_END.search(span)) else span
     named = _named(opening)
     if not named or named.startswith(rules().unnamed_openers) or _same_name(asked, named):
         return OK
-    if asked.endswith(rules().facility_heads):  # the article speaks of the asked plant elsewhere: "nothing on it" would be untrue
+    if facility:  # the article speaks of the asked plant elsewhere: "nothing on it" would be untrue
         return Verdict(False, Constraint("entity", asked))
     return Verdict(False, Constraint("entity", asked), named)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize
 from ..retrieve import is_follow_up
-from ..tagging import tagged
+from ..tagging import Tags, tagged
 from .thesaurus import synonyms_of
 from .rules import rules
 
@@ -378,12 +378,12 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
                 found.append(Constraint("place", word))
         elif flag in _NAME_TAGS and _is_a_name(words, index) and (lexical is None or lexical.share(word) < _RARE):
             found.append(Constraint("entity", word))
-    found.extend(_placed_names(text, [c.value for c in found if c.kind == "place"], lexical))
+    found.extend(_placed_names(text, words, [c.value for c in found if c.kind == "place"], lexical))
     found.extend(_contrasts_in(text, english=False))
     return tuple(dict.fromkeys(found))
 
 
-def _placed_names(text: str, places: list[str], lexical: LexicalIndex | None) -> list[Constraint]:
+def _placed_names(text: str, words: Tags, places: list[str], lexical: LexicalIndex | None) -> list[Constraint]:
     """"纽西兰鸡毛松的树叶", "印度野驴栖息在哪": the noun right after the place the
     question opens with is the thing it asks about. Where no article uses that word, an
     article on the place alone does not answer it. A word the articles use (欧洲越橘) is
@@ -393,8 +393,8 @@ def _placed_names(text: str, places: list[str], lexical: LexicalIndex | None) ->
     place = next((p for p in places if subject.startswith(p)), "")
     if not place or lexical is None or not lexical.frequency(place):  # 茨柏克/沃斯基: a name jieba cut, no place the articles know
         return []
-    words = [(word, flag) for word, flag, at in tagged(text) if at >= text.find(place) + len(place)]
-    word, flag = words[0] if words else ("", "")
+    after = text.find(place) + len(place)
+    word, flag = next(((word, flag) for word, flag, at in words if at >= after), ("", ""))
     if flag.startswith("n") and len(word) >= 2 and word not in rules().filler and lexical.frequency(word) == 0:
         return [Constraint("entity", word)]
     return []
@@ -469,7 +469,13 @@ def _stated_in_english(text: str) -> tuple[Constraint, ...]:
 def values_of(kind: str, text: str) -> list[str]:
     """The values of one kind of condition (years, periods, phases) stated in `text`,
     spelt canonically."""
-    return list(dict.fromkeys(_canonical(kind, m.group(0)) for m in rules().constraints[kind].finditer(text)))
+    return list(dict.fromkeys(value for _, value in stated_at(kind, text)))
+
+
+def stated_at(kind: str, text: str) -> list[tuple[int, str]]:
+    """Where each value of one kind of condition starts in `text`, with its canonical
+    spelling: for checks that ask whose phase or batch a value is."""
+    return [(m.start(), _canonical(kind, m.group(0))) for m in rules().constraints[kind].finditer(text)]
 
 
 _DIGIT_WORDS = "一二三四五六七八九"
