@@ -63,12 +63,8 @@ def _split_module():
 
 split_rule = _split_module()
 
-CORPORA: dict[str, tuple[Path, ...]] = {
-    "seeds": (ROOT / "seeds",),
-    "cmrc_trial": (split_rule.SHARED / "bench" / "cmrc2018" / "corpus_trial.jsonl",),
-    "crud_small": (split_rule.SHARED / "bench" / "crud_rag" / "corpus_small.jsonl",),
-}
-SET_CORPUS = {"seeds": "seeds", "dev": "seeds", "cmrc": "cmrc_trial", "crud": "crud_small"}
+CORPORA = split_rule.CORPORA
+SET_CORPUS = split_rule.SET_CORPUS
 PARTS = ("train", "test", "all")  # "all" is the whole file, unsplit
 DEFAULT_SPLIT = ROOT / "eval" / "split.json"
 WARM_UP = "青岛今年的天气怎么样？"  # one untimed question per index: loading jieba's dictionary is not latency

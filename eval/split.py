@@ -32,6 +32,14 @@ SETS = {
     "cmrc": SHARED / "bench" / "cmrc2018" / "qa_trial.jsonl",
     "crud": SHARED / "bench" / "crud_rag" / "qa_eval.jsonl",
 }
+# The corpus each set is asked over, and its files. bench/answers.py and
+# eval/train_answerer.py both read these, so they share one index per corpus.
+CORPORA: dict[str, tuple[Path, ...]] = {
+    "seeds": (HERE.parent / "seeds",),
+    "cmrc_trial": (SHARED / "bench" / "cmrc2018" / "corpus_trial.jsonl",),
+    "crud_small": (SHARED / "bench" / "crud_rag" / "corpus_small.jsonl",),
+}
+SET_CORPUS = {"seeds": "seeds", "dev": "seeds", "cmrc": "cmrc_trial", "crud": "crud_small"}
 TRAIN_SHARE = 0.5
 
 

@@ -37,13 +37,12 @@ from assistant.answer.checks import verify  # noqa: E402
 from assistant.answer.extractive import has_asked_form  # noqa: E402
 from assistant.evaluate import EvalItem, load_items, normalise, score, summarise  # noqa: E402
 from assistant.core import Response  # noqa: E402
+from split import CORPORA, SET_CORPUS, SETS as QUESTION_FILES  # noqa: E402  (eval/split.py, beside this script)
 from assistant.retrieve import search_query  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-SETS = {  # set -> (questions, corpus name, files to ingest)
-    "seeds": (ROOT / "eval" / "seeds_qa.jsonl", "seeds", [ROOT / "seeds"]),
-    "cmrc": (SHARED / "bench" / "cmrc2018" / "qa_trial.jsonl", "cmrc", [SHARED / "bench" / "cmrc2018" / "corpus_trial.jsonl"]),
-    "crud": (SHARED / "bench" / "crud_rag" / "qa_eval.jsonl", "crud", [SHARED / "bench" / "crud_rag" / "corpus_small.jsonl"]),
+TRAINED_SETS = ("seeds", "cmrc", "crud")  # dev is all test
+SETS = {  # set -> (questions, corpus name, files to ingest), as bench/answers.py asks them
+    name: (QUESTION_FILES[name], SET_CORPUS[name], list(CORPORA[SET_CORPUS[name]])) for name in TRAINED_SETS
 }
 THRESHOLDS = np.round(np.concatenate([np.arange(0.05, 0.9, 0.05), np.arange(0.9, 0.995, 0.01)]), 2)
 KEEPS = (0.0, 1.0, 2.0, 3.0)  # score margins for a second quote
