@@ -1454,3 +1454,13 @@ def test_a_figure_the_question_gives_is_not_its_answer() -> None:
     assert type_spans(asked, text) == []
     found = "查出隐患300台次，检查农机2万余台次。"
     assert [found[a:b] for a, b in type_spans(asked, found)] == ["300台"]
+
+
+def test_a_description_runs_on_through_its_semicolons() -> None:
+    """"牡蒿的外貌特征是什么": the description is one sentence of ；-parted clauses ("茎直立；
+    叶子互生…；头状花序…。"); the quote that runs on from the opening does not stop at its first ；."""
+    text = ("牡蒿为菊科蒿属的植物。多年生草本，茎直立；叶子互生，中部以上的叶子呈线形；头状花序卵形，排列成圆锥花序。"
+            "分布在中国大陆的福建、辽宁等地。")
+    chunk = _chunk(text, title="牡蒿")
+    answer = _answerer(chunk).answer("牡蒿的外貌特征是什么？", [], _hits(chunk))
+    assert not answer.refused and "头状花序卵形，排列成圆锥花序" in answer.text and "福建" not in answer.text

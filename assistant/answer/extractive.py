@@ -445,14 +445,17 @@ def _quote(candidate: Candidate, asked: Question) -> Quote:
 def _run_on(quote: Quote, room: int) -> Quote:
     """The quote with the next sentence of its paragraph, when both fit in `room`
     characters: a reason or a description rarely ends with its first sentence ("…但为
-    时已晚。百济首都慰礼城被高句丽攻陷。")."""
+    时已晚。百济首都慰礼城被高句丽攻陷。"). A sentence that ends in ； is one part of a
+    longer one ("茎直立；叶子互生…；头状花序…。"), so the quote runs on to its full stop."""
     text = quote.chunk.text
-    following = sentence_spans(text[quote.end :])
-    if following and "\n" not in text[quote.end : quote.end + following[0][0]]:
-        end = quote.end + following[0][1]
-        if end - quote.start <= room:
-            return Quote(quote.chunk, quote.start, end)
-    return quote
+    end = quote.end
+    for start, stop in sentence_spans(text[quote.end :]):
+        if "\n" in text[end : quote.end + start] or quote.end + stop - quote.start > room:
+            break
+        end = quote.end + stop
+        if text[end - 1] not in "；;":
+            break
+    return Quote(quote.chunk, quote.start, end) if end > quote.end else quote
 
 
 def _run_back(quote: Quote, room: int) -> Quote:
