@@ -1464,3 +1464,13 @@ def test_a_description_runs_on_through_its_semicolons() -> None:
     chunk = _chunk(text, title="牡蒿")
     answer = _answerer(chunk).answer("牡蒿的外貌特征是什么？", [], _hits(chunk))
     assert not answer.refused and "头状花序卵形，排列成圆锥花序" in answer.text and "福建" not in answer.text
+
+
+def test_a_quote_that_runs_on_closes_its_quotation() -> None:
+    """"她是怎么回应的": her words run over two sentences inside 「…」; a quote that runs on
+    stops at the closing mark, not at the first 。 inside it."""
+    text = ("2006年，媒体错误地报导娜塔莎与亚当约会。她谈到媒体的报导：「亚当是可爱的，但我没有和他约会。"
+            "一旦你跟一个著名的家伙聊天，你便会被认为与他有紧密的关系。」2007年她发行了第二张专辑。")
+    chunk = _chunk(text, title="娜塔莎")
+    answer = _answerer(chunk).answer("针对2006年媒体的错误报道，娜塔莎是怎么回应的？", [], _hits(chunk))
+    assert not answer.refused and "你便会被认为与他有紧密的关系。」" in answer.text and "第二张专辑" not in answer.text

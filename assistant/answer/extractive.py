@@ -446,14 +446,16 @@ def _run_on(quote: Quote, room: int) -> Quote:
     """The quote with the next sentence of its paragraph, when both fit in `room`
     characters: a reason or a description rarely ends with its first sentence ("…但为
     时已晚。百济首都慰礼城被高句丽攻陷。"). A sentence that ends in ； is one part of a
-    longer one ("茎直立；叶子互生…；头状花序…。"), so the quote runs on to its full stop."""
+    longer one ("茎直立；叶子互生…；头状花序…。"), so the quote runs on to its full stop;
+    and words quoted over several sentences (「…约会。一旦你…关系。」) run on to their close."""
     text = quote.chunk.text
     end = quote.end
     for start, stop in sentence_spans(text[quote.end :]):
         if "\n" in text[end : quote.end + start] or quote.end + stop - quote.start > room:
             break
         end = quote.end + stop
-        if text[end - 1] not in "；;":
+        said = text[quote.start : end]
+        if text[end - 1] not in "；;" and said.count("「") <= said.count("」") and said.count("“") <= said.count("”"):
             break
     return Quote(quote.chunk, quote.start, end) if end > quote.end else quote
 
