@@ -15,7 +15,8 @@ from itertools import groupby
 from .parse import Article
 
 # A sentence ends at terminal punctuation (plus any closing quotes/brackets) or a line end.
-_SENTENCE_END = re.compile(r"[。！？；!?;…]+[”’」』）)》\"']*|\n")
+# A ";" inside Wikipedia's variant markup (-{zh-cn:…;zh-hk:…}-) parts variants, not sentences.
+_SENTENCE_END = re.compile(r"(?:[。！？；!?…]|;(?![^{}\n]*\}-))+[”’」』）)》\"']*|\n")
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,14 @@ def test_sentence_spans_keep_decimals_and_ellipsis() -> None:
     assert "".join(pieces) == text
 
 
+def test_sentence_spans_keep_wiki_variant_markup_whole() -> None:
+    """Wikipedia's language-variant markup (-{zh-cn:…;zh-hk:…}-) parts its variants with
+    ASCII semicolons, which end no sentence."""
+    text = "锦地罗，又称作-{zh-cn:宽叶毛毡苔;zh-hk:锦地罗;zh-tw:锦地罗}-，是茅膏菜科的植物。见于山坡;湿地。"
+    pieces = [text[s:e] for s, e in sentence_spans(text)]
+    assert pieces == ["锦地罗，又称作-{zh-cn:宽叶毛毡苔;zh-hk:锦地罗;zh-tw:锦地罗}-，是茅膏菜科的植物。", "见于山坡;", "湿地。"]
+
+
 def test_sentence_spans_line_ends_and_whitespace() -> None:
     text = "  标题没有句号\n\n  正文一句。 \n第二段"
     pieces = [text[s:e] for s, e in sentence_spans(text)]
