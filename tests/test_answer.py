@@ -694,6 +694,19 @@ def test_an_asked_attribute_is_answered_by_the_sentence_it_opens() -> None:
     assert ranked[0].text.startswith("花为") and "花等草" not in [c.text[:3] for c in ranked[:2]]
 
 
+def test_an_attribute_may_follow_an_opener() -> None:
+    """"拉萨河的支流有哪些": "主要支流有：麦曲、桑曲…" opens with 主要 before the attribute
+    and is moved up like a sentence opening with 支流."""
+    chunk = _chunk("拉萨河在嘉黎县附近与左岸支流麦曲汇合后改称色绒藏布，有右岸支流桑曲汇入。主要支流有：麦曲、桑曲、拉曲及堆龙曲等。",
+                   title="拉萨河")
+    asked = analyse("拉萨河的支流有哪些？", EMPTY)
+    found = candidates(asked, _hits(chunk), Articles(None))
+    for candidate in found:
+        candidate.score = 1.0 if candidate.text.startswith("拉萨河") else 0.5
+    ranked = _attribute_first(asked, sorted(found, key=lambda c: c.score, reverse=True), 1.0)
+    assert ranked[0].text.startswith("主要支流有")
+
+
 def test_an_age_is_a_time_of_a_life() -> None:
     asked = analyse("苏佩维埃尔是何时开始写第一本寓言故事的？", EMPTY)
     text = "九岁的一天，他在银行账簿的背面开始写他的第一本寓言故事。那个孤儿九岁。"

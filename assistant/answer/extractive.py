@@ -302,10 +302,16 @@ def _attribute_first(asked: Question, ranked: list[Candidate], margin: float) ->
     subject = ranked[0].features.get("subject", 0.0)  # "花等草…" in another plant's article is no flower of this one
     opening = [
         c for c in ranked
-        if c.text.startswith(asked.attribute) and c.score >= ranked[0].score - margin and _first_word(c.text) == asked.attribute
+        if _first_word(_without_opener(c.text)) == asked.attribute and c.score >= ranked[0].score - margin
         and c.features.get("subject", 0.0) >= subject
     ]
     return _first(opening, ranked)
+
+
+def _without_opener(text: str) -> str:
+    """"主要支流有：…" -> "支流有：…": the sentence from its attribute on."""
+    opener = next((o for o in rules().attribute_openers if text.startswith(o)), "")
+    return text[len(opener):]
 
 
 def _titled_first(asked: Question, ranked: list[Candidate]) -> list[Candidate]:

@@ -63,6 +63,7 @@ class Rules:
     list_key: re.Pattern[str]
     several: re.Pattern[str]  # a figure asked for each of several things ("各有多少个")
     attribute: re.Pattern[str]
+    attribute_openers: tuple[str, ...]  # "主要" of "主要支流有：…", longest first
     mentions: re.Pattern[str]  # "提到了“三年”": group 1 is the word looked for in every article
     across: re.Pattern[str]  # the question asks across the paper ("这几期报纸里")
     ellipsis: re.Pattern[str]  # "那崂山区呢？": group 1 is what changes
@@ -169,6 +170,7 @@ def rules() -> Rules:
         list_key=_any(data["lists"]["key"]),
         several=_any(data["lists"]["several"]),
         attribute=_any(data["lists"]["attribute"]),
+        attribute_openers=tuple(sorted(data["lists"]["attribute_openers"], key=len, reverse=True)),
         mentions=_any(data["lists"]["mentions"]),
         across=_any(data["lists"]["across"]),
         ellipsis=re.compile(data["follow_up"]["ellipsis"]),
