@@ -67,6 +67,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
     [
         ("市化工产业安全生产转型升级专项行动领导小组会议由谁主持？", "person"),
         ("哪个部门汇报了工作方案？", "org"),
+        ("那保险公司出事以后是跟谁一块儿应对的？", "org"),  # a partner is mostly an organisation
         ("该工程被列为哪个市级部门全力保障的项目？", "org"),  # 市级 is no city
         ("会上还有哪些市领导出席？", "person"),
         ("他是哪个大学毕业的？", "org"),
@@ -1487,3 +1488,12 @@ def test_a_quote_that_runs_on_closes_its_quotation() -> None:
     chunk = _chunk(text, title="娜塔莎")
     answer = _answerer(chunk).answer("针对2006年媒体的错误报道，娜塔莎是怎么回应的？", [], _hits(chunk))
     assert not answer.refused and "你便会被认为与他有紧密的关系。」" in answer.text and "第二张专辑" not in answer.text
+
+
+def test_a_partner_asked_with_谁_may_be_an_organisation() -> None:
+    """"跟谁一块儿应对的": the sentence naming the bureaus the insurer worked with answers
+    it; it is no person-for-organisation near miss."""
+    text = "守牢安全发展底线，提升突发事件应对处置能力。灾情发生后，承保公司迅速反应，会同各区应急管理局有效应对，立刻启动快速理赔通道。"
+    chunk = _chunk(text, title="护航发展")
+    answer = _answerer(chunk).answer("承保公司出事以后是跟谁一块儿应对的？", [], _hits(chunk))
+    assert not answer.refused and not answer.partial and "会同各区应急管理局" in answer.text
