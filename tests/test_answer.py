@@ -67,6 +67,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
     [
         ("市化工产业安全生产转型升级专项行动领导小组会议由谁主持？", "person"),
         ("哪个部门汇报了工作方案？", "org"),
+        ("阵内智则目前担任什么节目的主持人？", "named"),  # a programme, a film or a song is named in 《》
         ("那保险公司出事以后是跟谁一块儿应对的？", "org"),  # a partner is mostly an organisation
         ("该工程被列为哪个市级部门全力保障的项目？", "org"),  # 市级 is no city
         ("会上还有哪些市领导出席？", "person"),
