@@ -14,6 +14,11 @@ from itertools import groupby
 
 from .parse import Article
 
+# Bumped whenever sentence or chunk boundaries change (2: a ";" inside -{…}- markup ends
+# no sentence). An index's manifest names the splitting it was made with; another one
+# makes the next ingest read every file again (unchanged chunks keep their vectors).
+SPLITTING = 2
+
 # A sentence ends at terminal punctuation (plus any closing quotes/brackets) or a line end.
 # A ";" inside Wikipedia's variant markup (-{zh-cn:…;zh-hk:…}-) parts variants, not sentences.
 _SENTENCE_END = re.compile(r"(?:[。！？；!?…]|;(?![^{}\n]*\}-))+[”’」』）)》\"']*|\n")

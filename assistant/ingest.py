@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunk import Chunk, chunk_article
+from .chunk import SPLITTING, Chunk, chunk_article
 from .embed import Embedder
 from .lexical import Catalog, LexicalIndex, TokenBatch, TokenTable, full_dictionary, tokenize_batch
 from .parse import (
@@ -117,16 +117,16 @@ RECORD_FIELDS = 3
 class Manifest:
     """What each ingested file contributed, keyed by its absolute path."""
 
-    def __init__(self, chunking: tuple[int, int], files: dict[str, FileEntry] | None = None, current: bool = True) -> None:
+    def __init__(self, chunking: tuple[int, ...], files: dict[str, FileEntry] | None = None, current: bool = True) -> None:
         self.chunking = chunking
         self.files = files or {}
         self.owners = {source: key for key, entry in self.files.items() for source in entry.sources}
         self.current = current  # False: stored records may lack fields of RECORD_FIELDS
 
     @classmethod
-    def load(cls, directory: Path, chunking: tuple[int, int]) -> "Manifest":
+    def load(cls, directory: Path, chunking: tuple[int, ...]) -> "Manifest":
         """The manifest beside the index; empty when missing, unreadable or written for
-        other chunk settings (every file is then read again, and unchanged chunks are
+        other chunk settings or splitting (every file is then read again, and unchanged chunks are
         still found, so a lost manifest costs time, never correctness)."""
         try:
             data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
@@ -352,7 +352,7 @@ class Indexer:
         self.lexical_dir = lexical_dir
         self.chunking = chunking
         self.progress = progress
-        self.manifest = Manifest.load(lexical_dir, (chunking.size, chunking.overlap))
+        self.manifest = Manifest.load(lexical_dir, (chunking.size, chunking.overlap, SPLITTING))
         self.old = lexical
         self.rebuilt = False
         if len(lexical) != chunks.count():

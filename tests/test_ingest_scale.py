@@ -17,6 +17,7 @@ import bm25s
 import numpy as np
 import pytest
 
+import assistant.chunk as chunk_module
 import assistant.ingest as ingest_module
 from assistant.chunk import chunk_article
 from assistant.ingest import MANIFEST, Tokenizer
@@ -447,3 +448,22 @@ def test_pool_workers_end_with_a_killed_ingest(tmp_path: Path) -> None:
     finally:
         for pid in filter(running, workers):  # do not leave them behind when the test fails
             os.kill(pid, signal.SIGKILL)
+
+
+def test_an_index_split_by_an_earlier_chunker_is_read_again(tmp_path: Path, counted) -> None:
+    """Sentence boundaries changed (a ";" inside -{…}- markup ends no sentence), so chunks
+    of an index made before may differ: its manifest names the splitting it was made with,
+    and another one makes the next ingest read every file again. Unchanged chunks stay."""
+    seed = shutil.copy(SEEDS / HEATING_FILE, tmp_path / HEATING_FILE)
+    os.utime(seed, (time.time() - 60, time.time() - 60))  # not written just now: the manifest may trust its mtime
+    assistant = make_assistant(tmp_path / "index", retrieval={"mode": "lexical"})
+    assistant.ingest([seed])
+    manifest = assistant.index_dir / "bm25" / MANIFEST
+    data = json.loads(manifest.read_text())
+    assert data["chunking"][-1] == chunk_module.SPLITTING
+    manifest.write_text(json.dumps({**data, "chunking": data["chunking"][:2]}))  # as an earlier version wrote it
+
+    reopened = make_assistant(tmp_path / "index", retrieval={"mode": "lexical"})
+    report = reopened.ingest([seed])
+    assert report.files_unchanged == 0 and report.chunks_added == 0 and report.chunks_removed == 0
+    assert reopened.ingest([seed]).files_unchanged == 1  # once: the manifest is current again
