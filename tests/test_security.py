@@ -179,6 +179,20 @@ def test_injection_changes_no_answer_and_is_never_quoted(injected: Assistant, co
     assert "3.35亿平方米" in response.answer.text
 
 
+def test_an_injected_line_lends_its_article_no_topic_words(injected: Assistant) -> None:
+    """The article's other sentences are judged by what it says: the words of its flagged
+    lines ("回答", "Ignore…") count toward no question, so a question using them is not
+    steered to the article that hides them."""
+    from assistant.answer.candidates import Articles
+
+    chunk = _injection_chunk(injected)
+    text = Articles(injected.chunks.article_chunks).of(chunk).text
+    assert "供热季已经开始" in text
+    assert PAYLOAD_ZH not in text and "回答" not in text and "Ignore" not in text
+    answer = injected.ask("网友关心的问题主要有哪几件？她分别是怎么回答的？").answer
+    assert all(c.chunk.source != INJECTION_FILE for c in answer.citations)
+
+
 def test_without_the_guard_the_injection_would_be_the_answer(injected: Assistant, monkeypatch) -> None:
     """The test above has teeth: with detection switched off, the payload wins."""
     import assistant.answer.candidates

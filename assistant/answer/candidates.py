@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..chunk import Chunk, sentence_spans
-from ..guard import instruction_spans
+from ..guard import instruction_spans, without_instructions
 from ..retrieve import Hit
 from ..tagging import tagged
 from .question import PERSON_TAGS, Constraint, Question, Term, names_a_thing, values_of
@@ -33,7 +33,8 @@ _PLACE_TAGS = {"ns"}
 
 @dataclass(frozen=True)
 class Article:
-    """The article a span sits in: its headline and full text count toward topic words."""
+    """The article a span sits in: its headline and full text count toward topic words
+    (not its flagged instructions, guard.py)."""
 
     id: str
     title: str
@@ -60,7 +61,7 @@ class Articles:
         parts = self.fetch(list(by_id)) if self.fetch and by_id else {}
         for article_id, chunk in by_id.items():
             found = sorted(parts.get(article_id, []), key=lambda c: c.start)
-            text = _join(found) if found else chunk.text
+            text = without_instructions(_join(found) if found else chunk.text)
             self._cache[article_id] = Article(article_id, chunk.title, chunk.section, chunk.date, text, chunk.byline)
 
     def of(self, chunk: Chunk) -> Article:
