@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from .chunk import sentence_spans
 
@@ -64,9 +65,12 @@ def quoted(text: str) -> str:
     return _rewrite_flagged(text, lambda sentence: f"{OPEN}{sentence}{CLOSE}")
 
 
+@lru_cache(maxsize=1024)
 def without_instructions(text: str) -> str:
     """`text` with its flagged sentences blanked: what an article says, whose words may
-    make it look on topic (an injected "回答：…" must not lend it the question's 回答)."""
+    make it look on topic (an injected "回答：…" must not lend it the question's 回答).
+    Remembered: the same articles come back question after question, and looking one
+    through costs about half a millisecond per 3,000 characters."""
     return _rewrite_flagged(text, lambda _: " ")
 
 
