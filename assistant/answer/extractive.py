@@ -302,10 +302,16 @@ def _attribute_first(asked: Question, ranked: list[Candidate], margin: float) ->
     subject = ranked[0].features.get("subject", 0.0)  # "花等草…" in another plant's article is no flower of this one
     opening = [
         c for c in ranked
-        if _first_word(_without_opener(c.text)) == asked.attribute and c.score >= ranked[0].score - margin
-        and c.features.get("subject", 0.0) >= subject
+        if c.score >= ranked[0].score - margin and c.features.get("subject", 0.0) >= subject
+        and _opens_with(_without_opener(c.text), asked.attribute)
     ]
     return _first(opening, ranked)
+
+
+def _opens_with(text: str, word: str) -> bool:
+    """"花为…" opens with 花, "花期为…" does not: a prefix test first, the tagger (per
+    candidate, so not for every one) only where the prefix holds."""
+    return text.startswith(word) and _first_word(text) == word
 
 
 def _without_opener(text: str) -> str:

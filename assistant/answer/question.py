@@ -27,6 +27,7 @@ _RARE = 0.1  # a name in more chunks than this share tells nothing apart
 _GENERIC_HEADS = frozenset(
     "情况 方面 问题 内容 时候 时间 地方 地区 原因 方式 办法 人 什么 多少 数量 规模 程度 水平 东西 事情 工作 名字 名称".split()
 )
+_DIGIT_WORDS = "一二三四五六七八九"  # 一 to 九, for numbers written in Chinese (十四, 二十三)
 _QUESTION_WORD = re.compile(r"什么|哪|谁|多少|几|怎么|怎样|如何|为何|为什么|是否")  # where the focus sits when no type matched
 _NOT_IN_NAMES = frozenset("vudprc")  # verbs, particles (的), adverbs, prepositions, pronouns, conjunctions
 # Tags of words that say how a question is put rather than what it is about: verbs,
@@ -286,8 +287,7 @@ def _in_chinese_numerals(word: str) -> tuple[str, ...]:
     if not word.isdigit() or not 10 <= int(word) < 100:
         return ()
     tens, ones = divmod(int(word), 10)
-    digits = "一二三四五六七八九"
-    return ((digits[tens - 1] if tens > 1 else "") + "十" + (digits[ones - 1] if ones else ""),)
+    return ((_DIGIT_WORDS[tens - 1] if tens > 1 else "") + "十" + (_DIGIT_WORDS[ones - 1] if ones else ""),)
 
 
 def _known_weight(word: str, lexical: LexicalIndex) -> float | None:
@@ -478,7 +478,6 @@ def stated_at(kind: str, text: str) -> list[tuple[int, str]]:
     return [(m.start(), _canonical(kind, m.group(0))) for m in rules().constraints[kind].finditer(text)]
 
 
-_DIGIT_WORDS = "一二三四五六七八九"
 _CHINESE_NUMBER = re.compile(f"[{_DIGIT_WORDS}]?十[{_DIGIT_WORDS}]?|[{_DIGIT_WORDS}]")
 
 
