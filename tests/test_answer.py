@@ -991,6 +991,26 @@ def test_reports_mentioning_a_quoted_word_are_listed_one_clause_each() -> None:
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
 
 
+def test_a_word_said_to_recur_across_reports_lists_each_use() -> None:
+    """"“1500”这个数在两篇不同的报道里都出现过，各指的是什么": the question names the word
+    first and asks what each use means, so every article holding it is listed with its
+    clause, as for "哪些报道提到了“…”"; one that goes on with questions of its own is
+    answered part by part."""
+    talent = _chunk("每年引进留学归国人才1500人以上，新增就业4万人。", title="人社事业", article="a.txt#0", date="2022-11-13")
+    school = _chunk("新建学校5所，新增公办学位1500个。", title="市北区两会", article="b.txt#0")
+    other = _chunk("崂山区投入2300万元启动消费季。", title="消费季", article="c.txt#0", date="2022-12-06")
+    answerer = ExtractiveAnswerer(_lexical(talent, school, other), AnswerSettings(min_support=0.0),
+                                  lambda ids: {i: [c for c in (talent, school, other) if c.article_id == i] for i in ids},
+                                  lambda: [talent, school, other])
+    question = "“1500”这个数在两篇不同的报道里都出现过，各指的是什么？"
+    assert analyse(question, EMPTY).mentions == ("1500",)
+    answer = answerer.answer(question, [], _hits(other))
+    assert not answer.refused
+    assert "留学归国人才1500人以上" in answer.text and "新增公办学位1500个" in answer.text and "消费季" not in answer.text
+    assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
+    assert analyse("“浮山”这个地名在两篇不同的报道里都出现了：浮山供热中心站负责多大的供热范围？", EMPTY).mentions == ()
+
+
 def test_reports_under_quoted_kickers_are_listed_with_their_reporters() -> None:
     """"哪两篇报道标着“二十大精神 在身边”和“党的二十大精神在机关”专栏？哪位记者写的？":
     a column label above the headline (the kicker) counts as the article's words, each

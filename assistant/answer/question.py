@@ -133,7 +133,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         subject="" if english else _subject(text),
         key=_list_key(text) if wants_list else "",
         attribute=_first_group(table.attribute, text),
-        mentions=_mentioned(text) if wants_list and table.across.search(text) else (),
+        mentions=_mentioned(text) if wants_list and table.across.search(text) else _recurring(text),
         counted=_counted_thing(text, units) if answer_type == "quantity" and not english and not wants_list else "",
     )
 
@@ -150,6 +150,13 @@ def _mentioned(text: str) -> tuple[str, ...]:
         found.append(joined.group(1))
         rest = rest[joined.end():]
     return tuple(found)
+
+
+def _recurring(text: str) -> tuple[str, ...]:
+    """"“1500”这个数在两篇不同的报道里都出现过，各指的是什么": the word said to recur
+    across reports, whose every article is listed as for "哪些报道提到了“…”"."""
+    word = _first_group(rules().recurring, text)
+    return (word,) if word else ()
 
 
 def _list_key(text: str) -> str:

@@ -65,6 +65,7 @@ class Rules:
     attribute: re.Pattern[str]
     attribute_openers: tuple[str, ...]  # "主要" of "主要支流有：…", longest first
     mentions: re.Pattern[str]  # "提到了“三年”": group 1 is the word looked for in every article
+    recurring: re.Pattern[str]  # "“1500”…在两篇报道里都出现过": group 1, looked for as a mention is
     across: re.Pattern[str]  # the question asks across the paper ("这几期报纸里")
     ellipsis: re.Pattern[str]  # "那崂山区呢？": group 1 is what changes
     what_next: re.Pattern[str]  # a follow-up asking what the article tells after the last answer
@@ -172,6 +173,7 @@ def rules() -> Rules:
         attribute=_any(data["lists"]["attribute"]),
         attribute_openers=tuple(sorted(data["lists"]["attribute_openers"], key=len, reverse=True)),
         mentions=_any(data["lists"]["mentions"]),
+        recurring=_any(data["lists"]["recurring"]),
         across=_any(data["lists"]["across"]),
         ellipsis=re.compile(data["follow_up"]["ellipsis"]),
         what_next=_any(data["follow_up"]["what_next"]),
