@@ -1501,6 +1501,20 @@ def test_a_description_runs_on_through_its_semicolons() -> None:
     assert not answer.refused and "头状花序卵形，排列成圆锥花序" in answer.text and "福建" not in answer.text
 
 
+def test_a_description_at_its_chunks_end_runs_on_in_the_next_chunk() -> None:
+    """"假苹婆的花是什么样的": the answering sentence ends the better-ranked chunk, and only
+    the article's next (overlapping) chunk holds what follows it; the quote is taken from
+    that chunk so it can run on."""
+    opening = "假苹婆是一种常绿小乔木，高约5－20米。"
+    flower = "花为圆锥花序腋生，雌雄同株，早落；"
+    rest = "花淡红色，无花冠，花萼5裂；两性花，子房圆球形。果为蓇葖果，长卵形。"
+    first = _chunk(opening + flower, title="假苹婆")
+    second = _chunk(flower + rest, title="假苹婆", start=len(opening))
+    answer = _answerer(first, second).answer("假苹婆的花是什么样的？", [], _hits(first, second))
+    assert not answer.refused and "花淡红色，无花冠，花萼5裂；两性花，子房圆球形" in answer.text
+    assert any(c.chunk.id == second.id for c in answer.citations)
+
+
 def test_a_quote_that_runs_on_closes_its_quotation() -> None:
     """"她是怎么回应的": her words run over two sentences inside 「…」; a quote that runs on
     stops at the closing mark, not at the first 。 inside it."""

@@ -266,7 +266,7 @@ class ExtractiveAnswerer:
         quotes = [_quote(c, asked) for c in chosen]
         room = _CONCISE_CHARS - sum(len(q.text) for q in quotes[1:])  # beyond it decide() would cut again
         if asked.answer_type in _RUNS_ON:
-            quotes[0] = _run_on(quotes[0], room)
+            quotes[0] = _run_on(_continued(quotes[0], [c.chunk for c in ranked]), room)
         if asked.answer_type == "reason":  # and a reason often starts a sentence earlier
             quotes[0] = _run_back(quotes[0], room)
         return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
@@ -470,6 +470,21 @@ def _run_on(quote: Quote, room: int) -> Quote:
         if text[end - 1] not in "；;" and said.count("「") <= said.count("」") and said.count("“") <= said.count("”"):
             break
     return Quote(quote.chunk, quote.start, end) if end > quote.end else quote
+
+
+def _continued(quote: Quote, chunks: list[Chunk]) -> Quote:
+    """The quote in another retrieved chunk of its article, when it ends its own chunk
+    and that one goes on past it. Chunks overlap, and a sentence is judged in the
+    better-ranked one, which may end right after it ("…早落；" with "花淡红色…" only in
+    the next): a quote that runs on needs the text that follows."""
+    if quote.chunk.text[quote.end :].strip():
+        return quote
+    start, end = quote.chunk.start + quote.start, quote.chunk.start + quote.end
+    going_on = [c for c in chunks if c.article_id == quote.chunk.article_id and c.start <= start and c.start + len(c.text.rstrip()) > end]
+    if not going_on:
+        return quote
+    chunk = max(going_on, key=lambda c: c.start + len(c.text))  # the one that goes on furthest
+    return Quote(chunk, start - chunk.start, end - chunk.start, quote.label)
 
 
 def _run_back(quote: Quote, room: int) -> Quote:
