@@ -1515,6 +1515,22 @@ def test_a_description_at_its_chunks_end_runs_on_in_the_next_chunk() -> None:
     assert any(c.chunk.id == second.id for c in answer.citations)
 
 
+def test_a_refusal_looks_again_in_the_first_articles_other_chunks() -> None:
+    """"人社局打算扶起多少家…平息劳资纠纷的机构": the reworded question found the right
+    article but not its answering chunk. Before refusing, the answerer judges the first
+    passage's whole article; an answer found in the passages is never replaced."""
+    lead = _chunk("市人力资源社会保障局局长刘学俊表示，将从四个方面发力。", title="人社事业", article="a.txt#0")
+    answering = _chunk("加强劳动人事争议多元化解，打造20家以上金牌调解组织。", title="人社事业", article="a.txt#0",
+                       start=len(lead.text) + 1)
+    other = _chunk("崂山区投入2300万元启动消费季。", title="消费季", article="b.txt#0")
+    question = "人社局打算打造多少家金牌调解组织？"
+    answer = _answerer(lead, answering, other).answer(question, [], _hits(lead, other))
+    assert not answer.refused and "20家以上金牌调解组织" in answer.text
+    assert [c.chunk.id for c in answer.citations] == [answering.id]
+    # without the article's other chunk there is nothing to find
+    assert _answerer(lead, other).answer(question, [], _hits(lead, other)).refused
+
+
 def test_a_quote_that_runs_on_closes_its_quotation() -> None:
     """"她是怎么回应的": her words run over two sentences inside 「…」; a quote that runs on
     stops at the closing mark, not at the first 。 inside it."""

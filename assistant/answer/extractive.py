@@ -84,11 +84,17 @@ class ExtractiveAnswerer:
         yield answer
 
     def answer(self, question: str, history: list[Turn], hits: list[Hit]) -> Answer:
-        return self.decide(question, self.judge(question, history, hits))
+        answer = self.decide(question, self.judge(question, history, hits))
+        if answer.refused and not answer.partial and len(wider := self._with_first_article(hits)) > len(hits[: self.passages]):
+            second = self.decide(question, self.judge(question, history, wider, len(wider)))
+            if not second.refused:
+                return second
+        return answer
 
-    def judge(self, question: str, history: list[Turn], hits: list[Hit]) -> list[tuple[Question, list[Candidate]]]:
+    def judge(self, question: str, history: list[Turn], hits: list[Hit], passages: int | None = None) -> list[tuple[Question, list[Candidate]]]:
         """Each part of the question, analysed, with every candidate span of the top
         passages and its features: the work that does not depend on the weights."""
+        hits = hits[: passages or self.passages]
         earlier = asked_before(history)
         articles = Articles(self.article_chunks)
         parts = []
@@ -97,11 +103,22 @@ class ExtractiveAnswerer:
         asked_parts = [resolved] if asks_for_report(resolved) else split_question(resolved)
         for at, part in enumerate(asked_parts):  # "…是多少？崂山区呢？": a part leans on the part before it too
             asked = analyse(resolve_follow_up(part, earlier + asked_parts[:at]), self.lexical, earlier)
-            asked = with_pinyin_names(asked, [hit.chunk.text for hit in hits[: self.passages]], self.lexical)
+            asked = with_pinyin_names(asked, [hit.chunk.text for hit in hits], self.lexical)
             if rules().what_next.search(part) and is_follow_up(part) and (said := last_answer(history)):
                 asked = replace(asked, after=said)
-            parts.append((asked, candidates(asked, hits[: self.passages], articles)))
+            parts.append((asked, candidates(asked, hits, articles)))
         return parts
+
+    def _with_first_article(self, hits: list[Hit]) -> list[Hit]:
+        """The top passages and, after them, the first one's article's other chunks: a
+        reworded question may miss the chunk that answers it, not its article."""
+        hits = hits[: self.passages]
+        if not hits or self.article_chunks is None:
+            return hits
+        first = hits[0].chunk.article_id
+        held = {hit.chunk.id for hit in hits}
+        more = [c for c in self.article_chunks([first]).get(first, []) if c.id not in held]
+        return hits + [Hit(c, len(hits) + i, 0.0, None, None) for i, c in enumerate(more, 1)]
 
     def decide(self, question: str, judged: list[tuple[Question, list[Candidate]]]) -> Answer:
         """Weigh the candidates and write the answer (quotes, a partial answer or a refusal)."""
