@@ -207,6 +207,18 @@ def test_a_follow_up_is_judged_with_the_topic_of_the_turn_it_leans_on() -> None:
     assert topic(analyse("那省级和市级的各有多少个？", EMPTY), article, 1).features["cover_article"] == 0.0
 
 
+def test_a_bracketed_aside_inside_a_name_stays_in_the_subject() -> None:
+    """"中国（南京）国际象棋超级大赛的原名是什么": the question is about the tournament; read
+    as about 中国, any article naming China looked on topic (a footballer from 南京 was
+    quoted). An aside the question ends its subject with is not kept."""
+    asked = analyse("中国（南京）国际象棋超级大赛的原名是什么？", EMPTY)
+    assert asked.subject == "中国（南京）国际象棋超级大赛"
+    assert analyse("海梅·雷耶斯（Jaime）的父母是谁？", EMPTY).subject == "海梅·雷耶斯"
+    chunk = _chunk("渠成，中国足球运动员，江苏省南京市人，司职前锋。", title="渠成")
+    article = Articles(lambda ids: {i: [chunk] for i in ids}).of(chunk)
+    assert topic(asked, article, 1).features["subject"] < 0.5
+
+
 def test_focus_is_the_predicate_beside_the_question_word() -> None:
     assert [t.text for t in analyse("市化工产业安全生产转型升级专项行动领导小组会议由谁主持？", EMPTY).focus] == ["主持"]
     assert "分布" in [t.text for t in analyse("大果西番莲分布在什么地区？", EMPTY).focus]

@@ -184,14 +184,22 @@ def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalI
     return replace(question, terms=question.terms + added) if added else question
 
 
+_ASIDE = re.compile(r"[（(][^（()）]{1,10}[）)]")  # "（南京）" inside a name
 _SUBJECT_END = re.compile(r"的|是|在|有|为|于|被|把|将|对|和|与|如何|怎么|怎样|什么|哪|谁|多少|几|为什么|为何|[，,。？?！!、：:；;（(\s]")
 
 
 def _subject(text: str) -> str:
-    """"纽西兰鸡毛松的树叶是什么形状的" -> "纽西兰鸡毛松": the phrase the question is about."""
+    """"纽西兰鸡毛松的树叶是什么形状的" -> "纽西兰鸡毛松": the phrase the question is about.
+    An aside in brackets that the name goes on after is part of it: "中国（南京）国际象棋
+    超级大赛的原名" is about the tournament, not about 中国."""
     text = re.sub(r"^(?:请问|据报道|在|据|那么|那)", "", text.strip()).lower()
-    match = _SUBJECT_END.search(text, 2)
-    return text[: match.start()] if match else text
+    at = 2
+    while match := _SUBJECT_END.search(text, at):
+        aside = _ASIDE.match(text, match.start())
+        if not aside or aside.end() >= len(text) or _SUBJECT_END.match(text, aside.end()):
+            return text[: match.start()]
+        at = aside.end()
+    return text
 
 
 def _counted_thing(text: str, units: tuple[str, ...]) -> str:
