@@ -85,10 +85,12 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, history: list[Turn], hits: list[Hit]) -> Answer:
         answer = self.decide(question, self.judge(question, history, hits))
-        if answer.refused and not answer.partial and len(wider := self._with_first_article(hits)) > len(hits[: self.passages]):
-            second = self.decide(question, self.judge(question, history, wider, len(wider)))
-            if not second.refused:
-                return second
+        if answer.refused and not answer.partial:  # a second look before saying the articles do not tell
+            wider = self._with_first_article(hits)
+            if len(wider) > len(hits[: self.passages]):
+                second = self.decide(question, self.judge(question, history, wider, len(wider)))
+                if not second.refused:
+                    return second
         return answer
 
     def judge(self, question: str, history: list[Turn], hits: list[Hit], passages: int | None = None) -> list[tuple[Question, list[Candidate]]]:
