@@ -54,6 +54,7 @@ class Articles:
     def __init__(self, fetch: Callable[[list[str]], dict[str, list[Chunk]]] | None) -> None:
         self.fetch = fetch
         self._cache: dict[str, Article] = {}
+        self._parts: dict[str, list[Chunk]] = {}  # each article's chunks as fetched, in order
 
     def load(self, chunks: Iterable[Chunk]) -> None:
         """Fetch the articles of `chunks` in one request to the store."""
@@ -63,11 +64,17 @@ class Articles:
             found = sorted(parts.get(article_id, []), key=lambda c: c.start)
             text = without_instructions(_join(found) if found else chunk.text)
             self._cache[article_id] = Article(article_id, chunk.title, chunk.section, chunk.date, text, chunk.byline)
+            self._parts[article_id] = found
 
     def of(self, chunk: Chunk) -> Article:
         if chunk.article_id not in self._cache:
             self.load([chunk])
         return self._cache[chunk.article_id]
+
+    def chunks(self, chunk: Chunk) -> list[Chunk]:
+        """Every chunk of the article `chunk` belongs to, from the same fetch as its text."""
+        self.of(chunk)
+        return self._parts[chunk.article_id]
 
 
 def _join(parts: list[Chunk]) -> str:

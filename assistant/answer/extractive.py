@@ -84,21 +84,24 @@ class ExtractiveAnswerer:
         yield answer
 
     def answer(self, question: str, history: list[Turn], hits: list[Hit]) -> Answer:
-        answer = self.decide(question, self.judge(question, history, hits))
-        if answer.refused and not answer.partial:  # a second look before saying the articles do not tell
-            wider = self._with_first_article(hits)
-            if len(wider) > len(hits[: self.passages]):
-                second = self.decide(question, self.judge(question, history, wider, len(wider)))
-                if not second.refused:
-                    return second
+        articles = Articles(self.article_chunks)
+        judged = self.judge(question, history, hits, articles)
+        answer = self.decide(question, judged)
+        if answer.refused and not answer.partial and (wider := _with_first_article(hits[: self.passages], articles)):
+            # a second look before saying the articles do not tell: the same questions, more spans
+            second = self.decide(question, [(asked, candidates(asked, wider, articles)) for asked, _ in judged])
+            if not second.refused:
+                return second
         return answer
 
-    def judge(self, question: str, history: list[Turn], hits: list[Hit], passages: int | None = None) -> list[tuple[Question, list[Candidate]]]:
+    def judge(
+        self, question: str, history: list[Turn], hits: list[Hit], articles: Articles | None = None
+    ) -> list[tuple[Question, list[Candidate]]]:
         """Each part of the question, analysed, with every candidate span of the top
         passages and its features: the work that does not depend on the weights."""
-        hits = hits[: passages or self.passages]
+        hits = hits[: self.passages]
         earlier = asked_before(history)
-        articles = Articles(self.article_chunks)
+        articles = articles or Articles(self.article_chunks)
         parts = []
         resolved = resolve_follow_up(question, earlier)
         # "那篇报道是哪天登的？记者是谁？" asks two things of one report: answered as one
@@ -110,17 +113,6 @@ class ExtractiveAnswerer:
                 asked = replace(asked, after=said)
             parts.append((asked, candidates(asked, hits, articles)))
         return parts
-
-    def _with_first_article(self, hits: list[Hit]) -> list[Hit]:
-        """The top passages and, after them, the first one's article's other chunks: a
-        reworded question may miss the chunk that answers it, not its article."""
-        hits = hits[: self.passages]
-        if not hits or self.article_chunks is None:
-            return hits
-        first = hits[0].chunk.article_id
-        held = {hit.chunk.id for hit in hits}
-        more = [c for c in self.article_chunks([first]).get(first, []) if c.id not in held]
-        return hits + [Hit(c, len(hits) + i, 0.0, None, None) for i, c in enumerate(more, 1)]
 
     def decide(self, question: str, judged: list[tuple[Question, list[Candidate]]]) -> Answer:
         """Weigh the candidates and write the answer (quotes, a partial answer or a refusal)."""
@@ -489,6 +481,16 @@ def _run_on(quote: Quote, room: int) -> Quote:
         if text[end - 1] not in "；;" and said.count("「") <= said.count("」") and said.count("“") <= said.count("”"):
             break
     return Quote(quote.chunk, quote.start, end) if end > quote.end else quote
+
+
+def _with_first_article(hits: list[Hit], articles: Articles) -> list[Hit]:
+    """The passages and, after them, the first one's article's other chunks (a reworded
+    question may miss the chunk that answers it, not its article); [] when there are none."""
+    if not hits:
+        return []
+    held = {hit.chunk.id for hit in hits}
+    more = [c for c in articles.chunks(hits[0].chunk) if c.id not in held]
+    return hits + [Hit(c, len(hits) + i, 0.0, None, None) for i, c in enumerate(more, 1)] if more else []
 
 
 def _continued(quote: Quote, chunks: list[Chunk]) -> Quote:
