@@ -19,7 +19,7 @@ from assistant.answer.candidates import Article, Articles, candidates, clause_wi
 from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english, compose
 from assistant.answer.extractive import _attribute_first, _dropped_one
-from assistant.answer.names import pinyin_names
+from assistant.answer.names import pinyin_names, unspelt_names
 from assistant.answer.metadata import asks_for_report
 from assistant.answer.points import points
 from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question, values_of
@@ -1247,6 +1247,26 @@ def test_pinyin_names_of_an_english_question_are_found_in_the_passages() -> None
     found = pinyin_names("Who accompanied Sun Aijun at Haier's site in Laoshan District? Ask COSMOPlat.", [passage])
     assert found == {"sunaijun": ["孙爱军"], "haier": ["海尔"], "laoshan": ["崂山"]}
     assert pinyin_names("Who accompanied Liu Wei?", [passage]) == {}  # spelt nowhere: no term
+
+
+def test_a_name_is_found_in_any_reading_of_its_characters() -> None:
+    # pypinyin reads the word 劲松 jing song; the name is spelt Jinsong
+    passage = "20天完成77家商户搬迁，保障劲松五路打通工程按期推进。"
+    assert pinyin_names("When did the Jinsong 5th Road project open?", [passage]) == {"jinsong": ["劲松"]}
+
+
+def test_a_pinyin_name_no_passage_spells_is_refused_in_every_part() -> None:
+    passage = "目前已引入海程邦达半导体芯片项目等总投资额121.9亿元的15个“链主”企业项目，落户青岛空港综合保税区。"
+    asked = "How many 'chain leader' projects has the Qianwan bonded zone brought in, and what is their total investment?"
+    assert unspelt_names(asked, [passage]) == ["qianwan"]
+    # English words that happen to read as pinyin ("Once") and names the passage spells are no such name
+    assert unspelt_names("Once the Haier project in the bonded zone opens, how many jobs?", ["海尔项目落户保税区。"]) == []
+    chunk = _chunk(passage)
+    answer = _answerer(chunk).answer(asked, [], _hits(chunk))
+    assert answer.refused and "121.9亿元" not in answer.text and "15个" not in answer.text
+    # the same question about the zone the passage names is answered
+    named = _answerer(chunk).answer("How many 'chain leader' projects has the bonded zone brought in?", [], _hits(chunk))
+    assert not named.refused and "15个" in named.text
 
 
 def test_an_english_question_weighs_the_name_it_spells() -> None:

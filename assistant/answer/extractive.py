@@ -108,7 +108,7 @@ class ExtractiveAnswerer:
         asked_parts = [resolved] if asks_for_report(resolved) else split_question(resolved)
         for at, part in enumerate(asked_parts):  # "…是多少？崂山区呢？": a part leans on the part before it too
             asked = analyse(resolve_follow_up(part, earlier + asked_parts[:at]), self.lexical, earlier)
-            asked = with_pinyin_names(asked, [hit.chunk.text for hit in hits], self.lexical)
+            asked = with_pinyin_names(asked, [hit.chunk.text for hit in hits], self.lexical, resolved)
             if rules().what_next.search(part) and is_follow_up(part) and (said := last_answer(history)):
                 asked = replace(asked, after=said)
             parts.append((asked, candidates(asked, hits, articles)))

@@ -13,6 +13,7 @@ pypinyin is imported here only, on the English-question path.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -36,28 +37,45 @@ def names_in(question: str) -> list[str]:
 
 @lru_cache(maxsize=256)
 def _syllables(text: str) -> tuple[str, ...]:
-    """One toneless syllable per character ('' for anything not Chinese); ü as u, as
-    English spells it."""
+    """One toneless syllable per character ('' for anything not Chinese), as read in its
+    word; ü as u, as English spells it."""
     from pypinyin import lazy_pinyin
 
     return tuple(s.replace("v", "u") for s in lazy_pinyin(text, errors=lambda run: [""] * len(run)))
 
 
+@lru_cache(maxsize=256)
+def _readings(text: str) -> tuple[tuple[str, ...], ...]:
+    """Every toneless reading of each character, the one in its word first: 劲松 is
+    spelt "Jinsong", though pypinyin reads the word jing song."""
+    from pypinyin import Style, pinyin
+
+    each = pinyin(list(text), style=Style.NORMAL, heteronym=True, errors=lambda run: [""] * len(run))
+    return tuple(tuple(dict.fromkeys(s.replace("v", "u") for s in (usual, *others))) for usual, others in zip(_syllables(text), each))
+
+
 def spelt_in(name: str, text: str) -> list[str]:
-    """The character runs of `text` whose pinyin is `name`, most frequent first."""
-    syllables = _syllables(text)
+    """The character runs of `text` that spell `name` in pinyin, most frequent first."""
+    readings = _readings(text)
     counts: dict[str, int] = {}
-    for start, first in enumerate(syllables):
-        if not first or not name.startswith(first):
-            continue
-        spelt, end = first, start + 1
-        while len(spelt) < len(name) and end < len(syllables) and syllables[end]:
-            spelt += syllables[end]
-            end += 1
-        if spelt == name and end - start >= _MIN_CHARS:
-            run = text[start:end]
-            counts[run] = counts.get(run, 0) + 1
+    for start in range(len(readings)):
+        for end in _spelling_ends(name, readings, start):
+            if end - start >= _MIN_CHARS:
+                run = text[start:end]
+                counts[run] = counts.get(run, 0) + 1
+                break
     return sorted(counts, key=counts.get, reverse=True)[:_MAX_MATCHES]
+
+
+def _spelling_ends(name: str, readings: tuple[tuple[str, ...], ...], at: int) -> Iterable[int]:
+    """Where a run of characters from `at` that spells all of `name` ends."""
+    if not name:
+        yield at
+        return
+    if at < len(readings):
+        for syllable in readings[at]:
+            if syllable and name.startswith(syllable):
+                yield from _spelling_ends(name[len(syllable):], readings, at + 1)
 
 
 def pinyin_names(question: str, passages: Iterable[str]) -> dict[str, list[str]]:
@@ -72,6 +90,42 @@ def pinyin_names(question: str, passages: Iterable[str]) -> dict[str, list[str]]
         if forms:
             found[name] = forms[:_MAX_MATCHES]
     return found
+
+
+def unspelt_names(question: str, passages: Iterable[str]) -> list[str]:
+    """The question's words that read as a Chinese name in pinyin ("Qianwan": two
+    syllables or more, neither a glossary word nor an English one) that no passage
+    spells: the question asks about a place or person the retrieved articles do not name."""
+    from ..lexical import english_equivalents
+    from .thesaurus import chinese_for
+
+    texts = list(passages)
+    return [word for run in _CAPITALISED.finditer(question) for word in _words(run.group(0))
+            if _syllable_count(word) >= _MIN_CHARS and not english_equivalents(word) and not chinese_for(word)
+            and not any(spelt_in(word, text) for text in texts)]
+
+
+@lru_cache(maxsize=1)
+def _all_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable, from pypinyin's table of character readings."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings = (reading for listed in pinyin_dict.values() for reading in listed.split(","))
+    toneless = (unicodedata.normalize("NFD", reading).encode("ascii", "ignore").decode() for reading in readings)
+    return frozenset(syllable for syllable in toneless if syllable.isalpha())
+
+
+@lru_cache(maxsize=256)
+def _syllable_count(word: str) -> int:
+    """The fewest pinyin syllables that spell the word, 0 when none do."""
+    fewest = 0
+    for size in range(1, min(6, len(word)) + 1):
+        head, rest = word[:size], word[size:]
+        if head not in _all_syllables() or (rest and not _syllable_count(rest)):
+            continue
+        count = 1 + (_syllable_count(rest) if rest else 0)
+        fewest = min(fewest or count, count)
+    return fewest
 
 
 def spelling_of(name: str, question: str) -> str:

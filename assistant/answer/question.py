@@ -168,12 +168,14 @@ def _first_group(pattern: re.Pattern[str], text: str) -> str:
     return next((group for group in match.groups() if group), "") if match else ""
 
 
-def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalIndex) -> Question:
+def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalIndex, whole: str = "") -> Question:
     """An English question with the Chinese names its pinyin spells in the passages
-    ("Sun Aijun" -> 孙爱军) as terms of their own: names.py says why."""
+    ("Sun Aijun" -> 孙爱军) as terms of their own: names.py says why. A name in `whole`,
+    the question a part was split from, binds the part too ("…, and what is their total
+    investment?")."""
     if not question.english:
         return question
-    from .names import pinyin_names
+    from .names import pinyin_names, unspelt_names
 
     known = {term.text for term in question.terms}
     added = tuple(
@@ -181,7 +183,12 @@ def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalI
         for forms in pinyin_names(question.text, passages).values()
         if forms[0] not in known
     )
-    return replace(question, terms=question.terms + added) if added else question
+    # a name no passage spells ("Qianwan") is a condition no answer meets: refused, not
+    # answered with a sentence about another zone
+    absent = tuple(Constraint("entity", name) for name in unspelt_names(whole or question.text, passages))
+    if not added and not absent:
+        return question
+    return replace(question, terms=question.terms + added, constraints=question.constraints + absent)
 
 
 _ASIDE = re.compile(r"[（(][^（()）]{1,10}[）)]")  # "（南京）" inside a name
