@@ -225,6 +225,17 @@ def test_focus_is_the_predicate_beside_the_question_word() -> None:
     assert [t.text for t in analyse("市应急管理局提出了多少项创新举措？", EMPTY).focus] == ["提出"]
     # A title's words are its name: the focus is the verb before it, not 工作 inside it.
     assert [t.text for t in analyse("会上汇报《青岛市水环境质量提升工作方案》的是谁？", EMPTY).focus] == ["汇报"]
+    # A title right before the question word is what is asked, though jieba tags 主任 a
+    # distinguishing word and 委办 a verb.
+    assert [t.text for t in analyse("发通知的市南区安委办，主任是谁？", EMPTY).focus] == ["主任"]
+
+
+def test_the_holder_of_a_title_asked_is_not_the_organisation_that_acted() -> None:
+    chunk = _chunk("为防范复工复产期间发生生产安全事故，市南区安委办制定下发安全防范通知，在全区开展企业安全生产专项行动。")
+    answer = _answerer(chunk).answer("发安全防范通知的市南区安委办，主任是谁？", [], _hits(chunk))
+    assert answer.refused and "安委办制定" not in answer.text
+    named = _chunk("市南区安委办主任张明介绍，全区开展企业安全生产专项行动。")
+    assert "张明" in _answerer(named).answer("发安全防范通知的市南区安委办，主任是谁？", [], _hits(named)).text
 
 
 def test_constraints_stated_in_the_question() -> None:

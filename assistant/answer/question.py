@@ -347,7 +347,10 @@ def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answ
     counted = answer_type in {"quantity", "percent", "duration"}
     ordered = [verb_before, verb_after] if counted else [verb_after, verb_before]
     verb = next((w for w in [*(w for w in inside if len(w) >= 2), *ordered] if w), None)  # "分布在什么地区"
-    picked = [verb] if verb else [noun_before] if noun_before else []
+    # "安委办，主任是谁": a title right before the question word is what is asked,
+    # whatever jieba tags it (主任 as a distinguishing word) or the words before it (委办 as a verb)
+    title = before[0][0] if before and before[0][0].endswith(rules().person_titles) else None
+    picked = [title] if title else [verb] if verb else [noun_before] if noun_before else []
     by_text = {term.text: term for term in terms}
     focus = []
     for word in picked:
