@@ -452,6 +452,7 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("那36个重点水利项目计划总投资一共多少？", "36个重点水利项目进展顺利，完成投资21.5亿元。", "完成投资"),
         ("When will the third phase of Qilu Hospital open?", "推动齐鲁医院二期建成运营。", "2期"),
         ("到目前为止，金融区累计落户了多少个重点项目？", "2022年金融区新落户重点项目166个。", "新落户"),
+        ("2022年全年，市北区发放了多少救助资金？", "市北区累计发放低保、特困供养、临时救助等各类资金3.24亿元。", "累计"),
         ("全市地铁已经通车的线路有多少公里？", "轨道交通全部在建线路达到11条，共219公里。", "在建"),
         ("How many kilometres of the metro are open to traffic?", "轨道交通全部在建线路达到11条，共219公里。", "在建"),
         ("How much sewage has the plant treated in total?", "团岛污水处理厂日处理能力10万吨。", "日处理"),
