@@ -48,10 +48,19 @@ def _syllables(text: str) -> tuple[str, ...]:
 def _readings(text: str) -> tuple[tuple[str, ...], ...]:
     """Every toneless reading of each character, the one in its word first: 劲松 is
     spelt "Jinsong", though pypinyin reads the word jing song."""
-    from pypinyin import Style, pinyin
+    table = _character_readings()
+    return tuple(tuple(dict.fromkeys((usual, *table.get(ch, ())))) if usual else ("",) for usual, ch in zip(_syllables(text), text))
 
-    each = pinyin(list(text), style=Style.NORMAL, heteronym=True, errors=lambda run: [""] * len(run))
-    return tuple(tuple(dict.fromkeys(s.replace("v", "u") for s in (usual, *others))) for usual, others in zip(_syllables(text), each))
+
+@lru_cache(maxsize=1)
+def _character_readings() -> dict[str, tuple[str, ...]]:
+    """pypinyin's table of every reading of each character, toneless (ü as u)."""
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    def toneless(reading: str) -> str:
+        return unicodedata.normalize("NFD", reading).encode("ascii", "ignore").decode()
+
+    return {chr(code): tuple(dict.fromkeys(map(toneless, listed.split(",")))) for code, listed in pinyin_dict.items()}
 
 
 def spelt_in(name: str, text: str) -> list[str]:
@@ -107,12 +116,8 @@ def unspelt_names(question: str, passages: Iterable[str]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _all_syllables() -> frozenset[str]:
-    """Every toneless pinyin syllable, from pypinyin's table of character readings."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    readings = (reading for listed in pinyin_dict.values() for reading in listed.split(","))
-    toneless = (unicodedata.normalize("NFD", reading).encode("ascii", "ignore").decode() for reading in readings)
-    return frozenset(syllable for syllable in toneless if syllable.isalpha())
+    """Every toneless pinyin syllable."""
+    return frozenset(syllable for readings in _character_readings().values() for syllable in readings if syllable.isalpha())
 
 
 @lru_cache(maxsize=256)
