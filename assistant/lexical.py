@@ -272,19 +272,6 @@ _NOT_A_WORD = re.compile(r"[^a-z0-9%.]+|\.(?!\d)")
 def english_equivalents(text: str) -> list[tuple[str, ...]]:
     """The Chinese words the glossary gives for the text's English words and phrases:
     one tuple of alternatives per phrase found ("complete" -> 完成, 建成, 竣工)."""
-    return _glossed(text)[0]
-
-
-def unglossed_words(text: str) -> list[str]:
-    """The English words of the text that no glossary phrase covers, as written (a
-    capital marks a name), without stopwords and numbers."""
-    left = set(_glossed(text)[1].split())
-    return [word for word in dict.fromkeys(_LATIN_WORD.findall(text))
-            if word.lower() in left and word.lower() not in STOPWORDS and len(word) > 2]
-
-
-def _glossed(text: str) -> tuple[list[tuple[str, ...]], str]:
-    """The glossary's alternatives for each phrase found, and the lower-cased text left over."""
     # A decimal point stays ("3.35"); a full stop does not ("…its strategic partner.").
     lowered = f" {_NOT_A_WORD.sub(' ', text.lower())} "
     found = []
@@ -292,7 +279,7 @@ def _glossed(text: str) -> tuple[list[tuple[str, ...]], str]:
         if f" {english} " in lowered:
             found.append(tuple(chinese.split()))
             lowered = lowered.replace(f" {english} ", " ")
-    return found, lowered
+    return found
 
 
 def expand_english(text: str) -> str:

@@ -1281,17 +1281,6 @@ def test_a_pinyin_name_no_passage_spells_is_refused_in_every_part() -> None:
     assert not named.refused and "15个" in named.text
 
 
-def test_an_english_word_the_glossary_lacks_is_read_through_cc_cedict() -> None:
-    # "stewards" is in no glossary line: CC-CEDICT's 管家, which the articles use, counts
-    # where it is found, and 协管员 and the other senses no article uses are dropped
-    served = _chunk("像姜涛这样的供热管家共有31名，负责辖区内3.2万用户的供热保障。")
-    other = _chunk("浮山供热中心站共有职工31名，供热面积286万平方米。", article="b.txt#0")
-    asked = analyse("How many heating stewards are there?", _lexical(served, other))
-    read = next(t for t in asked.terms if t.found_in("管家"))
-    assert read.everyday and "协管员" not in (read.text, *read.alternatives)
-    assert not any(t.found_in("管家") for t in analyse("How many heating stewards are there?", EMPTY).terms)
-
-
 def test_an_english_question_weighs_the_name_it_spells() -> None:
     asked = "Who accompanied Sun Aijun?"
     named = _chunk("11月14日，省委宣讲团成员孙爱军深入我市企业宣讲，市委常委、宣传部部长刘升勤陪同。", article="a.txt#0")

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize, unglossed_words
+from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize
 from ..retrieve import is_follow_up
 from ..tagging import Tags, tagged
-from .thesaurus import chinese_for, synonyms_of
+from .thesaurus import synonyms_of
 from .rules import rules
 
 PERSON_TAGS = {"nr", "nrt", "nrfg"}
@@ -283,22 +283,7 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
         if first not in terms:
             known = [weight for word in (first, *others) if (weight := _known_weight(word, lexical)) is not None]
             terms[first] = Term(first, max(known or [lexical.idf(first)]), tuple(others), bool(known))
-    # the dictionary's words may be the asker's, not the paper's: they count where found
-    for first, *others in _dictionary_equivalents(text, lexical) if english else ():
-        if first not in terms:
-            terms[first] = Term(first, min(lexical.idf(word) for word in (first, *others)), tuple(others), True, everyday=True)
     return tuple(terms.values())
-
-
-def _dictionary_equivalents(text: str, lexical: LexicalIndex) -> list[tuple[str, ...]]:
-    """CC-CEDICT's Chinese for the English words the glossary lacks ("greenway",
-    "underwriters"), kept to words the articles use, of two characters or more: a single
-    character (台, 复) means too many things."""
-    found = []
-    for word in unglossed_words(text):
-        if word.islower() and (known := tuple(w for w in chinese_for(word) if len(w) > 1 and lexical.frequency(w))):
-            found.append(known)
-    return found
 
 
 def _unglued_from_verb(word: str, lexical: LexicalIndex) -> str:
