@@ -323,6 +323,15 @@ def test_the_filler_of_a_spoken_question_is_no_term() -> None:
     assert not rules().filler & set(rules().synonyms)  # a word a synonym stands for carries the topic
 
 
+def test_a_spoken_question_word_is_no_topic_word_a_neighbour_fact_must_hold() -> None:
+    # 哪儿 asks where, as 哪里 does: as a term no article holds, it kept the other
+    # district's report from counting as on the topic, and a weak match was quoted instead
+    assert "哪儿" not in {t.text for t in analyse("全区首家公立社区医院建在哪儿？", EMPTY).terms}
+    other = _chunk("2023年，市北区将推动齐鲁医院二期建成运营，全区首家公立社区医院建成启用。", title="市北区：稳经济促转型")
+    answer = _answerer(other).answer("崂山区2023年要建成启用的全区首家公立社区医院，建在哪儿？", [], _hits(other))
+    assert answer.refused and answer.partial and "市北区" in answer.text
+
+
 def test_a_range_asked_is_answered_by_a_sentence_giving_one() -> None:
     """"一块从多大到多大": a sentence with one area (总建筑面积9.4万平方米) does not answer it."""
     total = _chunk("中天润园区给企业留出灵活使用的场地，一块总建筑面积9.4万平方米，预计2023年8月份交付使用。")
