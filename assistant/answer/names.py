@@ -20,6 +20,7 @@ from functools import lru_cache
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-' ][A-Z][a-z]+)*")
 _MIN_CHARS = 2  # one syllable ("Sun") matches too many characters to mean anything
 _MAX_MATCHES = 3  # spellings kept per name: homophones beyond these are noise
+_LONGEST_SYLLABLE = 6  # zhuang, chuang, shuang
 
 
 def names_in(question: str) -> list[str]:
@@ -106,11 +107,11 @@ def unspelt_names(question: str, passages: Iterable[str]) -> list[str]:
     syllables or more, neither a glossary word nor an English one) that no passage
     spells: the question asks about a place or person the retrieved articles do not name."""
     from ..lexical import english_equivalents
-    from .thesaurus import chinese_for
+    from .thesaurus import is_english_word
 
     texts = list(passages)
     return [word for run in _CAPITALISED.finditer(question) for word in _words(run.group(0))
-            if _syllable_count(word) >= _MIN_CHARS and not english_equivalents(word) and not chinese_for(word)
+            if _syllable_count(word) >= _MIN_CHARS and not english_equivalents(word) and not is_english_word(word)
             and not any(spelt_in(word, text) for text in texts)]
 
 
@@ -124,7 +125,7 @@ def _all_syllables() -> frozenset[str]:
 def _syllable_count(word: str) -> int:
     """The fewest pinyin syllables that spell the word, 0 when none do."""
     fewest = 0
-    for size in range(1, min(6, len(word)) + 1):
+    for size in range(1, min(_LONGEST_SYLLABLE, len(word)) + 1):
         head, rest = word[:size], word[size:]
         if head not in _all_syllables() or (rest and not _syllable_count(rest)):
             continue

