@@ -1042,6 +1042,10 @@ def test_a_word_said_to_recur_across_reports_lists_each_use() -> None:
     assert "留学归国人才1500人以上" in answer.text and "新增公办学位1500个" in answer.text and "消费季" not in answer.text
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
     assert analyse("“浮山”这个地名在两篇不同的报道里都出现了：浮山供热中心站负责多大的供热范围？", EMPTY).mentions == ()
+    # the reports may come before the word
+    reports_first = "有两篇报道都用了“1500”这个数。分别是指什么？"
+    assert analyse(reports_first, EMPTY).mentions == ("1500",)
+    assert {c.chunk.article_id for c in answerer.answer(reports_first, [], _hits(other)).citations} == {"a.txt#0", "b.txt#0"}
 
 
 def test_reports_under_quoted_kickers_are_listed_with_their_reporters() -> None:
