@@ -1024,6 +1024,21 @@ def test_reports_mentioning_a_quoted_word_are_listed_one_clause_each() -> None:
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
 
 
+def test_a_quoted_name_may_be_the_articles_sub_heading() -> None:
+    # "在“举旗铸魂”那部分": the name is a sub-heading, which the article's text does not hold
+    # (the article is judged under the sub-heading of one retrieved chunk, here the last one's)
+    first = _chunk("2022年7月，市应急管理局组织开展处长“亮绩”“赛绩”擂台赛，提升干部队伍整体素质。",
+                   section="实施“举旗铸魂”工程，打造政治机关")
+    second = _chunk("全局推进应急管理体系建设，提升干部队伍应急处置能力。", start=60, section="实施“强基固本”工程")
+    heading = _chunk("实施“举旗铸魂”工程，打造政治机关", article="h.txt#0")  # the index holds the sub-heading's words
+    answerer = ExtractiveAnswerer(_lexical(first, second, heading), AnswerSettings(min_support=0.0),
+                                  lambda ids: {i: [c for c in (first, second) if c.article_id == i] for i in ids}, lambda: [first])
+    question = "市应急管理局在“举旗铸魂”那部分，为提高干部队伍素质搞了哪些活动？"
+    assert ("entity", "举旗铸魂") in {(c.kind, c.value) for c in analyse(question, _lexical(first, second, heading)).constraints}
+    answer = answerer.answer(question, [], _hits(first, second))
+    assert not answer.refused and "擂台赛" in answer.text
+
+
 def test_a_word_said_to_recur_across_reports_lists_each_use() -> None:
     """"“1500”这个数在两篇不同的报道里都出现过，各指的是什么": the question names the word
     first and asks what each use means, so every article holding it is listed with its

@@ -42,6 +42,7 @@ class Article:
     date: str
     text: str  # every chunk of the article, in order
     byline: str = ""
+    sections: str = ""  # every sub-heading of the article, which its text does not hold
 
     @property
     def heading(self) -> str:
@@ -63,7 +64,8 @@ class Articles:
         for article_id, chunk in by_id.items():
             found = sorted(parts.get(article_id, []), key=lambda c: c.start)
             text = without_instructions(_join(found) if found else chunk.text)
-            self._cache[article_id] = Article(article_id, chunk.title, chunk.section, chunk.date, text, chunk.byline)
+            sections = " ".join(dict.fromkeys(part.section for part in found if part.section))
+            self._cache[article_id] = Article(article_id, chunk.title, chunk.section, chunk.date, text, chunk.byline, sections)
             self._parts[article_id] = found
 
     def of(self, chunk: Chunk) -> Article:

@@ -79,8 +79,8 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             verdict = _place(constraint, span, heading, paragraph, body)
             if not verdict.ok and any(_place(other, span, heading, paragraph, body).ok for other in _compared(question, constraint)):
                 verdict = OK  # "崂山区比市北区高几个百分点": a quote about either district answers a part
-        elif constraint.kind == "entity":
-            whole = f"{heading} {article.text}".lower()
+        elif constraint.kind == "entity":  # "在“举旗铸魂”那部分": a name may be a sub-heading's
+            whole = f"{heading} {article.sections} {article.text}".lower()
             verdict = OK if any(c.said_in(whole) for c in (constraint, *_compared(question, constraint))) else Verdict(False, constraint)
         else:
             verdict = _contrast(constraint, span)
