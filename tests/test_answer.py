@@ -1024,6 +1024,14 @@ def test_reports_mentioning_a_quoted_word_are_listed_one_clause_each() -> None:
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
 
 
+def test_a_sentence_two_parts_quote_is_printed_once() -> None:
+    chunk = _chunk("王涛以深入浅出、主题鲜明的宣讲，将党的二十大精神播撒在党员干部心间。")
+    question = "王涛的宣讲讲得怎么样？文章是怎么评价王涛那次宣讲的？"
+    assert len(split_question(question)) == 2
+    answer = _answerer(chunk).answer(question, [], _hits(chunk))
+    assert not answer.refused and answer.text.count("深入浅出") == 1 and "没有找到" not in answer.text
+
+
 def test_a_quoted_name_may_be_the_articles_sub_heading() -> None:
     # "在“举旗铸魂”那部分": the name is a sub-heading, which the article's text does not hold
     # (the article is judged under the sub-heading of one retrieved chunk, here the last one's)

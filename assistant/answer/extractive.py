@@ -128,6 +128,8 @@ class ExtractiveAnswerer:
             for (asked, _), finding in zip(judged, findings):
                 if finding.kind in {"answer", "partial"}:
                     finding.quotes = [_tightened(asked, q) for q in finding.quotes]
+        if not is_english(question):  # an English part still leads with its own figure
+            findings = _without_answered_parts(findings)
         answer = compose(question, findings, is_english(question))
         while len(re.sub(r"\[\d+\]", "", answer.text)) > MOST_CHARS and _dropped_one(findings):
             answer = compose(question, findings, is_english(question))
@@ -414,6 +416,22 @@ def _without_repeats(findings: list[Finding]) -> None:
         first, *more = finding.quotes
         finding.quotes = [first, *(q for q in more if _where(q) not in firsts and _where(q) not in given)]
         given.update(_where(q) for q in finding.quotes)
+
+
+def _without_answered_parts(findings: list[Finding]) -> list[Finding]:
+    """"他讲得怎么样？文章是怎么评价他那次宣讲的？": a sentence an earlier part already
+    quotes is not printed again for a later one, and a part left with none is answered
+    by the earlier part's quote."""
+    kept: list[Finding] = []
+    given: set[tuple[str, str]] = set()
+    for finding in findings:
+        if finding.kind == "answer" and finding.quotes:
+            finding.quotes = [q for q in finding.quotes if (q.chunk.article_id, q.text) not in given]
+            if not finding.quotes:
+                continue
+            given.update((q.chunk.article_id, q.text) for q in finding.quotes)
+        kept.append(finding)
+    return kept
 
 
 def _where(quote: Quote) -> tuple[str, int, int]:
