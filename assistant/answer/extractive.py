@@ -26,7 +26,8 @@ from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import asks_for_report, labelled, listing, opening, reports
 from .model import Model, model
 from .points import points
-from .question import Constraint, Question, analyse, quoted_phrases, resolve_follow_up, split_question, with_pinyin_names
+from .question import (Constraint, Question, analyse, quoted_phrases, resolve_follow_up, split_question, unspelt_conditions,
+                       with_pinyin_names)
 from .rules import clause_ends, rules
 
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
@@ -106,9 +107,11 @@ class ExtractiveAnswerer:
         resolved = resolve_follow_up(question, earlier)
         # "那篇报道是哪天登的？记者是谁？" asks two things of one report: answered as one
         asked_parts = [resolved] if asks_for_report(resolved) else split_question(resolved)
+        passages = [hit.chunk.text for hit in hits]
+        absent = unspelt_conditions(resolved, passages)
         for at, part in enumerate(asked_parts):  # "…是多少？崂山区呢？": a part leans on the part before it too
             asked = analyse(resolve_follow_up(part, earlier + asked_parts[:at]), self.lexical, earlier)
-            asked = with_pinyin_names(asked, [hit.chunk.text for hit in hits], self.lexical, resolved)
+            asked = with_pinyin_names(asked, passages, self.lexical, absent)
             if rules().what_next.search(part) and is_follow_up(part) and (said := last_answer(history)):
                 asked = replace(asked, after=said)
             parts.append((asked, candidates(asked, hits, articles)))

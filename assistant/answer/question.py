@@ -168,14 +168,15 @@ def _first_group(pattern: re.Pattern[str], text: str) -> str:
     return next((group for group in match.groups() if group), "") if match else ""
 
 
-def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalIndex, whole: str = "") -> Question:
+def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalIndex, absent: tuple[Constraint, ...] = ()) -> Question:
     """An English question with the Chinese names its pinyin spells in the passages
-    ("Sun Aijun" -> 孙爱军) as terms of their own: names.py says why. A name in `whole`,
-    the question a part was split from, binds the part too ("…, and what is their total
+    ("Sun Aijun" -> 孙爱军) as terms of their own: names.py says why. `absent` are the
+    conditions of names no passage spells (`unspelt_conditions`), found once for the
+    question a part was split from and binding every part ("…, and what is their total
     investment?")."""
     if not question.english:
         return question
-    from .names import pinyin_names, unspelt_names
+    from .names import pinyin_names
 
     known = {term.text for term in question.terms}
     added = tuple(
@@ -183,12 +184,19 @@ def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalI
         for forms in pinyin_names(question.text, passages).values()
         if forms[0] not in known
     )
-    # a name no passage spells ("Qianwan") is a condition no answer meets: refused, not
-    # answered with a sentence about another zone
-    absent = tuple(Constraint("entity", name) for name in unspelt_names(whole or question.text, passages))
     if not added and not absent:
         return question
     return replace(question, terms=question.terms + added, constraints=question.constraints + absent)
+
+
+def unspelt_conditions(text: str, passages: list[str]) -> tuple[Constraint, ...]:
+    """A name of an English question that no passage spells ("Qianwan") is a condition no
+    answer meets: the question is refused, not answered with a sentence about another zone."""
+    if not is_english(text):
+        return ()
+    from .names import unspelt_names
+
+    return tuple(Constraint("entity", name) for name in unspelt_names(text, passages))
 
 
 _ASIDE = re.compile(r"[（(][^（()）]{1,10}[）)]")  # "（南京）" inside a name
