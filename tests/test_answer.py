@@ -471,6 +471,7 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         # the phase is the project's: another project's 一期 in the same sentence is no match
         ("科技园（莱钢地块）一期是哪一年建成的？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。", "3期"),
         ("综保区的预验收是哪天通过的？", "综保区争取2023年1月完成正式验收。", "正式验收"),
+        ("青岛第二座全地下污水处理厂是哪一座？", "张村河水净化厂作为青岛市首座全地下污水处理厂，2018年投入运行。", "首座"),
         # a running total asked, one batch's count given
         ("到目前为止，一共累计有几座污水厂获评标杆水厂？", "在第十四届论坛上，第二期标杆比选活动结果揭晓，33座污水厂榜上有名。", "2期"),
     ],
@@ -501,6 +502,7 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("崂山区10月份限上零售业增速是多少？", "10月，崂山区限上零售业增速12%。"),
         ("科技园（莱钢地块）三期什么时候开工？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。"),
         ("第二期一共有几座污水厂获评标杆水厂？", "第二期标杆比选活动结果揭晓，33座污水厂榜上有名。"),
+        ("市北区第三届人民代表大会第二次会议是哪天开幕的？", "1月5日上午，市北区第三届人民代表大会第二次会议开幕。"),
     ],
 )
 def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:
@@ -755,6 +757,13 @@ def test_a_year_is_no_duration() -> None:
     assert [s for s, _ in type_spans(analyse("花期约是多久？", EMPTY), "花期为1月至4月。")] == [3, 6]  # months stay
 
 
+def test_the_span_of_a_plan_is_no_year() -> None:
+    asked = analyse("新一轮专项行动打算搞到哪一年？", EMPTY)
+    assert type_spans(asked, "围绕城市建设三年攻坚行动，三年内完成。") == []
+    text = "宁康三年八月册立为皇后。"
+    assert "三年" in [text[a:b] for a, b in type_spans(asked, text)]
+
+
 def test_a_number_is_never_cut_at_its_comma_or_colon() -> None:
     """Wikipedia writes 1,900米 and 下午5:00: a long sentence is quoted by its clauses, and
     a clause must not end inside a number ("每周二下午5。" quoted the start of a time)."""
@@ -845,6 +854,24 @@ def test_an_english_question_about_another_district_is_not_answered() -> None:
     asked = "How many industrial enterprises are registered in {}?"
     assert not _answerer(chunk).answer(asked.format("Jiaozhou"), [], _hits(chunk)).refused
     assert _answerer(chunk).answer(asked.format("Jimo District"), [], _hits(chunk)).refused
+
+
+def test_a_title_naming_a_city_states_no_place() -> None:
+    """"China Digital City Competitiveness" names a report, not a city called 数字市."""
+    chunk = _chunk("在《2022中国数字城市竞争力研究报告》中，青岛名列第七，稳居第一梯队。")
+    question = "Qingdao came seventh in the 2022 China Digital City Competitiveness report. Which tier does that put the city in?"
+    assert not any(c.kind == "place" for c in analyse(question, EMPTY).constraints)
+    assert not _answerer(chunk).answer(question, [], _hits(chunk)).refused
+    assert ("place", "崂山区") in {(c.kind, c.value) for c in analyse("When did the Laoshan District People's Congress open?", EMPTY).constraints}
+
+
+def test_a_part_asking_on_about_a_thing_the_articles_lack_is_not_answered() -> None:
+    """"第二座…是哪一座？什么时候投运的？": the articles hold only the first plant, so its
+    opening year answers neither part."""
+    chunk = _chunk("张村河水净化厂作为青岛市首座全地下污水处理厂，2018年投入运行，日污水处理能力4万吨。")
+    answer = _answerer(chunk).answer("青岛第二座全地下污水处理厂是哪一座？什么时候投运的？", [], _hits(chunk))
+    assert answer.refused and answer.partial and "首座" in answer.text
+    assert not _answerer(chunk).answer("青岛首座全地下污水处理厂是哪一座？什么时候投运的？", [], _hits(chunk)).refused
 
 
 def test_a_question_comparing_two_districts_quotes_either() -> None:
@@ -1066,6 +1093,7 @@ def test_a_word_said_to_recur_across_reports_lists_each_use() -> None:
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
     assert analyse("“浮山”这个地名在两篇不同的报道里都出现了：浮山供热中心站负责多大的供热范围？", EMPTY).mentions == ()
     # the reports may come before the word
+    assert analyse("“1500”这个数在两期报纸里冒出来好几回，各说的是什么？", EMPTY).mentions == ("1500",)
     reports_first = "有两篇报道都用了“1500”这个数。分别是指什么？"
     assert analyse(reports_first, EMPTY).mentions == ("1500",)
     assert {c.chunk.article_id for c in answerer.answer(reports_first, [], _hits(other)).citations} == {"a.txt#0", "b.txt#0"}

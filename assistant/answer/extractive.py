@@ -26,8 +26,8 @@ from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import asks_for_report, labelled, listing, opening, reports
 from .model import Model, model
 from .points import points
-from .question import (Constraint, Question, analyse, quoted_phrases, resolve_follow_up, split_question, unspelt_conditions,
-                       with_pinyin_names)
+from .question import (Constraint, Question, analyse, leans_on_part_before, quoted_phrases, resolve_follow_up, split_question,
+                       unspelt_conditions, with_pinyin_names)
 from .rules import clause_ends, rules
 
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
@@ -125,6 +125,11 @@ class ExtractiveAnswerer:
                 candidate.score = self.model.score(candidate.features)
                 candidate.confidence = self.model.confidence(candidate.features, candidate.score)
             findings.append(self._find(asked, sorted(found, key=lambda c: c.score, reverse=True)))
+        for at in range(1, len(findings)):
+            # the thing asked is not in the articles, only a neighbour of it (首座 for 第二座):
+            # what they say of the neighbour's date is no answer to the next part either
+            if findings[at - 1].kind == "partial" and leans_on_part_before(judged[at][0].text):
+                findings[at] = Finding("refusal")
         _without_repeats(findings)
         quoted = sum(len(q.text) for f in findings if f.kind in {"answer", "partial"} for q in f.quotes)
         if quoted > _CONCISE_CHARS:  # several long sentences: a reader wants the facts, not the paragraphs

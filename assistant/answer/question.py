@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize
 from ..retrieve import is_follow_up
 from ..tagging import Tags, tagged
-from .thesaurus import synonyms_of
+from .thesaurus import is_english_word, synonyms_of
 from .rules import rules
 
 PERSON_TAGS = {"nr", "nrt", "nrfg"}
@@ -187,6 +187,12 @@ def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalI
     if not added and not absent:
         return question
     return replace(question, terms=question.terms + added, constraints=question.constraints + absent)
+
+
+def leans_on_part_before(part: str) -> bool:
+    """"青岛第二座全地下污水处理厂是哪一座？什么时候投运的？": a part that opens with its
+    question word names nothing of its own; it asks about what the part before named."""
+    return not is_english(part) and _QUESTION_WORD.match(part) is not None
 
 
 def unspelt_conditions(text: str, passages: list[str]) -> tuple[Constraint, ...]:
@@ -491,9 +497,12 @@ def _stated_in_english(text: str) -> tuple[Constraint, ...]:
     stated = [Constraint(kind, value) for kind in ("year", "relative_year", "period", "phase") for value in values_of(kind, text)]
     for match in table.english_place.finditer(text):
         level = table.english_levels[match.group(2).lower()]
+        # "China Digital City Competitiveness" is a title: a place's name is its own
+        # (Laoshan), or one the paper names (West Coast New Area -> 西海岸新区)
+        common = is_english_word(match.group(1).split()[-1])
         for chinese in english_equivalents(match.group(1)):
             place = chinese[0] if chinese[0].endswith(level) else chinese[0] + level
-            if len(chinese) == 1 and place not in table.ubiquitous:
+            if len(chinese) == 1 and place not in table.ubiquitous and (not common or place in table.places):
                 stated.append(Constraint("place", place))
     stated.extend(_contrasts_in(text, english=True))
     return tuple(dict.fromkeys(stated))
