@@ -874,6 +874,27 @@ def test_a_part_asking_on_about_a_thing_the_articles_lack_is_not_answered() -> N
     assert not _answerer(chunk).answer("青岛首座全地下污水处理厂是哪一座？什么时候投运的？", [], _hits(chunk)).refused
 
 
+def test_a_figure_the_question_gives_does_not_lead_the_answer() -> None:
+    """"How many of the 11 lines…": 11条 is in the sentence, but the question gave it; the
+    third-phase plan's lines are the answer, and "third-phase" is the phase 3期."""
+    chunk = _chunk("推动轨道交通三期建设规划的7条线路139公里“批复即开工”，轨道交通全部在建线路达到11条，共219公里。")
+    question = "Qingdao had 11 rail transit lines under construction. How many of them came from the third-phase construction plan?"
+    assert ("phase", "3期") in {(c.kind, c.value) for c in analyse(question, EMPTY).constraints}
+    assert _answerer(chunk).answer(question, [], _hits(chunk)).text.startswith("7条")
+
+
+def test_a_part_answered_in_part_from_a_sentence_already_quoted_does_not_quote_it_again() -> None:
+    """"市北区和崂山区各自…": the sentence about 市北区 answers the first part and is the
+    closest passage for the second; the reader sees it once, cited by both."""
+    chunk = _chunk("2023年，市北区实施老旧街区改造工程，惠及群众5.2万户，加装既有住宅电梯100部以上。")
+    quote = Quote(chunk, 0, len(chunk.text))
+    found = [Finding("answer", [quote]), Finding("partial", [quote], missing="崂山区", missing_kind="place", instead="市北区")]
+    text = compose("2023年，市北区和崂山区各自的老旧街区改造计划规模是怎样的？", found, False).text
+    assert text.endswith("文章没有针对崂山区的说法；文章提到的是市北区[1]。") and text.count("惠及群众5.2万户") == 1
+    english = compose("How large are the Shibei and Laoshan plans?", found, True).text
+    assert english.endswith("the closest they give is for 市北区 [1].") and english.count("惠及群众5.2万户") == 1
+
+
 def test_a_question_comparing_two_districts_quotes_either() -> None:
     laoshan = _chunk("崂山区2023年将力争实现全区生产总值增长6.5%以上。")
     shibei = _chunk("市北区2023年的主要预期目标是地区生产总值增长5.5%左右。", title="另一篇报道", article="b.txt#0")

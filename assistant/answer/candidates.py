@@ -349,6 +349,13 @@ def _given(figure: str, question: str) -> bool:
     return bool(re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", question.replace(" ", "")))
 
 
+def _figure(fact: str) -> str:
+    """"11条" -> 11: the number a fact leads with, which the question may itself give ("How
+    many of the 11 lines…"); other facts as they are, less a year's 年."""
+    number = re.match(r"\d+(?:\.\d+)?(?=[^\d.]|$)", fact)
+    return number.group() if number else fact.removesuffix("年")
+
+
 def key_value(question: Question, candidate: "Candidate") -> str:
     """The asked fact inside the span (a number with its unit, a name, a date): the one
     nearest the question's words, for answers that lead with it. Nearest is measured
@@ -363,7 +370,7 @@ def key_value(question: Question, candidate: "Candidate") -> str:
     found = [
         s
         for s in _outermost(set(type_spans(question, candidate.text) or []))
-        if text[s[0] : s[1]].removesuffix("年") not in given and not any(values_of(kind, text[s[0] : s[1]]) for kind in stated)
+        if _figure(text[s[0] : s[1]]) not in given and not any(values_of(kind, text[s[0] : s[1]]) for kind in stated)
     ]
     if not found:
         return ""

@@ -84,6 +84,7 @@ def _cite(quote: Quote, numbers: dict[str, int], citations: list[Citation]) -> i
 
 
 def _text(finding: Finding, english: bool, numbers: dict[str, int], citations: list[Citation]) -> str:
+    printed = {q.text for q in finding.quotes if q.chunk.id in numbers and q.text in citations[numbers[q.chunk.id] - 1].quote}
     marked = [(quote, _cite(quote, numbers, citations)) for quote in finding.quotes]
     if finding.kind == "list":
         if finding.headlines:
@@ -93,6 +94,8 @@ def _text(finding: Finding, english: bool, numbers: dict[str, int], citations: l
         return "\n".join([finding.intro, *items] if finding.intro else items)
     if finding.kind == "partial":
         quote, n = marked[0]
+        if quote.text in printed:  # an earlier part quotes the sentence: the reader has it
+            return f"{_lacking(finding, english)} [{n}]." if english else f"{_lacking(finding, english)}[{n}]。"
         if english:
             return f"{_lacking(finding, english)} [{n}]: “{_sentence(quote.text)}”"
         return f"{_lacking(finding, english)}：{_sentence(quote.text)}[{n}]"

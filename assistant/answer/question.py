@@ -534,7 +534,7 @@ def _chinese_number(text: str) -> int:
 def _canonical(kind: str, value: str) -> str:
     """One spelling per value, so "第3批" and "第三批", "2023年" and "2023" compare equal."""
     value = value.lower().strip()
-    value = rules().english_conditions.get(value, value)
+    value = rules().english_conditions.get(value.replace("-", " "), value)  # "third-phase" is "third phase"
     if kind == "phase":
         value = re.sub(r"(工程|项目|建设|规划)$", "", value)
         value = _CHINESE_NUMBER.sub(lambda m: str(_chinese_number(m.group(0))), value)
