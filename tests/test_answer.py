@@ -895,6 +895,14 @@ def test_a_part_answered_in_part_from_a_sentence_already_quoted_does_not_quote_i
     assert english.endswith("the closest they give is for 市北区 [1].") and english.count("惠及群众5.2万户") == 1
 
 
+def test_a_speakers_tag_ends_the_quoted_sentence() -> None:
+    """"……找上门来了。”乔智明说。": a question naming the speaker quotes what he said,
+    not the tag alone."""
+    chunk = _chunk("有的用户很惊讶，自己还没反映问题，供热人就找上门来了。“这是我们的本分。”乔智明说。他每天巡查。")
+    answer = _answerer(chunk).answer("乔智明说了什么？", [], _hits(chunk))
+    assert "这是我们的本分" in answer.text and not answer.text.startswith("乔智明说")
+
+
 def test_a_question_comparing_two_districts_quotes_either() -> None:
     laoshan = _chunk("崂山区2023年将力争实现全区生产总值增长6.5%以上。")
     shibei = _chunk("市北区2023年的主要预期目标是地区生产总值增长5.5%左右。", title="另一篇报道", article="b.txt#0")

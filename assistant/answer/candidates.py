@@ -125,7 +125,7 @@ def spans_of(text: str) -> list[tuple[int, int, int, int]]:
     it in its paragraph, which answers it. Instructions addressed to a machine are
     never a span (guard.py)."""
     flagged = set(instruction_spans(text))
-    sentences = sentence_spans(text)
+    sentences = _with_speakers(text, sentence_spans(text))
     spans = []
     for at, (start, end) in enumerate(sentences):
         if (start, end) in flagged:
@@ -135,6 +135,18 @@ def spans_of(text: str) -> list[tuple[int, int, int, int]]:
         for window in clause_windows(text, start, end):
             spans.append((*window, start, end))
     return spans
+
+
+def _with_speakers(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"……找上门来了。”乔智明说。": the speaker's tag ends the quoted sentence before it,
+    so a question naming the speaker finds what he said, not the tag alone."""
+    joined: list[tuple[int, int]] = []
+    for start, end in sentences:
+        if joined and text[joined[-1][1] - 1] in "”」" and rules().speaker_tag.fullmatch(text, start, end):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def clause_windows(text: str, start: int, end: int, limit: int = MAX_CLAUSES) -> list[tuple[int, int]]:

@@ -103,6 +103,7 @@ class Rules:
     leans_back: tuple[str, ...]
     points_back: tuple[str, ...]
     max_quote: int
+    speaker_tag: re.Pattern[str]  # "乔智明说。" after a closing quotation mark
 
     def answer_type(self, question: str) -> tuple[str, re.Match[str] | None]:
         """The type of answer the question asks for, and where its question word is.
@@ -218,6 +219,7 @@ def rules() -> Rules:
         leans_back=tuple(sorted(data["quotes"]["leans_back"], key=len, reverse=True)),
         points_back=tuple(data["quotes"]["points_back"]),
         max_quote=int(data["quotes"]["max_chars"]),
+        speaker_tag=re.compile(r"[^，,。！？!?“”「」]{1,30}(?:" + "|".join(map(re.escape, data["quotes"]["said"])) + r")道?[。！!]?"),
     )
 
 
