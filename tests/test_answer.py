@@ -905,6 +905,16 @@ def test_a_speakers_tag_ends_the_quoted_sentence() -> None:
     assert "这是我们的本分" in answer.text and not answer.text.startswith("乔智明说")
 
 
+def test_a_name_only_listed_inside_a_sentence_about_something_else_is_no_answer() -> None:
+    """"威拍哇丽兰室路又名什么": the park's sentence lists the road between two others and
+    says nothing of it; a sentence about the road itself answers."""
+    park = _chunk("乍都节公园位于曼谷的乍都节县，是拍凤裕庭路、威拍哇丽兰室路、甘烹碧路之间的一处公众游园地。")
+    assert _answerer(park).answer("威拍哇丽兰室路又名什么？", [], _hits(park)).refused
+    assert _answerer(park).answer("威拍哇丽兰室路途径哪些区域？", [], _hits(park)).refused
+    road = _chunk("威拍哇丽兰室路又名皇后路，途经曼谷北部的乍都节县。")
+    assert "皇后路" in _answerer(road).answer("威拍哇丽兰室路又名什么？", [], _hits(road)).text
+
+
 def test_a_question_comparing_two_districts_quotes_either() -> None:
     laoshan = _chunk("崂山区2023年将力争实现全区生产总值增长6.5%以上。")
     shibei = _chunk("市北区2023年的主要预期目标是地区生产总值增长5.5%左右。", title="另一篇报道", article="b.txt#0")

@@ -86,7 +86,8 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             verdict = _contrast(constraint, span)
         if not verdict.ok:
             return verdict
-    for check in (_another_named(question, span, article.text.lower()), _group_figure(question, span), _counted(question, span, before, article.text),
+    for check in (_another_named(question, span, article.text.lower()), _group_figure(question, span), _only_listed(question, span),
+                  _counted(question, span, before, article.text),
                   _named_by_number(question, span, before, article.text), _one_batch(question, span)):
         if not check.ok:
             return check
@@ -289,6 +290,20 @@ def _group_figure(question: Question, span: str) -> Verdict:
             asked_item = longest_run(question.subject, later_items) * len(question.subject) >= _LISTED_CHARS
             if asked_item and type_spans(question, rest) and not type_spans(question, listed):
                 return Verdict(False, Constraint("group", question.subject))
+    return OK
+
+
+def _only_listed(question: Question, span: str) -> Verdict:
+    """"威拍哇丽兰室路又名什么": a sentence that names the road only as one item inside a
+    list (拍凤裕庭路、威拍哇丽兰室路、甘烹碧路之间的一处公众游园地) is about something else,
+    and without the question's focus (又名) it says nothing of the road. Only items with
+    a list mark on both sides count: the first and last may run into the sentence."""
+    if question.english or not question.subject or any(t.found_in(span) for t in question.focus):
+        return OK
+    for clause in _SENTENCE_PART.split(span):
+        inner = clause.split("、")[1:-1]
+        if any(longest_run(question.subject, item) * len(question.subject) >= _LISTED_CHARS for item in inner):
+            return Verdict(False, Constraint("listed", question.subject))
     return OK
 
 
