@@ -915,6 +915,11 @@ def test_a_name_only_listed_inside_a_sentence_about_something_else_is_no_answer(
     assert "皇后路" in _answerer(road).answer("威拍哇丽兰室路又名什么？", [], _hits(road)).text
 
 
+def test_a_sentence_cut_short_before_its_value_is_never_quoted() -> None:
+    text = "瓦士本市的地理位置为。它位于威斯康辛州的北部，苏必利尔湖畔。这是一种违法行为。"
+    assert [text[start:end] for start, end, _, _ in spans_of(text)] == ["它位于威斯康辛州的北部，苏必利尔湖畔。", "这是一种违法行为。"]
+
+
 def test_a_question_comparing_two_districts_quotes_either() -> None:
     laoshan = _chunk("崂山区2023年将力争实现全区生产总值增长6.5%以上。")
     shibei = _chunk("市北区2023年的主要预期目标是地区生产总值增长5.5%左右。", title="另一篇报道", article="b.txt#0")

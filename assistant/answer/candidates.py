@@ -123,12 +123,12 @@ def spans_of(text: str) -> list[tuple[int, int, int, int]]:
     each sentence, or the clause windows of a long one. A question in the text ("为什么
     有的群众不买账？") answers nothing by itself: it is judged with the sentence after
     it in its paragraph, which answers it. Instructions addressed to a machine are
-    never a span (guard.py)."""
+    never a span (guard.py), nor is a sentence cut short before its value ("…的地理位置为。")."""
     flagged = set(instruction_spans(text))
     sentences = _with_speakers(text, sentence_spans(text))
     spans = []
     for at, (start, end) in enumerate(sentences):
-        if (start, end) in flagged:
+        if (start, end) in flagged or rules().cut_short.search(text, start, end):
             continue
         if text[end - 1] in "？?" and at + 1 < len(sentences) and "\n" not in text[end : sentences[at + 1][0]]:
             end = sentences[at + 1][1]

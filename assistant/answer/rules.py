@@ -104,6 +104,7 @@ class Rules:
     points_back: tuple[str, ...]
     max_quote: int
     speaker_tag: re.Pattern[str]  # "乔智明说。" after a closing quotation mark
+    cut_short: re.Pattern[str]  # "…的地理位置为。": a sentence that lost its value
 
     def answer_type(self, question: str) -> tuple[str, re.Match[str] | None]:
         """The type of answer the question asks for, and where its question word is.
@@ -219,6 +220,7 @@ def rules() -> Rules:
         leans_back=tuple(sorted(data["quotes"]["leans_back"], key=len, reverse=True)),
         points_back=tuple(data["quotes"]["points_back"]),
         max_quote=int(data["quotes"]["max_chars"]),
+        cut_short=_any(data["quotes"]["cut_short"]),
         speaker_tag=re.compile(r"[^，,。！？!?“”「」]{1,30}(?:" + "|".join(map(re.escape, data["quotes"]["said"])) + r")道?[。！!]?"),
     )
 
