@@ -77,6 +77,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("今冬青岛从什么时候开始正式供热？", "date"),
         ("崂山区提前多久完成了城中村改造任务？", "duration"),
         ("市北区力争引进多少个亿元项目？", "quantity"),
+        ("青岛把这几本规划编完以后，想搭起一套什么样的交通体系？", "description"),  # 这几本 says "these", asks no count
         ("1-10月限上零售业增速是多少？", "percent"),
         ("青岛的外贸规模在全国城市中排第几？", "rank"),
         ("数字经济核心产业增加值占比要保持在什么位置？", "rank"),  # a position asked, though 占比 names a share
