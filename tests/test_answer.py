@@ -246,6 +246,7 @@ def test_constraints_stated_in_the_question() -> None:
     assert ("phase", "3期") in phases
     assert ("phase", "第2批") in {(c.kind, c.value) for c in analyse("第二批示范市有哪些？", EMPTY).constraints}
     assert values_of("phase", "第十四届水业论坛，第二十三届博览会") == ["第14届", "第23届"]  # not 第104届
+    assert values_of("year", "2007欧锦赛，2000多家企业，共2019人") == ["2007"]  # a year before its event's name, not a count
     whole = {(c.kind, c.value) for c in analyse("How fast did retail grow for the whole of 2022?", EMPTY).constraints}
     assert {("year", "2022"), ("period", "全年")} <= whole
     # An English question names a place by its pinyin and its level ("Jimo District").
@@ -474,6 +475,7 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("综保区的预验收是哪天通过的？", "综保区争取2023年1月完成正式验收。", "正式验收"),
         ("青岛第二座全地下污水处理厂是哪一座？", "张村河水净化厂作为青岛市首座全地下污水处理厂，2018年投入运行。", "首座"),
         ("在西岸城区计划关停多少台燃煤锅炉？", "计划利用三年时间，在东岸城区关停燃煤锅炉56台。", "东岸"),
+        ("2008年世锦赛中，她刷新的世界纪录是多少？", "一周后参加2007欧锦赛，再和队友刷新4x50米自由式世界纪录。", "2007年"),
         ("青岛一年能给多少个老旧小区装上智慧安防设施？", "目前，全市一千余个老旧开放式小区，已基本实现智慧安防设施全覆盖。", "目前"),
         # a running total asked, one batch's count given
         ("到目前为止，一共累计有几座污水厂获评标杆水厂？", "在第十四届论坛上，第二期标杆比选活动结果揭晓，33座污水厂榜上有名。", "2期"),
