@@ -1007,6 +1007,10 @@ def test_a_keyed_list_names_the_phrases_holding_the_quoted_word() -> None:
     zeros = _answerer(chunk).answer("“三零”目标分别是哪三个“零”？", [], _hits(chunk))
     assert zeros.text.splitlines() == ["1. 决策部署零延误。[1]", "2. 执法对象零投诉。[1]", "3. 机关干部零违纪。[1]"]
     assert _answerer(chunk).answer("要做到哪几个“免费”？", [], _hits(chunk)).text.count("\n") == 0  # no items: no list
+    # a one-character key is a suffix: the words ending in it that a 、 joins, not every phrase holding it
+    suffixed = _chunk("紧扣推进新型工业化主题主线，坚持把数字化、网络化、智能化作为主攻方向，加快工业现代化。")
+    assert _answerer(suffixed).answer("哪几个“化”是主攻方向？", [], _hits(suffixed)).text.splitlines() == [
+        "1. 数字化。[1]", "2. 网络化。[1]", "3. 智能化。[1]"]
     # items parted by commas keep their own 、-parted phrases
     musts = _chunk("书记们紧扣“务必不忘初心、牢记使命，务必谦虚谨慎、艰苦奋斗，务必敢于斗争、善于斗争”，为党员讲党课。")
     listed = _answerer(musts).answer("讲党课时紧扣的是哪几个“务必”？", [], _hits(musts))

@@ -59,7 +59,7 @@ def points(parts: list[Chunk], near: int, key: str = "") -> list[Point]:
     parts = [p for p in parts if not _SIDEBAR.search(p.section)]
     if not parts:
         return []
-    if key and len(found := _keyed(parts, near, key)) >= 2:
+    if key and len(found := _suffixed(parts, near, key) or _keyed(parts, near, key)) >= 2:
         return found[:_MAX_POINTS]
     if key:
         return []  # the asked items are not there: other lists of the article would be a guess
@@ -68,6 +68,27 @@ def points(parts: list[Chunk], near: int, key: str = "") -> list[Point]:
         if len(found) >= 2:
             return found[:_MAX_POINTS]
     return []
+
+
+def _suffixed(parts: list[Chunk], near: int, key: str) -> list[Point]:
+    """"哪几个“化”": a one-character key is a suffix that many words of the article hold
+    (工业化, 现代化); the items are the words ending in it that a 、 joins, "数字化、网络化、
+    智能化", nearest to `near`. The first item is as long as the second: such lists are
+    parallel, and nothing else marks where the first begins."""
+    if len(key) != 1:
+        return []
+    text = _article(parts)
+    runs = []
+    for match in re.finditer(rf"(?:、[\u4e00-\u9fff]{{1,4}}?{re.escape(key)})+", text):
+        items = [(m.start() + 1, m.end()) for m in re.finditer(rf"、[\u4e00-\u9fff]{{1,4}}?{re.escape(key)}", match.group())]
+        items = [(match.start() + start, match.start() + end) for start, end in items]
+        first = (match.start() - (items[0][1] - items[0][0]), match.start())
+        if first[0] >= 0 and text[first[1] - 1] == key and re.fullmatch(r"[\u4e00-\u9fff]+", text[first[0] : first[1]]):
+            runs.append([first, *items])
+    if not runs:
+        return []
+    run = min(runs, key=lambda r: _distance([r[0][0], r[-1][0]], near))
+    return [p for p in (_point(parts, start, end) for start, end in run) if p is not None]
 
 
 def _keyed(parts: list[Chunk], near: int, key: str) -> list[Point]:
