@@ -157,6 +157,7 @@ def test_units_follow_the_question() -> None:
     # "high-frequency", "High-tech" and "long-term" name no height or length
     assert "项" in analyse("How many high-frequency government services can people handle close to home?", EMPTY).units
     assert "米" not in analyse("How many companies are in the Qingdao High-tech Zone?", EMPTY).units
+    assert analyse("Besides the pilot zone, which 'famous city' title does Bian Cheng want Qingdao to build to a high standard?", EMPTY).units == ()
     assert "米" in analyse("How high is the building?", EMPTY).units
     # 多高 of a voltage is no height
     assert "千伏" in analyse("那条电缆通道是按多高电压等级建的？", EMPTY).units
