@@ -412,6 +412,8 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
         word = _unglued(word.lower(), flag, lexical)
         if word in table.ubiquitous or len(word) < 2 or _QUESTION_WORD.search(word):  # jieba's 哪些项目 asks, it names nothing
             continue
+        if word[-1] in "来去" and word[:-1] in table.ubiquitous:  # jieba's 上门来 is 上门 with its direction
+            continue
         if flag == "ns" or word.endswith(table.place_suffixes) and flag.startswith("n") and len(word) >= 3:
             if not table.evidence["date"].fullmatch(word):  # jieba's 开春 is a time, no place
                 found.append(Constraint("place", word))
