@@ -872,7 +872,7 @@ def test_a_title_naming_a_city_states_no_place() -> None:
     assert ("place", "崂山区") in {(c.kind, c.value) for c in analyse("When did the Laoshan District People's Congress open?", EMPTY).constraints}
 
 
-def test_a_part_asking_on_about_a_thing_the_articles_lack_is_not_answered() -> None:
+def test_a_later_part_about_a_thing_the_articles_lack_is_not_answered_from_its_neighbour() -> None:
     """"第二座…是哪一座？什么时候投运的？": the articles hold only the first plant, so its
     opening year answers neither part."""
     chunk = _chunk("张村河水净化厂作为青岛市首座全地下污水处理厂，2018年投入运行，日污水处理能力4万吨。")
