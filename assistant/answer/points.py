@@ -78,10 +78,10 @@ def _suffixed(parts: list[Chunk], near: int, key: str) -> list[Point]:
     if len(key) != 1:
         return []
     text = _article(parts)
+    item = re.compile(rf"、([\u4e00-\u9fff]{{1,4}}?{re.escape(key)})")
     runs = []
-    for match in re.finditer(rf"(?:、[\u4e00-\u9fff]{{1,4}}?{re.escape(key)})+", text):
-        items = [(m.start() + 1, m.end()) for m in re.finditer(rf"、[\u4e00-\u9fff]{{1,4}}?{re.escape(key)}", match.group())]
-        items = [(match.start() + start, match.start() + end) for start, end in items]
+    for match in re.finditer(rf"(?:{item.pattern})+", text):
+        items = [m.span(1) for m in item.finditer(text, match.start(), match.end())]
         first = (match.start() - (items[0][1] - items[0][0]), match.start())
         if first[0] >= 0 and text[first[1] - 1] == key and re.fullmatch(r"[\u4e00-\u9fff]+", text[first[0] : first[1]]):
             runs.append([first, *items])
