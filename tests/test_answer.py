@@ -419,6 +419,11 @@ def test_the_count_a_list_question_asks_for_is_no_question_word() -> None:
     # nor the 几个 of "打造几个中心", which no article holds where it gives the number
     words = {t.text for t in analyse("市北区打算新打造几个数字化转型赋能中心？", EMPTY).terms}
     assert not any("几" in word for word in words) and "中心" in words
+    # the counted noun stays apart from the question word: "哪三样家底" glued to 哪家底 read as 哪家 and 底
+    words = {t.text for t in analyse("是把手里哪三样家底攥到了一块儿？", EMPTY).terms}
+    assert "家底" in words and {"哪家", "底"}.isdisjoint(words)
+    # and the "thing" of "哪两件事" is no topic word
+    assert "事" not in {t.text for t in analyse("它在养老上打算干哪两件事？", EMPTY).terms}
 
 
 def test_two_questions_in_one_are_split() -> None:

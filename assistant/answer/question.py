@@ -112,7 +112,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
     units = _units(text, answer_type) if answer_type in {"quantity", "duration", "percent"} else ()
     searchable = text if english else spelt_out(text)  # _terms reads an English question's glossary words itself
     # "哪两场会议": the count is `count`, not a word the articles would repeat
-    terms = _terms(searchable if english else _COUNTED.sub(r"\1", table.filler_phrases.sub("，", searchable)), lexical, english)
+    terms = _terms(searchable if english else _COUNTED.sub(_without_count, table.filler_phrases.sub("，", searchable)), lexical, english)
     wants_list = bool(table.list_question.search(text))
     return Question(
         text=text,
@@ -559,6 +559,14 @@ _QUALIFIER_TAGS = frozenset({"a", "b"})  # adjectives and distinguishing words b
 # 哪两场, 这三个, 哪所, 哪家, 几个: the count and the measure word of a question word are no
 # topic words ("哪所大学" would otherwise find 研究所)
 _COUNTED = re.compile(r"([哪这几])(?:[两二三四五六七八九十][\u4e00-\u9fff]|(?<=[哪几])一?[所家个位座条项种名处间栋年天])")  # 哪一年, 几天
+
+
+def _without_count(match: re.Match[str]) -> str:
+    """"哪三样家底" keeps 家底 apart from 哪: glued back together they read as 哪家 and 底."""
+    counted = len(match.group(0)) > 2 and match.group(0)[1] != "一"
+    return match.group(1) + ("，" if counted else "")
+
+
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:区|市|县|局|镇|街道|公司|集团|中心|学校|医院)"
 _ENGLISH_ASKS = re.compile(r"\b(?:how|what|when|who|whom|which|where|why)\b", re.IGNORECASE)
 _ENGLISH_AND = re.compile(r",?\s+and\s+(?=(?:how|what|when|who|whom|which|where|why|by how)\b)", re.IGNORECASE)
