@@ -1319,6 +1319,9 @@ def test_a_relation_is_matched_in_any_of_its_words() -> None:
     assert died.found_in("清同治十二年(1873年)，卒。")
     alias = next(t for t in analyse("阿閦佛又名什么？", EMPTY).terms if t.text == "又名")
     assert alias.found_in("黄蝉别称为硬枝黄蝉")
+    # a reader's 吃一惊 or 意外 is the paper's 惊讶
+    surprised = next(t for t in analyse("有的用户会吃一惊，他们是对什么感到意外？", EMPTY).terms if t.text == "意外")
+    assert surprised.found_in("有时候用户都惊讶，自己还没反映问题怎么就找上门来了。")
 
 
 def test_everyday_words_for_how_much_and_handing_over_meet_the_papers_words() -> None:
