@@ -1322,6 +1322,9 @@ def test_a_relation_is_matched_in_any_of_its_words() -> None:
     # a reader's 吃一惊 or 意外 is the paper's 惊讶
     surprised = next(t for t in analyse("有的用户会吃一惊，他们是对什么感到意外？", EMPTY).terms if t.text == "意外")
     assert surprised.found_in("有时候用户都惊讶，自己还没反映问题怎么就找上门来了。")
+    # "就它一家拿到吗" asks whether it is the only one
+    only = next(t for t in analyse("这个称号，这回全国就它一家拿到吗？", EMPTY).terms if t.text == "一家")
+    assert only.found_in("团岛污水处理厂作为此次唯一一座入选的标杆污水处理厂。")
 
 
 def test_everyday_words_for_how_much_and_handing_over_meet_the_papers_words() -> None:
