@@ -481,6 +481,8 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("科技园（莱钢地块）一期是哪一年建成的？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。", "3期"),
         ("综保区的预验收是哪天通过的？", "综保区争取2023年1月完成正式验收。", "正式验收"),
         ("青岛第二座全地下污水处理厂是哪一座？", "张村河水净化厂作为青岛市首座全地下污水处理厂，2018年投入运行。", "首座"),
+        # the session of a congress's term: 一次全会 asked, 二次全会 written
+        ("市委十三届一次全会审议通过了什么文件？", "市委十三届二次全会审议通过了《决议》。", "2次"),
         ("在西岸城区计划关停多少台燃煤锅炉？", "计划利用三年时间，在东岸城区关停燃煤锅炉56台。", "东岸"),
         ("2008年世锦赛中，她刷新的世界纪录是多少？", "一周后参加2007欧锦赛，再和队友刷新4x50米自由式世界纪录。", "2007年"),
         ("青岛一年能给多少个老旧小区装上智慧安防设施？", "目前，全市一千余个老旧开放式小区，已基本实现智慧安防设施全覆盖。", "目前"),
@@ -884,6 +886,15 @@ def test_a_later_part_about_a_thing_the_articles_lack_is_not_answered_from_its_n
     answer = _answerer(chunk).answer("青岛第二座全地下污水处理厂是哪一座？什么时候投运的？", [], _hits(chunk))
     assert answer.refused and answer.partial and "首座" in answer.text
     assert not _answerer(chunk).answer("青岛首座全地下污水处理厂是哪一座？什么时候投运的？", [], _hits(chunk)).refused
+
+
+def test_a_part_that_opens_with_its_verb_keeps_the_conditions_of_the_part_before() -> None:
+    """"…一次全会是什么时候开的？审议通过了什么文件？": the second part asks of 一次全会 too,
+    and what 二次全会 passed does not answer it."""
+    chunk = _chunk("市委十三届二次全会审议通过了《中共青岛市委关于深入学习宣传贯彻党的二十大精神的决议》。")
+    answer = _answerer(chunk).answer("市委十三届一次全会是什么时候开的？审议通过了什么文件？", [], _hits(chunk))
+    assert answer.refused and "决议" not in answer.text
+    assert not _answerer(chunk).answer("市委十三届二次全会是什么时候开的？审议通过了什么文件？", [], _hits(chunk)).refused
 
 
 def test_a_figure_the_question_gives_does_not_lead_the_answer() -> None:

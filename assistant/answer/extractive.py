@@ -27,7 +27,7 @@ from .metadata import asks_for_report, labelled, listing, opening, reports
 from .model import Model, model
 from .points import points
 from .question import (Constraint, Question, analyse, leans_on_part_before, quoted_phrases, resolve_follow_up, split_question,
-                       unspelt_conditions, with_pinyin_names)
+                       unspelt_conditions, with_conditions_of, with_pinyin_names)
 from .rules import clause_ends, rules
 
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
@@ -112,6 +112,8 @@ class ExtractiveAnswerer:
         for at, part in enumerate(asked_parts):  # "…是多少？崂山区呢？": a part leans on the part before it too
             asked = analyse(resolve_follow_up(part, earlier + asked_parts[:at]), self.lexical, earlier)
             asked = with_pinyin_names(asked, passages, self.lexical, absent)
+            if at and leans_on_part_before(part):
+                asked = with_conditions_of(asked, parts[-1][0])
             if rules().what_next.search(part) and is_follow_up(part) and (said := last_answer(history)):
                 asked = replace(asked, after=said)
             parts.append((asked, candidates(asked, hits, articles)))

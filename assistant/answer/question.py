@@ -190,9 +190,24 @@ def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalI
 
 
 def leans_on_part_before(part: str) -> bool:
-    """"青岛第二座全地下污水处理厂是哪一座？什么时候投运的？": a part that opens with its
-    question word names nothing of its own; it asks about what the part before named."""
-    return not is_english(part) and _QUESTION_WORD.match(part) is not None
+    """"青岛第二座全地下污水处理厂是哪一座？什么时候投运的？" or "…一次全会是什么时候开的？
+    审议通过了什么文件？": a part that opens with its question word or its verb names
+    nothing of its own; it asks about what the part before named."""
+    if is_english(part):
+        return False
+    words = tagged(part.strip())
+    return _QUESTION_WORD.match(part.strip()) is not None or bool(words and words[0][1].startswith("v"))
+
+
+_CARRIED_KINDS = ("year", "relative_year", "period", "phase", "place")
+
+
+def with_conditions_of(asked: Question, before: Question) -> Question:
+    """The year, period, phase or place the part before stated, for a part that leans on
+    it and states none of that kind: "审议通过了什么文件" asks of 一次全会 too."""
+    own = {c.kind for c in asked.constraints}
+    carried = tuple(c for c in before.constraints if c.kind in _CARRIED_KINDS and c.kind not in own)
+    return replace(asked, constraints=asked.constraints + carried) if carried else asked
 
 
 def unspelt_conditions(text: str, passages: list[str]) -> tuple[Constraint, ...]:
