@@ -888,6 +888,15 @@ def test_a_later_part_about_a_thing_the_articles_lack_is_not_answered_from_its_n
     assert not _answerer(chunk).answer("青岛首座全地下污水处理厂是哪一座？什么时候投运的？", [], _hits(chunk)).refused
 
 
+def test_a_date_asked_of_a_relation_is_given_where_the_relation_is_said() -> None:
+    """"哪一年成立的": the year the company's project was approved is no founding year; an
+    encyclopedia's other wording of the relation (创立于) still answers."""
+    approved = _chunk("科技部公布2023年项目批复名单，凤麟核中科超睿（青岛）技术有限公司牵头申报的项目获批。")
+    assert _answerer(approved).answer("凤麟核中科超睿（青岛）技术有限公司是哪一年成立的？", [], _hits(approved)).refused
+    founded = _chunk("凤麟核中科超睿（青岛）技术有限公司创立于2019年。")
+    assert "2019年" in _answerer(founded).answer("凤麟核中科超睿（青岛）技术有限公司是哪一年成立的？", [], _hits(founded)).text
+
+
 def test_a_part_that_opens_with_its_verb_keeps_the_conditions_of_the_part_before() -> None:
     """"…一次全会是什么时候开的？审议通过了什么文件？": the second part asks of 一次全会 too,
     and what 二次全会 passed does not answer it."""

@@ -87,6 +87,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
         if not verdict.ok:
             return verdict
     for check in (_another_named(question, span, article.text.lower()), _group_figure(question, span), _only_listed(question, span),
+                  _relation_said(question, span, before),
                   _counted(question, span, before, article.text),
                   _named_by_number(question, span, before, article.text), _one_batch(question, span)):
         if not check.ok:
@@ -290,6 +291,18 @@ def _group_figure(question: Question, span: str) -> Verdict:
             asked_item = longest_run(question.subject, later_items) * len(question.subject) >= _LISTED_CHARS
             if asked_item and type_spans(question, rest) and not type_spans(question, listed):
                 return Verdict(False, Constraint("group", question.subject))
+    return OK
+
+
+def _relation_said(question: Question, span: str, before: str) -> Verdict:
+    """"凤麟核是哪一年成立的": a date next to another event (公布, 获批) is no founding
+    date. A relation any wording of which an encyclopedia or a paper uses ([synonym_groups])
+    is said where its date is given."""
+    if question.english or question.answer_type != "date":
+        return OK
+    relations = [t for t in question.focus if t.text in rules().relations]
+    if relations and not any(t.found_in(span) or t.found_in(before.lower()) for t in relations):
+        return Verdict(False, Constraint("focus", relations[0].text))
     return OK
 
 

@@ -95,6 +95,7 @@ class Rules:
     filler_phrases: re.Pattern[str]  # 叫什么名字: asks for a name, names no topic
     places: tuple[str, ...]  # the collection's districts and cities, longest first
     synonyms: dict[str, tuple[str, ...]]
+    relations: frozenset[str]  # the words of [synonym_groups]: 成立, 逝世, 位于…
     english_units: dict[str, str]
     english_multipliers: dict[str, float]
     english_conditions: dict[str, str]
@@ -210,6 +211,7 @@ def rules() -> Rules:
         filler_phrases=_any(data["filler"]["phrases"]),
         places=tuple(sorted(data["places"]["named"], key=len, reverse=True)),
         synonyms=_with_groups(data["synonyms"], data["synonym_groups"]["groups"]),
+        relations=frozenset(word for group in data["synonym_groups"]["groups"] for word in group),
         english_units=dict(data["english"]["units"]),
         english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
         english_conditions=dict(data["english"]["conditions"]),
