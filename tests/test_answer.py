@@ -1262,6 +1262,14 @@ def test_numbers_are_converted_for_english_answers(value: str, english: str) -> 
     assert _in_english(value) == english
 
 
+def test_an_english_yes_no_question_does_not_lead_with_a_chinese_word() -> None:
+    """The evidence of a yes/no answer is a word (是, 不), not a fact: "不, according to the
+    articles" reads as a broken answer."""
+    chunk = _chunk("市北区2023年地区生产总值增长5.5%左右，一般公共预算收入增长6%左右，不搞大水漫灌。")
+    answer = _answerer(chunk).answer("Is Shibei District's 2023 GDP growth target higher than its budget revenue target?", [], _hits(chunk))
+    assert answer.text.startswith("According to the articles: “")
+
+
 def test_english_question_is_answered_in_english_around_the_quote() -> None:
     chunk = _chunk("据市供热发展中心主任杨楠介绍，全市已进入正式供热阶段，供热面积3.35亿平方米，居民用户304万户。")
     answer = _answerer(chunk).answer("What is the total heating area in Qingdao this winter?", [], _hits(chunk))

@@ -368,11 +368,18 @@ def _figure(fact: str) -> str:
     return number.group() if number else fact.removesuffix("年")
 
 
+# the evidence of these types is a word (不, 通过, 因为), not a fact an answer can lead with:
+# "不, according to the articles" answers no "Is he the head?"
+_NO_KEY_TYPES = frozenset({"yesno", "reason", "manner"})
+
+
 def key_value(question: Question, candidate: "Candidate") -> str:
     """The asked fact inside the span (a number with its unit, a name, a date): the one
     nearest the question's words, for answers that lead with it. Nearest is measured
     from words outside the facts (the 吨 of "87吨" says nothing about which figure is
     meant), and a name the question itself gives is not its answer."""
+    if question.answer_type in _NO_KEY_TYPES:
+        return ""
     text = candidate.text.lower()
     given = {term.text for term in question.terms}
     # nor is the year it states ("How much … in 2023?" is not answered by 2023年), nor
