@@ -188,6 +188,7 @@ def test_an_abbreviated_department_is_read_in_full() -> None:
     sentence is not refused for lacking the short one."""
     assert "发展改革委" in expand_abbreviations("发改委今年的重点项目有多少个？")
     assert expand_abbreviations("个人社保缴费比例是多少？") == "个人社保缴费比例是多少？"
+    assert "科学技术委员会" in expand_abbreviations("原来市科委的老主任是谁？")
     asked = analyse("人社局打算扶持多少家劳动关系调解组织？", EMPTY)
     assert {"人力资源", "保障局"} <= {t.text for t in asked.terms}
     text = "市人力资源社会保障局将培育20家劳动关系调解组织。"
@@ -1350,6 +1351,9 @@ def test_a_relation_is_matched_in_any_of_its_words() -> None:
     # a reader's 吃一惊 or 意外 is the paper's 惊讶
     surprised = next(t for t in analyse("有的用户会吃一惊，他们是对什么感到意外？", EMPTY).terms if t.text == "意外")
     assert surprised.found_in("有时候用户都惊讶，自己还没反映问题怎么就找上门来了。")
+    # an illness given as the cause: "生病走的" for "因病医治无效"
+    ill = next(t for t in analyse("老主任是出了意外走的，还是生病走的？", EMPTY).terms if t.text == "生病")
+    assert ill.found_in("唐进倬同志因病医治无效，在青岛逝世。")
     # "就它一家拿到吗" asks whether it is the only one
     only = next(t for t in analyse("这个称号，这回全国就它一家拿到吗？", EMPTY).terms if t.text == "一家")
     assert only.found_in("团岛污水处理厂作为此次唯一一座入选的标杆污水处理厂。")
