@@ -1659,6 +1659,9 @@ def test_a_paraphrase_s_everyday_words_do_not_count_against_the_article() -> Non
     assert not terms["理财"].everyday and not terms["突破"].everyday  # words the articles use are the topic's
     article = Article("a0", "崂山区：抓好“五区同创”", "", "", texts[0])
     assert topic(asked, article, 1).features["cover_article"] > 0.9
+    # every word everyday and one of them said: the coverage is still a share, not its weight
+    spoken = replace(asked, terms=tuple(replace(t, everyday=True) for t in asked.terms))
+    assert topic(spoken, article, 1).features["cover_article"] == 1.0
     absent = {t.text: t for t in analyse("纽西兰鸡毛松有什么用途？", index).terms}
     assert not any(t.everyday for word, t in absent.items() if "鸡毛" in word or "松" in word)
 

@@ -192,12 +192,14 @@ def topic(question: Question, article: Article, rank: int) -> Topic:
     total = sum(t.weight for t in about) or 1.0
     # A paraphrase's everyday words ("盯着…扔东西" for 高空抛物) are in no article, so no
     # article can cover them: they do not count against an article's coverage.
+    # Said anyway, they count for it; the share stays a share (at most 1) when every word is
+    # an everyday one ("打算改成什么？").
     topical = sum(t.weight for t in about if not t.everyday) or 1.0
     return Topic(
         whole,
         present,
         {
-            "cover_article": sum(t.weight for t in about if t.text in present) / topical,
+            "cover_article": min(1.0, sum(t.weight for t in about if t.text in present) / topical),
             "rare_missing": sum(1 for t in rare if t.text not in present) / max(len(rare), 1),
             "unknown": sum(t.weight for t in about if not t.seen) / total,
             "subject": longest_run(question.subject, whole),
