@@ -1354,6 +1354,9 @@ def test_a_relation_is_matched_in_any_of_its_words() -> None:
     # an illness given as the cause: "生病走的" for "因病医治无效"
     ill = next(t for t in analyse("老主任是出了意外走的，还是生病走的？", EMPTY).terms if t.text == "生病")
     assert ill.found_in("唐进倬同志因病医治无效，在青岛逝世。")
+    # the way it was: "以前那种装法" for "变原来…的安装方式"
+    before = next(t for t in analyse("以前那种装法是啥样的？", EMPTY).terms if t.text == "以前")
+    assert before.found_in("变原来楼栋单打独斗的安装方式为既有住宅连片加装模式。")
     # "就它一家拿到吗" asks whether it is the only one
     only = next(t for t in analyse("这个称号，这回全国就它一家拿到吗？", EMPTY).terms if t.text == "一家")
     assert only.found_in("团岛污水处理厂作为此次唯一一座入选的标杆污水处理厂。")
