@@ -158,6 +158,13 @@ def test_units_follow_the_question() -> None:
     assert "项" in analyse("How many high-frequency government services can people handle close to home?", EMPTY).units
     assert "米" not in analyse("How many companies are in the Qingdao High-tech Zone?", EMPTY).units
     assert analyse("Besides the pilot zone, which 'famous city' title does Bian Cheng want Qingdao to build to a high standard?", EMPTY).units == ()
+    # a processor's or a vehicle's speed is in GHz or km/h, not "2倍"; a growth 速度 is a rate,
+    # and a high-speed railway or "speed up" names no speed
+    assert "GHz" in analyse("POWER6处理器速度是多少？", EMPTY).units
+    assert "GHz" not in analyse("经济增长速度是多少？", EMPTY).units
+    assert "km/h" not in analyse("Which high-speed railway will be built, and how many projects will speed up?", EMPTY).units
+    chunk = _chunk("POWER6处理器的速度几乎是HP服务器产品线所用处理器的3倍。双核POWER6处理器的速度为4.7 GHz，是其上一代的2倍。")
+    assert "4.7 GHz" in _answerer(chunk).answer("POWER6处理器速度是多少？", [], _hits(chunk)).text
     assert "米" in analyse("How high is the building?", EMPTY).units
     # 多高 of a voltage is no height
     assert "千伏" in analyse("那条电缆通道是按多高电压等级建的？", EMPTY).units
