@@ -1375,6 +1375,15 @@ def test_everyday_words_for_how_much_and_handing_over_meet_the_papers_words() ->
     assert all(terms[word].found_in(text) for word in ("差不多", "装齐", "防盗", "交到"))
 
 
+def test_everyday_words_no_article_uses_meet_the_papers_words() -> None:
+    """Words of the train questions that the collection never holds: 地铁 is written
+    轨道交通, 这回 is 此次, and 块儿 or 那边 only point at the topic."""
+    terms = {t.text: t for t in analyse("财通集团这回发债筹来的钱，地铁那边平均每年投多少？", EMPTY).terms}
+    assert terms["这回"].found_in("此次债券所募集的资金") and terms["地铁"].found_in("轨道交通三期建设规划")
+    assert terms["平均"].found_in("年均增长0.1%") and "那边" not in terms
+    assert "块儿" not in {t.text for t in analyse("让周边的人一块儿停车？", EMPTY).terms}
+
+
 def test_a_readers_words_for_attracting_and_settling_meet_the_papers_words() -> None:
     terms = {t.text: t for t in analyse("崂山区2023年想拉多少家投钱的机构来安家？", EMPTY).terms}
     text = "推动10家以上创投风投机构落户，引进金融科技项目20个，完成投资50亿元。"
