@@ -1410,6 +1410,9 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     studies = set(expand_english("Whose planning studies used 3D real-scene models and traffic simulation?").split())
     assert {"规划研究", "实景三维", "仿真"} <= studies and "学习" not in studies  # a planning study is no studying
     assert "投入使用" in expand_english("When did each plant start operating?").split()
+    # single words whose phrases alone were listed (heating steward, bonded zone)
+    words = set(expand_english("Which station does the steward of the elderly couple work at, and in which zone?").split())
+    assert {"站", "管家", "老两口", "区"} <= words
 
 
 def test_a_name_jieba_cuts_otherwise_in_the_question_is_found() -> None:
