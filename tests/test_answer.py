@@ -1349,24 +1349,24 @@ def test_a_colloquial_question_finds_the_papers_wording() -> None:
     assert answer.text.startswith("每年扶持创业3万人以上")
 
 
-def test_a_relation_is_matched_in_any_of_its_words() -> None:
-    # 逝世 asked, 卒 written; the group works both ways (别称 / 又名).
-    died = next(t for t in analyse("潘仕成逝世于哪一年？", EMPTY).terms if t.text == "逝世")
-    assert died.found_in("清同治十二年(1873年)，卒。")
-    alias = next(t for t in analyse("阿閦佛又名什么？", EMPTY).terms if t.text == "又名")
-    assert alias.found_in("黄蝉别称为硬枝黄蝉")
-    # a reader's 吃一惊 or 意外 is the paper's 惊讶
-    surprised = next(t for t in analyse("有的用户会吃一惊，他们是对什么感到意外？", EMPTY).terms if t.text == "意外")
-    assert surprised.found_in("有时候用户都惊讶，自己还没反映问题怎么就找上门来了。")
-    # an illness given as the cause: "生病走的" for "因病医治无效"
-    ill = next(t for t in analyse("老主任是出了意外走的，还是生病走的？", EMPTY).terms if t.text == "生病")
-    assert ill.found_in("唐进倬同志因病医治无效，在青岛逝世。")
-    # the way it was: "以前那种装法" for "变原来…的安装方式"
-    before = next(t for t in analyse("以前那种装法是啥样的？", EMPTY).terms if t.text == "以前")
-    assert before.found_in("变原来楼栋单打独斗的安装方式为既有住宅连片加装模式。")
-    # "就它一家拿到吗" asks whether it is the only one
-    only = next(t for t in analyse("这个称号，这回全国就它一家拿到吗？", EMPTY).terms if t.text == "一家")
-    assert only.found_in("团岛污水处理厂作为此次唯一一座入选的标杆污水处理厂。")
+@pytest.mark.parametrize(
+    ("question", "word", "text"),
+    [
+        # a relation's group works both ways: 逝世 asked, 卒 written; 又名 asked, 别称 written
+        ("潘仕成逝世于哪一年？", "逝世", "清同治十二年(1873年)，卒。"),
+        ("阿閦佛又名什么？", "又名", "黄蝉别称为硬枝黄蝉"),
+        # a reader's 吃一惊 or 意外 is the paper's 惊讶
+        ("有的用户会吃一惊，他们是对什么感到意外？", "意外", "有时候用户都惊讶，自己还没反映问题怎么就找上门来了。"),
+        # an illness given as the cause: "生病走的" for "因病医治无效"
+        ("老主任是出了意外走的，还是生病走的？", "生病", "唐进倬同志因病医治无效，在青岛逝世。"),
+        # the way it was: "以前那种装法" for "变原来…的安装方式"
+        ("以前那种装法是啥样的？", "以前", "变原来楼栋单打独斗的安装方式为既有住宅连片加装模式。"),
+        # "就它一家拿到吗" asks whether it is the only one
+        ("这个称号，这回全国就它一家拿到吗？", "一家", "团岛污水处理厂作为此次唯一一座入选的标杆污水处理厂。"),
+    ],
+)
+def test_a_readers_word_is_matched_in_the_papers_words(question: str, word: str, text: str) -> None:
+    assert next(t for t in analyse(question, EMPTY).terms if t.text == word).found_in(text)
 
 
 def test_everyday_words_for_how_much_and_handing_over_meet_the_papers_words() -> None:
