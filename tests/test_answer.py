@@ -83,6 +83,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("数字经济核心产业增加值占比要保持在什么位置？", "rank"),  # a position asked, though 占比 names a share
         ("Can you name a couple of the old neighbourhoods Laoshan planned to renovate?", "description"),  # a request, no yes/no
         ("Can the plant treat beer wastewater?", "yesno"),
+        ("Which government ministry had accredited that evaluator?", "org"),
         ("他这趟专门去是为了干啥？", "reason"),  # a purpose asked
         ("这项工程为了什么时候能通车？", "date"),
         ("示范社区里是国家级的多，还是市级的多？", "quantity"),  # two counts compared
@@ -1407,6 +1408,9 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     assert "下一步" not in expand_english("What is the target for next year?").split()
     virtue = set(expand_english("Caring for the elderly is a traditional virtue; what is it a prominent reflection of?").split())
     assert {"美德", "突出", "体现"} <= virtue
+    # a third-party body is 第三方, not the Party
+    third = expand_english("It was rated by a third-party evaluation body.").split()
+    assert "第三方" in third and "党" not in third
     assert "三位一体" in expand_english("Which three things does the 'three-in-one' arrangement of the refined approvals bind?")
     studies = set(expand_english("Whose planning studies used 3D real-scene models and traffic simulation?").split())
     assert {"规划研究", "实景三维", "仿真"} <= studies and "学习" not in studies  # a planning study is no studying
