@@ -281,6 +281,8 @@ def test_common_words_jieba_tags_as_names_state_no_condition() -> None:
     assert analyse("处长们轮流上台晒成绩的那场比赛是什么时候办的？", EMPTY).constraints == ()
     assert not [c for c in analyse("是不是得她打电话，姜涛才会上门来看看？", EMPTY).constraints if c.kind == "place"]  # 上门 with its direction
     assert not [c for c in analyse("市发改委要张罗的那场论坛叫什么名字？", EMPTY).constraints if c.kind == "entity"]
+    # 普通 is tagged a proper name (nz): an everyday word, no name the article must hold
+    assert not [c for c in analyse("那篇文章结尾号召咱们普通市民干点啥？", EMPTY).constraints if c.kind == "entity"]
     # jieba's new-word guess glues the word after an unknown name to it: 锦地罗/不, 呋塞米/会
     assert {(c.kind, c.value) for c in analyse("哪个品种的锦地罗不需要冬眠？", EMPTY).constraints} == {("place", "锦地罗")}
     assert {(c.kind, c.value) for c in analyse("为什么呋塞米会导致尿液量增加？", EMPTY).constraints} == {("entity", "呋塞米")}

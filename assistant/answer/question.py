@@ -491,8 +491,11 @@ def _unglued(word: str, flag: str, lexical: LexicalIndex | None) -> str:
 
 def _is_a_name(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
     """A word jieba tags as a person's name names someone (滕军红) or heads the name of a
-    thing (亚太/基金会); otherwise the tag is wrong (师傅, 今天下午)."""
+    thing (亚太/基金会); otherwise the tag is wrong (师傅, 今天下午), as it is for the
+    everyday words of rules.toml not_names whatever the tag (普通 is tagged nz)."""
     word, flag, _ = words[index]
+    if word in rules().not_names:
+        return False
     return flag not in PERSON_TAGS or rules().is_person_name(word) or names_a_thing(words, index)
 
 
