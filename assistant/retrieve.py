@@ -38,7 +38,7 @@ class Hit:
 
 # Pronouns and openers that point back at an earlier turn ("它的总投资是多少？").
 _LEANS_ON_HISTORY = re.compile(
-    r"^(那|那么|那它|同时|另外|此外|还有|接着|然后|其中)|它|他|她|其|该|这个|那个|这些|那些|这项|此项|上述|前者|后者"
+    r"^(那|那么|那它|同时|另外|此外|还有|接着|然后|其中)|它|他|她|其|该|这个|那个|这些|那些|这么|这样|那样|这种|那种|这项|此项|上述|前者|后者"
     r"|\b(it|its|they|their|he|his|she|her|that|those|this)\b",
     re.IGNORECASE,
 )

@@ -279,6 +279,12 @@ def test_a_question_of_one_word_and_single_characters_is_a_follow_up() -> None:
     assert search_query("青岛港前三季度货物吞吐量是多少？", history) == "青岛港前三季度货物吞吐量是多少？"
 
 
+def test_a_question_about_doing_it_this_way_is_a_follow_up() -> None:
+    """"这么设计，是为了…": 这么 (这样, 那种…) points at what the last turn described."""
+    history = [{"role": "user", "content": "中天润产业园的厂房层高和承重是怎么设计的？"}]
+    assert search_query("这么设计，是为了满足企业什么样的需要？", history).startswith(history[0]["content"])
+
+
 def test_source_filter(any_assistant) -> None:
     response = any_assistant.ask(FACT_QUESTION, filters=Filters(sources=(UNDATED_FILE,)))
     assert response.hits
