@@ -1367,6 +1367,9 @@ def test_a_colloquial_question_finds_the_papers_wording() -> None:
         ("以前那种装法是啥样的？", "以前", "变原来楼栋单打独斗的安装方式为既有住宅连片加装模式。"),
         # "就它一家拿到吗" asks whether it is the only one
         ("这个称号，这回全国就它一家拿到吗？", "一家", "团岛污水处理厂作为此次唯一一座入选的标杆污水处理厂。"),
+        # 大伙儿 are the paper's 群众; going out to 游玩 is its 旅游
+        ("要带着大伙儿在出门游玩时讲文明？", "大伙儿", "引导群众文明旅游、文明交通。"),
+        ("要带着大伙儿在出门游玩时讲文明？", "游玩", "引导群众文明旅游、文明交通。"),
         # a need the reader names 需要, the paper 需求
         ("是为了满足企业什么样的需要？", "需要", "为更好适应企业需求，引导产业发展布局。"),
     ],
