@@ -1415,6 +1415,10 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     assert "下一步" not in expand_english("What is the target for next year?").split()
     virtue = set(expand_english("Caring for the elderly is a traditional virtue; what is it a prominent reflection of?").split())
     assert {"美德", "突出", "体现"} <= virtue
+    # the paper's 年会, 主办, 专家 and 投产
+    conference = set(expand_english("Who hosted the annual conference, and what did the experts discuss?").split())
+    assert {"年会", "主办", "专家"} <= conference
+    assert {"超级工厂", "投产"} <= set(expand_english("Is the super factory already turning out cars?").split())
     # a third-party body is 第三方, not the Party
     third = expand_english("It was rated by a third-party evaluation body.").split()
     assert "第三方" in third and "党" not in third
