@@ -285,7 +285,15 @@ def english_equivalents(text: str) -> list[tuple[str, ...]]:
 def expand_english(text: str) -> str:
     """Add Chinese equivalents of known English words and phrases, so an English
     question can match Chinese articles without a translation model."""
-    return " ".join([text, *(" ".join(alternatives) for alternatives in english_equivalents(text))])
+    return " ".join([ungrouped(text), *(" ".join(alternatives) for alternatives in english_equivalents(text))])
+
+
+_DIGIT_GROUP = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def ungrouped(text: str) -> str:
+    """"13,600" -> "13600": an English question groups digits, the paper writes 13600余名."""
+    return _DIGIT_GROUP.sub("", text)
 
 
 @dataclass

@@ -1415,6 +1415,9 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     assert "下一步" not in expand_english("What is the target for next year?").split()
     virtue = set(expand_english("Caring for the elderly is a traditional virtue; what is it a prominent reflection of?").split())
     assert {"美德", "突出", "体现"} <= virtue
+    # digits grouped in English are one number, as the paper writes it (13600余名)
+    assert "13600" in expand_english("Did the 13,600-plus delegates all meet in person?")
+    assert "13600" in {t.text for t in analyse("Did the 13,600-plus delegates all meet in person?", EMPTY).terms}
     # the paper's 年会, 主办, 专家 and 投产
     conference = set(expand_english("Who hosted the annual conference, and what did the experts discuss?").split())
     assert {"年会", "主办", "专家"} <= conference

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize
+from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize, ungrouped
 from ..retrieve import is_follow_up
 from ..tagging import Tags, tagged
 from .thesaurus import is_english_word, synonyms_of
@@ -289,7 +289,7 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
     synonyms, filler, pointing = rules().synonyms, rules().filler, rules().pointing
     acronyms = {word.lower() for word in re.findall(r"\b[A-Z][A-Z0-9+]+\b", text)} if english else set()
     equivalents = english_equivalents(text) if english else []
-    words = tokenize(" ".join([text, *(alternatives[0] for alternatives in equivalents if len(alternatives) == 1)]))
+    words = tokenize(" ".join([ungrouped(text), *(alternatives[0] for alternatives in equivalents if len(alternatives) == 1)]))
     if not english:  # a name jieba cut otherwise in the articles (锦地/罗 for 锦地罗) is the articles' word
         rejoined = lexical.rejoined(text)
         words = [w for w in words if lexical.frequency(w) > 0 or not any(w in form or form in w for form in rejoined)] + rejoined
