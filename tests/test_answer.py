@@ -318,6 +318,11 @@ def test_one_month_asked_is_a_period_not_a_topic_word() -> None:
     whole = analyse("2022年7月一整个月，青岛的降雨量是多少毫米？", EMPTY)
     assert ("period", "7月") in {(c.kind, c.value) for c in whole.constraints} and "整个" not in {t.text for t in whole.terms}
     assert not [c for c in analyse("1970年4月，他担任什么职务？", EMPTY).constraints if c.kind == "period"]  # a date, no period
+    # in English too: the whole of February is 2月, and one day of it no answer
+    february = "How many enterprises in Jimo resumed work over the whole of February 2024?"
+    assert ("period", "2月") in {(c.kind, c.value) for c in analyse(february, EMPTY).constraints}
+    assert not _verdict(february, "2月18日，即墨区近3000家企业开工。").ok
+    assert not [c for c in analyse("What opened in February 2024?", EMPTY).constraints if c.kind == "period"]
 
 
 def test_which_year_asks_and_says_nothing_of_one_year() -> None:
