@@ -721,6 +721,10 @@ def test_a_role_asked_needs_a_name() -> None:
     assert not _verdict(english, "陶先生要将公司由诸城市迁入市北区，但由于疫情，他无法前来审批大厅办理该业务。").ok
     assert _verdict(english, "市北区行政审批服务局局长王刚介绍，跨域通办已开通。").ok
     assert _verdict("Who wrote the book?", "这本书由大久保笃创作。").ok  # not a role
+    # "Who was the resident…" asks for a 居民: the staff member who got the message is not one
+    resident = "Who was the resident of the Rongshui Road community who sent the message?"
+    assert not _verdict(resident, "李沧区融水路社区某小区物业工作人员郑召斌收到这样一条消息。").ok
+    assert _verdict(resident, "融水路社区居民王海发来一条消息。").ok
     # "叫什么名字" after a title asks for the title's holder as "是谁" does.
     named = analyse("第二热力有限公司的总经理叫什么名字？", EMPTY)
     assert named.answer_type == "person" and [t.text for t in named.focus] == ["总经理"]

@@ -24,12 +24,6 @@ from .rules import clause_ends, rules
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
 _PART_OF_YEAR = re.compile("半年|季度|月")  # periods within a year (全年, 十四五 and 今冬 are not)
-# "Who heads…", "Who is the (vice) dean of…": group 1 is the title, when one is named
-_ENGLISH_ROLE = re.compile(
-    r"\bwho (?:heads|leads|chairs|directs|runs|(?:is|was) (?:the )?((?:(?:executive|vice|deputy|general) )*"
-    r"(?:head|director|chief|leader|chair(?:man)?|president|secretary|mayor|dean|principal|manager))\b)",
-    re.I,
-)
 _COUNTED_REACH = 8  # "64个老旧街区", "老旧街区改造64处": the figure sits next to the thing it counts
 _IS_WHO = "(?:(?:是|为)(?:谁|哪位|哪一位|何人)|(?:的名字)?叫什么)"
 _WHICH = "(?:哪位|哪一位|哪名)[^，。？?]{0,4}?"  # "是崂山区哪位负责人": the role after the question word
@@ -448,7 +442,7 @@ def _asked_role(question: Question) -> str:
     "总理一职由谁委任" asks who appoints, which a role may answer. In English, the
     title named ("dean"), or "head" for "Who heads…"."""
     if question.english:
-        role = _ENGLISH_ROLE.search(question.text)
+        role = rules().english_role.search(question.text)
         return (role.group(1) or "head").lower() if role else ""
     titles = rules().person_titles
     return next(

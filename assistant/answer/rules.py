@@ -101,6 +101,7 @@ class Rules:
     english_conditions: dict[str, str]
     english_place: re.Pattern[str]  # a capitalised name before a place's level ("Jimo District")
     english_levels: dict[str, str]  # "district" -> 区
+    english_role: re.Pattern[str]  # "who is the (deputy) chairman": group 1 the title asked
     leans_back: tuple[str, ...]
     points_back: tuple[str, ...]
     max_quote: int
@@ -219,6 +220,11 @@ def rules() -> Rules:
             r"((?:\b[A-Z][\w'-]*\s+){1,3})(?i:(" + "|".join(map(re.escape, data["english"]["places"])) + r"))\b"
         ),
         english_levels=dict(data["english"]["places"]),
+        english_role=re.compile(
+            r"\bwho (?:heads|leads|chairs|directs|runs|(?:is|was) (?:the )?((?:(?:executive|vice|deputy|general) )*(?:"
+            + "|".join(map(re.escape, data["english"]["roles"]["titles"])) + r"))\b)",
+            re.I,
+        ),
         leans_back=tuple(sorted(data["quotes"]["leans_back"], key=len, reverse=True)),
         points_back=tuple(data["quotes"]["points_back"]),
         max_quote=int(data["quotes"]["max_chars"]),
