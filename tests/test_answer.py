@@ -733,6 +733,17 @@ def test_a_role_asked_needs_a_name() -> None:
 
 
 
+def test_a_role_asked_in_english_belongs_to_the_organisation_named() -> None:
+    """"Who is the chairman of Hanlan (汉缆)" is not answered by Haier's chairman, though
+    he is a chairman: the quote must name the organisation the role belongs to."""
+    haier = "海尔集团董事局主席、首席执行官周云杰表示，中国家电产量约占全球56%。"
+    assert not _verdict("Who is the chairman of Hanlan (汉缆), one of the firms pushed to double output?", haier).ok
+    assert _verdict("Who is the chairman of Hanlan (汉缆), one of the firms pushed to double output?", "汉缆董事长张三表示，产值将增长15%。").ok
+    assert not _verdict("Who is the chairman of Chery Automobile?", haier).ok
+    assert _verdict("Who is the chairman of Chery Automobile?", "奇瑞汽车董事长尹同跃表示，青岛基地将扩产。").ok
+    assert _verdict("Who is the chairman of Haier?", haier).ok
+
+
 def test_a_role_asked_is_not_its_deputy() -> None:
     """"院长是谁" is not answered by the 副院长, in either language: "Who is the dean"
     names the title, which the glossary gives in Chinese."""

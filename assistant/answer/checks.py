@@ -18,7 +18,7 @@ from functools import cache
 from .candidates import Article, Candidate, longest_run, names_ending, type_positions, type_spans
 from ..lexical import english_equivalents
 from ..tagging import tagged
-from .question import NO_PERSON, Constraint, Question, stated_at, values_of
+from .question import NO_PERSON, Constraint, Question, Term, stated_at, values_of
 from .rules import clause_ends, rules
 
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
@@ -40,6 +40,8 @@ _SIBLING_PHASE = re.compile(r"期(?:和|与|及|、)$")  # "二期和三期": th
 # the sides of rules.toml's contrasts that ask for a running total (累计, 一共; 迄今, 到目前为止)
 _RUNNING_TOTAL = frozenset({("contrast:cumulative or rate", 0), ("contrast:one year or several", 1)})
 _BRACKETS_AT_END = re.compile(r"[（）()“”《》\s]+$")
+# "…the chairman of Hanlan (汉缆), one of…": the owner of an asked role runs to a clause's end
+_ROLE_OWNER = re.compile(r"^ of (.+?)(?:[,?;]|\s(?:who|which|that|whose|quoted|mentioned|named)\b|$)", re.I)
 
 
 @dataclass(frozen=True)
@@ -413,6 +415,8 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
     if question.answer_type != "person" or question.wants_list:
         return OK
     role = _asked_role(question)
+    if role and question.english and (owner := _role_owner(question)) and not owner.found_in(f"{before} {candidate.text}".lower()):
+        return Verdict(False, Constraint("entity", owner.text))  # Haier's chairman is no answer to "the chairman of Hanlan"
     titles = _role_titles(question, role)
     if titles and not any(_holds_title(title, candidate.text) for title in titles):
         return Verdict(False, Constraint("type", titles[0]))  # "刘一平说…" for "站长是谁": someone, not the one asked
@@ -449,6 +453,19 @@ def _asked_role(question: Question) -> str:
         (term.text for term in question.focus if term.text.endswith(titles) and re.search(re.escape(term.text) + _IS_WHO, question.text)),
         "",
     ) or next((term.text for term in question.terms if term.text.endswith(titles) and re.search(_WHICH + re.escape(term.text), question.text)), "")
+
+
+def _role_owner(question: Question) -> Term | None:
+    """"Who is the chairman of Hanlan (汉缆)…": the organisation whose role is asked,
+    as its heaviest term that is more than a kind of organisation; the quote must name
+    it, since other articles' chairmen are chairmen too. None when there is none."""
+    owner = _ROLE_OWNER.search(question.text[rules().english_role.search(question.text).end() :])
+    if not owner:
+        return None
+    words = set(re.findall(r"[\u4e00-\u9fff]+", owner.group(1))) | {word for forms in english_equivalents(owner.group(1)) for word in forms}
+    suffixes = set(rules().org_suffixes)  # "research institute" -> 研究院 names a kind; 卡奥斯 names the one
+    named = [term for term in question.terms if term.text in words and term.text not in suffixes]
+    return max(named, key=lambda term: term.weight, default=None)
 
 
 def _role_titles(question: Question, role: str) -> tuple[str, ...]:
