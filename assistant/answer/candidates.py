@@ -29,6 +29,7 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _NAMES = frozenset({"person", "org", "place"})
 _ORG_TAGS = {"nt"}
 _PLACE_TAGS = {"ns"}
+_SCOPE_FIRST = "全各本我该此"  # 全省, 各区, 本市, 我市: a scope, not a name's last word
 
 
 @dataclass(frozen=True)
@@ -465,14 +466,19 @@ def names_ending(words: tuple[tuple[str, str, int], ...], tags: set[str], suffix
     for index, (word, flag, offset) in enumerate(words):
         if flag in tags and len(word) >= 2:
             found.append((offset, offset + len(word)))
-        elif word.endswith(suffixes) and (flag.startswith("n") or len(word) == 1):
+        elif word.endswith(suffixes) and (flag.startswith("n") or len(word) == 1) and not _is_scope(word):
             first = index
-            while first > 0 and index - first < 3 and words[first - 1][1][:1] in {"n", "l", "j"} and len(words[first - 1][0]) > 0:
+            while first > 0 and index - first < 3 and words[first - 1][1][:1] in {"n", "l", "j"} and not _is_scope(words[first - 1][0]):
                 first -= 1
             start = words[first][2]
             if offset + len(word) - start >= 3:
                 found.append((start, offset + len(word)))
     return found
+
+
+def _is_scope(word: str) -> bool:
+    """"年度/全省", "各/区市": 全省 and 各区 say how far a statement reaches, and end no name."""
+    return len(word) == 2 and word[0] in _SCOPE_FIRST
 
 
 def constraint_share(constraints: tuple[Constraint, ...], span: str, near: str, whole: str) -> float:
