@@ -955,6 +955,24 @@ def test_a_part_that_opens_with_its_verb_keeps_the_conditions_of_the_part_before
     assert not _answerer(chunk).answer("市委十三届二次全会是什么时候开的？审议通过了什么文件？", [], _hits(chunk)).refused
 
 
+def test_a_bare_part_keeps_the_conditions_of_the_part_before() -> None:
+    """"济南首单…是哪家公司发的？规模多大？": "规模多大" names nothing of its own, so it asks of
+    济南's bond too, and 青岛首单's 5亿元 does not answer it."""
+    chunk = _chunk("青岛财通集团有限公司日前在深圳成功发行青岛首单创新创业公司债券，债券规模为5亿元。")
+    answer = _answerer(chunk).answer("济南首单创新创业公司债券是哪家公司发的？规模多大？", [], _hits(chunk))
+    assert answer.refused and "5亿元" not in answer.text
+    assert "5亿元" in _answerer(chunk).answer("青岛首单创新创业公司债券是哪家公司发的？规模多大？", [], _hits(chunk)).text
+
+
+def test_a_name_asked_of_someone_by_what_they_do_needs_a_name() -> None:
+    """"那位…的社工，叫什么名字": a sentence about what social workers do names nobody."""
+    question = "桃园社区那位48小时没动静就上门的社工，叫什么名字？"
+    assert analyse(question, EMPTY).answer_type == "person"
+    assert not _verdict(question, "在桃园社区，只要老人48小时没有刷卡记录，社工和家属就会收到信息，并上门了解情况。").ok
+    assert _verdict(question, "桃园社区社工王海说，老人48小时没有刷卡记录，她就上门了解情况。").ok
+    assert _verdict("那位老人叫什么名字？", "老人李树安说，姜涛就像自己的儿子。").ok
+
+
 def test_a_figure_the_question_gives_does_not_lead_the_answer() -> None:
     """"How many of the 11 lines…": 11条 is in the sentence, but the question gave it; the
     third-phase plan's lines are the answer, and "third-phase" is the phase 3期."""

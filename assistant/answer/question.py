@@ -196,10 +196,12 @@ def leans_on_part_before(part: str) -> bool:
     if is_english(part):
         return False
     words = tagged(part.strip())
-    return _QUESTION_WORD.match(part.strip()) is not None or bool(words and words[0][1].startswith("v"))
+    bare = len(re.sub(r"[\W_]", "", part)) <= _BARE_PART_CHARS  # "规模多大？" after "济南首单债券是哪家发的？"
+    return bare or _QUESTION_WORD.match(part.strip()) is not None or bool(words and words[0][1].startswith("v"))
 
 
 _CARRIED_KINDS = ("year", "relative_year", "period", "phase", "place")
+_BARE_PART_CHARS = 6  # a part this short names nothing of its own: "规模多大", "投了多少钱"
 
 
 def with_conditions_of(asked: Question, before: Question) -> Question:
@@ -287,7 +289,7 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
     建成, 竣工) is one term that any of them matches: an article writes one of them,
     and counting each apart would leave most of the word's weight unmatched."""
     synonyms, filler, pointing = rules().synonyms, rules().filler, rules().pointing
-    kinds_of_place = rules().ubiquitous  # "哪个县级市": the kind of answer asked, which no article need write
+    kinds_of_place = rules().kinds_of_place
     acronyms = {word.lower() for word in re.findall(r"\b[A-Z][A-Z0-9+]+\b", text)} if english else set()
     equivalents = english_equivalents(text) if english else []
     words = tokenize(" ".join([ungrouped(text), *(alternatives[0] for alternatives in equivalents if len(alternatives) == 1)]))

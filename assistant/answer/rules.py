@@ -90,6 +90,7 @@ class Rules:
     constraints: dict[str, re.Pattern[str]]
     contrasts: tuple[Contrast, ...]
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
+    kinds_of_place: frozenset[str]  # 城市, 县级市: what "哪个县级市" asks for, which no article need write
     filler: frozenset[str]  # words of a spoken question that carry no topic
     pointing: frozenset[str]  # 那场, 这家: filler where no article uses them
     filler_phrases: re.Pattern[str]  # 叫什么名字: asks for a name, names no topic
@@ -207,6 +208,7 @@ def rules() -> Rules:
             Contrast(entry["name"], tuple(tuple(side) for side in entry["sides"])) for entry in data["contrasts"]
         ),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
+        kinds_of_place=frozenset(data["ubiquitous"]["generic"]),
         filler=frozenset(data["filler"]["words"]),
         pointing=frozenset(pointer + unit for pointer in data["filler"]["pointers"] for unit in data["units"]["count"] if len(unit) == 1),
         filler_phrases=_any(data["filler"]["phrases"]),
