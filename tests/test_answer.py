@@ -106,6 +106,9 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("把消费季放在年底，是想抓住什么时机？", "description"),  # a measure word (消费) is not what 什么 asks
         ("How many companies moved into the zone?", "quantity"),
         ("Who chaired the meeting?", "person"),
+        ("At the meeting, who spoke first?", "person"),
+        ("Mr Tao, who moved his company, came from Zhucheng. Which prefecture-level city is Zhucheng under?", "place"),  # the last sentence asks
+        ("Li Jianmin, the resident who praised the steward, lives in which building?", "description"),  # a relative who asks nothing
         ("What is the total heating area in Qingdao this winter?", "quantity"),
         ("Who accompanied the lecturer when he visited Qingdao companies?", "person"),
         ("When Sun Aijun spoke at Haier in November 2022, what did he say the report embodies?", "description"),
@@ -748,6 +751,19 @@ def test_a_kind_of_place_asked_is_neither_a_place_nor_a_word_to_find() -> None:
     places = {span[start:end] for start, end in type_spans(question, span)}
     assert "莱西市店埠镇" in places or "莱西市" in places
     assert not any("全省" in place for place in places)
+
+
+def test_a_name_an_english_question_gives_is_not_its_answer() -> None:
+    """"…came from Zhucheng. Which prefecture-level city is Zhucheng under?": 诸城市 is the
+    question's own name in Chinese, so the answer is 潍坊; a longer name that only starts
+    with a given one (市南区八大湖街道 for "Which sub-district of Shinan") still answers."""
+    question = analyse("Mr Tao came from Zhucheng (诸城). Which prefecture-level city is Zhucheng under?", EMPTY)
+    span = "日前，潍坊诸城市陶先生为市北区行政审批服务局点赞。"
+    places = {span[start:end] for start, end in type_spans(question, span)}
+    assert "潍坊" in places and "诸城市" not in places
+    shinan = analyse("Where in Shinan (市南) is the garden?", EMPTY)
+    span = "家住市南区八大湖街道奉化路6号旭日花园的居民刘一平说。"
+    assert "市南区八大湖街道" in {span[start:end] for start, end in type_spans(shinan, span)}
 
 
 def test_a_role_asked_in_english_belongs_to_the_organisation_named() -> None:

@@ -355,7 +355,10 @@ def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
         return [m.span() for m in table.evidence[kind].finditer(span)]
     if kind in {"person", "org", "place"}:  # a name the question gives is what it asks about, not its answer
         asked = question.text.lower()
-        return [(start, end) for start, end in _name_spans(kind, span) if span[start:end].lower() not in asked]
+        # in English, by its Chinese spelling: "came from Zhucheng" gives 诸城市 (not 市南区八大湖街道)
+        given = [term.text for term in question.terms if len(term.text) > 1] if question.english else []
+        return [(start, end) for start, end in _name_spans(kind, span)
+                if span[start:end].lower() not in asked and not any(len(span[start:end].replace(name, "")) <= 1 for name in given)]
     return None
 
 

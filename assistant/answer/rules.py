@@ -18,6 +18,9 @@ from ..lexical import is_english
 _LEADING_CLAUSE = re.compile(
     r"(?:when|after|before|while|once|as|since)\b[^,?]*,\s*(?=(?:how|what|when|who|whom|which|where|why|by how)\b)", re.IGNORECASE
 )
+# "Mr Tao, who moved…, came from Zhucheng. Which city…?": the sentences before the last
+# set the scene, and their "who" is no question word ("No. 2", "Mr. Li" end no sentence)
+_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bNo)[.!;]\s+(?=[A-Z])")
 _ENGLISH_PHRASE = 16  # characters after an English question word that still belong to its phrase
 RULES_FILE = Path(__file__).with_name("rules.toml")
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -43,6 +46,11 @@ def _with_titles(pattern: str, titles: tuple[str, ...]) -> str:
     """A question pattern may name `{person_titles}`: "总经理叫什么名字" asks for a
     person as "站长是谁" does, and the titles are one list, not one per pattern."""
     return pattern.replace("{person_titles}", "|".join(map(re.escape, titles)))
+
+
+def _question_sentence(question: str) -> int:
+    """Where an English question's last sentence starts: 0 when it is one sentence."""
+    return max((end.end() for end in _SENTENCE_END.finditer(question)), default=0)
 
 
 @dataclass(frozen=True)
@@ -119,8 +127,11 @@ class Rules:
         a clause setting the scene comes first ("When Sun spoke at Haier, what did he
         say…" asks for what)."""
         english = is_english(question)
-        lead = _LEADING_CLAUSE.match(question) if english else None
-        found = [(match, kind) for kind, pattern in self.types if (match := pattern.search(question, lead.end() if lead else 0))]
+        start = _question_sentence(question) if english else 0
+        lead = _LEADING_CLAUSE.match(question, start) if english else None
+        found = [(match, kind) for kind, pattern in self.types if (match := pattern.search(question, lead.end() if lead else start))]
+        if not found and start:
+            found = [(match, kind) for kind, pattern in self.types if (match := pattern.search(question))]
         if not found:
             return "description", None
         if english:
