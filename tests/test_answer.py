@@ -753,6 +753,18 @@ def test_a_kind_of_place_asked_is_neither_a_place_nor_a_word_to_find() -> None:
     assert not any("全省" in place for place in places)
 
 
+def test_a_rate_asked_is_the_rate_of_the_thing_named() -> None:
+    """"技术合同交易额定的增长率": a sentence of other targets' rates does not give it,
+    where the article speaks of 交易额 elsewhere."""
+    question = "市北区2023年给技术合同交易额定的增长率是百分之多少？"
+    assert analyse(question, EMPTY).counted == "交易额"
+    targets = _chunk("市北区2023年的主要预期目标是：地区生产总值增长5.5%左右，固定资产投资增长10%左右。技术合同交易额突破40亿元。")
+    assert _answerer(targets).answer(question, [], _hits(targets)).refused
+    rated = _chunk("市北区2023年技术合同交易额增长20%以上。")
+    assert "20%" in _answerer(rated).answer(question, [], _hits(rated)).text
+    assert analyse("市北区固定资产投资增速是多少？", EMPTY).counted == "投资"  # not the district
+
+
 def test_a_name_an_english_question_gives_is_not_its_answer() -> None:
     """"…came from Zhucheng. Which prefecture-level city is Zhucheng under?": 诸城市 is the
     question's own name in Chinese, so the answer is 潍坊; a longer name that only starts

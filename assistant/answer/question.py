@@ -134,7 +134,8 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         key=_list_key(text) if wants_list else "",
         attribute=_first_group(table.attribute, text),
         mentions=_mentioned(text) if wants_list and table.across.search(text) else _recurring(text),
-        counted=_counted_thing(text, units) if answer_type == "quantity" and not english and not wants_list else "",
+        counted=_counted_thing(text, units) if answer_type == "quantity" and not english and not wants_list
+        else _rated_thing(text) if answer_type == "percent" and not english and not wants_list else "",
     )
 
 
@@ -201,6 +202,9 @@ def leans_on_part_before(part: str) -> bool:
 
 
 _CARRIED_KINDS = ("year", "relative_year", "period", "phase", "place")
+_RATE = re.compile("增长率|增速|增幅|降幅")
+_RATED_TAGS = frozenset({"n", "nz", "vn", "l", "j"})  # 投资 (vn), 固定资产 (l); not a place
+_RATED_REACH = 3  # words back from the rate to the thing it is of: 交易额/定/的/增长率
 _BARE_PART_CHARS = 6  # a part this short names nothing of its own: "规模多大", "投了多少钱"
 
 
@@ -248,6 +252,16 @@ def _counted_thing(text: str, units: tuple[str, ...]) -> str:
     after = [(word, tag) for word, tag, at in tagged(text) if at >= match.end()]
     word, tag = next(((word, tag) for word, tag in after if tag not in _QUALIFIER_TAGS), ("", ""))  # 老/旧 街区
     return word if tag[:1] in {"n", "s"} and len(word) >= 2 else ""
+
+
+def _rated_thing(text: str) -> str:
+    """The noun whose rate is asked ("技术合同交易额定的增长率" -> 交易额): a sentence of
+    other targets' rates (地区生产总值增长5.5%…) does not give it."""
+    if not (rate := _RATE.search(text)):
+        return ""
+    before = [(word, tag) for word, tag, at in tagged(text[: rate.start()])][-_RATED_REACH:]
+    nouns = [word for word, tag in before if tag in _RATED_TAGS and len(word) >= 2 and not word.endswith(rules().place_suffixes)]
+    return nouns[-1] if nouns else ""
 
 
 def _asked_unit(text: str) -> re.Match[str] | None:
