@@ -81,6 +81,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("市北区力争引进多少个亿元项目？", "quantity"),
         ("青岛把这几本规划编完以后，想搭起一套什么样的交通体系？", "description"),  # 这几本 says "these", asks no count
         ("1-10月限上零售业增速是多少？", "percent"),
+        ("消费券的核销率有多高？", "percent"),  # a rate, not a height
         ("青岛的外贸规模在全国城市中排第几？", "rank"),
         ("数字经济核心产业增加值占比要保持在什么位置？", "rank"),  # a position asked, though 占比 names a share
         ("Can you name a couple of the old neighbourhoods Laoshan planned to renovate?", "description"),  # a request, no yes/no
@@ -539,6 +540,8 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("科技园（莱钢地块）三期什么时候开工？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。"),
         ("第二期一共有几座污水厂获评标杆水厂？", "第二期标杆比选活动结果揭晓，33座污水厂榜上有名。"),
         ("市北区第三届人民代表大会第二次会议是哪天开幕的？", "1月5日上午，市北区第三届人民代表大会第二次会议开幕。"),
+        # a growth written 增长 is the rate asked, though 零售总额 names a total in the same sentence
+        ("市北区2023年固定资产投资增速目标是多少？", "市北区2023年社会消费品零售总额增长3%以上，固定资产投资增长10%左右。"),
     ],
 )
 def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:
@@ -762,7 +765,12 @@ def test_a_rate_asked_is_the_rate_of_the_thing_named() -> None:
     assert _answerer(targets).answer(question, [], _hits(targets)).refused
     rated = _chunk("市北区2023年技术合同交易额增长20%以上。")
     assert "20%" in _answerer(rated).answer(question, [], _hits(rated)).text
-    assert analyse("市北区固定资产投资增速是多少？", EMPTY).counted == "投资"  # not the district
+    assert analyse("市北区固定资产投资增速是多少？", EMPTY).counted == "固定资产投资"  # not the district
+    assert analyse("其2023年固定资产投资的预期增长目标又是多少？", EMPTY).counted == "固定资产投资"  # 预期 qualifies
+    # the rate follows its thing: the 10% before 货物进出口总额 is the investment's
+    trade = "进出口总额增长目标是百分之多少？"
+    both = _chunk("市北区2023年固定资产投资增长10%左右，货物进出口总额固基强质。")
+    assert _answerer(both).answer("市北区2023年给货物" + trade, [], _hits(both)).refused
 
 
 def test_a_name_an_english_question_gives_is_not_its_answer() -> None:

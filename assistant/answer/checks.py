@@ -79,7 +79,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             whole = f"{heading} {article.sections} {article.text}".lower()
             verdict = OK if any(c.said_in(whole) for c in (constraint, *_compared(question, constraint))) else Verdict(False, constraint)
         else:
-            verdict = _contrast(constraint, span)
+            verdict = _contrast(constraint, span, question.text.lower())
         if not verdict.ok:
             return verdict
     for check in (_another_named(question, span, article.text.lower()), _group_figure(question, span), _only_listed(question, span),
@@ -322,10 +322,12 @@ def _counted(question: Question, span: str, before: str, article: str) -> Verdic
     a figure sits next to it ("64个老旧街区"; in "老旧街区改造工程，惠及群众5.2万户"
     the figure counts households). A thing no article names is the asker's wording,
     which the gate weighs instead."""
-    thing = question.counted
-    if not thing or thing not in article.lower() or thing in _last_sentence(before.lower()):
+    # the longest ending of a rate's nouns the article writes: 货物进出口总额, not only 总额
+    thing = next((question.counted[at:] for at in range(len(question.counted) - 1) if question.counted[at:] in article.lower()), "")
+    if not thing or thing in _last_sentence(before.lower()):
         return OK
-    if any(_figure().search(span[max(0, m.start() - _COUNTED_REACH) : m.end() + _COUNTED_REACH]) for m in re.finditer(re.escape(thing), span)):
+    reach_back = 0 if question.answer_type == "percent" else _COUNTED_REACH  # a rate follows its thing: "投资增长10%"
+    if any(_figure().search(span[max(0, m.start() - reach_back) : m.end() + _COUNTED_REACH]) for m in re.finditer(re.escape(thing), span)):
         return OK
     return Verdict(False, Constraint("counted", thing))
 
@@ -392,12 +394,14 @@ def _named(text: str) -> str:
     return text[: min(ends)] if ends else ""
 
 
-def _contrast(constraint: Constraint, span: str) -> Verdict:
+def _contrast(constraint: Constraint, span: str, asked: str) -> Verdict:
     """累计 asked, only 每天 stated (出口 asked, only 进出口; 生产总值 asked, only 投资规模):
-    a different measure."""
+    a different measure. A word the question says itself marks no other side: "零售总额
+    增长多少" asks for a growth."""
     contrast = next(c for c in rules().contrasts if constraint.kind == "contrast:" + c.name)
     own = contrast.sides[constraint.side]
-    other = sorted((w for i, side in enumerate(contrast.sides) if i != constraint.side for w in side), key=len, reverse=True)
+    other = sorted((w for i, side in enumerate(contrast.sides) if i != constraint.side for w in side if w not in asked),
+                   key=len, reverse=True)
     cleaned = span
     for word in other:
         cleaned = cleaned.replace(word, "")

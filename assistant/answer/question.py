@@ -202,9 +202,9 @@ def leans_on_part_before(part: str) -> bool:
 
 
 _CARRIED_KINDS = ("year", "relative_year", "period", "phase", "place")
-_RATE = re.compile("增长率|增速|增幅|降幅")
+_RATE = re.compile("增长率|增速|增幅|降幅|增长")
 _RATED_TAGS = frozenset({"n", "nz", "vn", "l", "j"})  # 投资 (vn), 固定资产 (l); not a place
-_RATED_REACH = 3  # words back from the rate to the thing it is of: 交易额/定/的/增长率
+_RATED_REACH = 3  # words between the thing and its rate: 交易额/定/的/增长率, 投资/的/预期/增长
 _BARE_PART_CHARS = 6  # a part this short names nothing of its own: "规模多大", "投了多少钱"
 
 
@@ -255,13 +255,20 @@ def _counted_thing(text: str, units: tuple[str, ...]) -> str:
 
 
 def _rated_thing(text: str) -> str:
-    """The noun whose rate is asked ("技术合同交易额定的增长率" -> 交易额): a sentence of
-    other targets' rates (地区生产总值增长5.5%…) does not give it."""
+    """The nouns whose rate is asked ("技术合同交易额定的增长率" -> 技术合同交易额): a
+    sentence of other targets' rates (地区生产总值增长5.5%…) does not give it."""
     if not (rate := _RATE.search(text)):
         return ""
-    before = [(word, tag) for word, tag, at in tagged(text[: rate.start()])][-_RATED_REACH:]
-    nouns = [word for word, tag in before if tag in _RATED_TAGS and len(word) >= 2 and not word.endswith(rules().place_suffixes)]
-    return nouns[-1] if nouns else ""
+    words = tagged(text[: rate.start()])
+    qualifiers = rules().rate_qualifiers
+    end = len(words)
+    while end and (words[end - 1][1] not in _RATED_TAGS or words[end - 1][0] in qualifiers) and len(words) - end < _RATED_REACH:
+        end -= 1  # 定/的, 的/预期
+    start = end
+    while start and words[start - 1][1] in _RATED_TAGS and not words[start - 1][0].endswith(rules().place_suffixes):
+        start -= 1
+    thing = "".join(word for word, _, _ in words[start:end])
+    return thing if len(thing) >= 2 else ""
 
 
 def _asked_unit(text: str) -> re.Match[str] | None:

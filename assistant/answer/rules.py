@@ -98,6 +98,7 @@ class Rules:
     constraints: dict[str, re.Pattern[str]]
     contrasts: tuple[Contrast, ...]
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
+    rate_qualifiers: frozenset[str]  # "投资的预期增长目标": words between a thing and its rate that are not the thing
     kinds_of_place: frozenset[str]  # 城市, 县级市: what "哪个县级市" asks for, which no article need write
     filler: frozenset[str]  # words of a spoken question that carry no topic
     pointing: frozenset[str]  # 那场, 这家: filler where no article uses them
@@ -220,6 +221,7 @@ def rules() -> Rules:
         ),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         kinds_of_place=frozenset(data["ubiquitous"]["generic"]),
+        rate_qualifiers=frozenset(data["rates"]["qualifiers"]),
         filler=frozenset(data["filler"]["words"]),
         pointing=frozenset(pointer + unit for pointer in data["filler"]["pointers"] for unit in data["units"]["count"] if len(unit) == 1),
         filler_phrases=_any(data["filler"]["phrases"]),
