@@ -108,6 +108,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("How many companies moved into the zone?", "quantity"),
         ("Who chaired the meeting?", "person"),
         ("At the meeting, who spoke first?", "person"),
+        ("How fast did Jiaozhou's industrial value added grow in 2023?", "percent"),  # a growth: a rate
         ("Mr Tao, who moved his company, came from Zhucheng. Which prefecture-level city is Zhucheng under?", "place"),  # the last sentence asks
         ("Li Jianmin, the resident who praised the steward, lives in which building?", "description"),  # a relative who asks nothing
         ("What is the total heating area in Qingdao this winter?", "quantity"),
@@ -458,6 +459,9 @@ def test_two_questions_in_one_are_split() -> None:
                           "that investment grow?") == ["In the Laoshan District report, how many projects are pushed each year?",
                                                        "In the Laoshan District report, how fast should that investment grow?"]
     assert split_question("How many firms and shops opened?") == ["How many firms and shops opened?"]
+    # a preposition may lead the second clause, and one leading the first sets no scene
+    assert split_question("In which building does the couple live, and in how many rooms did he measure?") == [
+        "In which building does the couple live?", "in how many rooms did he measure?"]
     # "分别/各…" asks about each item of the part before: one question, not two
     assert split_question("哪几篇是本报讯？分别是谁写的？") == ["哪几篇是本报讯？分别是谁写的？"]
 
@@ -1007,6 +1011,15 @@ def test_a_name_asked_of_someone_by_what_they_do_needs_a_name() -> None:
     assert not _verdict(question, "在桃园社区，只要老人48小时没有刷卡记录，社工和家属就会收到信息，并上门了解情况。").ok
     assert _verdict(question, "桃园社区社工王海说，老人48小时没有刷卡记录，她就上门了解情况。").ok
     assert _verdict("那位老人叫什么名字？", "老人李树安说，姜涛就像自己的儿子。").ok
+
+
+def test_a_later_english_clause_keeps_the_year_the_first_states() -> None:
+    """"How fast did it grow in 2023, and for how many years in a row…": the second clause
+    is of 2023 too, so 2023年 is no answer to it; the 4 years are."""
+    chunk = _chunk("2023年规上工业增加值增速12.8%，连续4年保持两位数增长。")
+    answer = _answerer(chunk).answer("How fast did Jiaozhou's industrial value added grow in 2023, and for how many years in a row "
+                                     "has it grown by double digits?", [], _hits(chunk))
+    assert answer.text.startswith("12.8%") and "4年 (4 years)" in answer.text and "2023年, according" not in answer.text
 
 
 def test_a_figure_the_question_gives_does_not_lead_the_answer() -> None:

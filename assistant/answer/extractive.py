@@ -112,7 +112,7 @@ class ExtractiveAnswerer:
         for at, part in enumerate(asked_parts):  # "…是多少？崂山区呢？": a part leans on the part before it too
             asked = analyse(resolve_follow_up(part, earlier + asked_parts[:at]), self.lexical, earlier)
             asked = with_pinyin_names(asked, passages, self.lexical, absent)
-            if at and leans_on_part_before(part):
+            if at and (leans_on_part_before(part) or is_english(part)):  # "…grow in 2023, and for how many years…"
                 asked = with_conditions_of(asked, parts[-1][0])
             if rules().what_next.search(part) and is_follow_up(part) and (said := last_answer(history)):
                 asked = replace(asked, after=said)

@@ -611,7 +611,8 @@ def _without_count(match: re.Match[str]) -> str:
 
 _PLACE = r"[\u4e00-\u9fff]{1,8}?(?:区|市|县|局|镇|街道|公司|集团|中心|学校|医院)"
 _ENGLISH_ASKS = re.compile(r"\b(?:how|what|when|who|whom|which|where|why)\b", re.IGNORECASE)
-_ENGLISH_AND = re.compile(r",?\s+and\s+(?=(?:how|what|when|who|whom|which|where|why|by how)\b)", re.IGNORECASE)
+# ", and in how many rooms…", ", and at what time…": a preposition may lead the second question
+_ENGLISH_AND = re.compile(r",?\s+and\s+(?=(?:(?:in|at|on|for|from|to|by|with) )?(?:how|what|when|who|whom|which|where|why)\b)", re.IGNORECASE)
 _PAIR = re.compile(rf"({_PLACE})(?:和|与|及|、)({_PLACE})")
 _EACH = re.compile(r"各自|分别|各")
 
@@ -667,6 +668,7 @@ def split_question(question: str) -> list[str]:
     first, *others = _ENGLISH_AND.split(question)
     if others:  # the scene before the first question word belongs to every clause
         scene = first[: asks.start()] if (asks := _ENGLISH_ASKS.search(first)) else ""
+        scene = scene if scene.rstrip().endswith(",") else ""  # "In which building…": a preposition, no scene
         return [first.rstrip(" ,") + "?", *(scene + other for other in others)]
     pair = _PAIR.search(question)
     if pair and _EACH.search(question):
