@@ -1483,6 +1483,10 @@ def test_a_colloquial_question_finds_the_papers_wording() -> None:
         ("汇报完以后，来开会的其他人干了什么？", "开会", "与会人员进行讨论发言。"),
         # a need the reader names 需要, the paper 需求
         ("是为了满足企业什么样的需要？", "需要", "为更好适应企业需求，引导产业发展布局。"),
+        # consumption a policy 拉动 is what it 带动; money 投进去 is 投入; 闹腾 is what 困扰 residents
+        ("预计能拉动的消费有多少？", "拉动", "预计将带动商贸、文旅等领域消费破亿元。"),
+        ("消费季投进去多少钱？", "投进去", "投入2300万元全面启动消费季。"),
+        ("以前烧煤那几年都被啥事闹腾？", "闹腾", "粉尘问题就困扰着小区居民。"),
     ],
 )
 def test_a_readers_word_is_matched_in_the_papers_words(question: str, word: str, text: str) -> None:
