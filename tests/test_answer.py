@@ -1521,6 +1521,9 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     assert {"推进", "升级", "加快"} <= set(expand_english("Which projects is it promoting, upgrading and speeding up?").split())
     # A month is a date; "may" is too often a verb to be one.
     assert "6月" in expand_english("What opened in June?") and "5月" not in expand_english("What may open?")
+    # the red lettering of a logo is its 字体; a return visit is a 回访
+    assert "字体" in expand_english("What does the red lettering of the brand name stand for?")
+    assert "回访" in expand_english("He made a return visit to the couple.")
     attract = expand_english("How many young talents a year does it aim to attract?")
     assert all(word in attract for word in ("青年人才", "每年", "引进"))
     # what a group "will highlight next" is its 下一步 and 突出; "next year" stays 明年
