@@ -1013,7 +1013,8 @@ def test_a_name_asked_of_someone_by_what_they_do_needs_a_name() -> None:
     assert _verdict(question, "桃园社区社工王海说，老人48小时没有刷卡记录，她就上门了解情况。").ok
     assert _verdict("那位老人叫什么名字？", "老人李树安说，姜涛就像自己的儿子。").ok
     # "海尔集团是哪位高管陪同的": an official of the city who went along is no executive of Haier
-    assert not _verdict("海尔集团是哪位高管出面陪同的？", "市委常委、宣传部部长刘升勤陪同。").ok
+    assert not _verdict("海尔集团是哪位高管出面陪同的？", "孙爱军到海尔集团宣讲，市委常委、宣传部部长刘升勤陪同。").ok
+    assert _verdict("海尔集团是哪位高管出面陪同的？", "孙爱军到海尔集团宣讲，海尔集团高管王刚陪同。").ok
 
 
 def test_a_later_english_clause_keeps_the_year_the_first_states() -> None:
