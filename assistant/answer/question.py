@@ -192,8 +192,9 @@ def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalI
 
 def leans_on_part_before(part: str) -> bool:
     """"青岛第二座全地下污水处理厂是哪一座？什么时候投运的？" or "…一次全会是什么时候开的？
-    审议通过了什么文件？": a part that opens with its question word or its verb names
-    nothing of its own; it asks about what the part before named."""
+    审议通过了什么文件？": a part that opens with its question word or its verb, or is
+    only a few characters ("规模多大？"), names nothing of its own; it asks about what the
+    part before named."""
     if is_english(part):
         return False
     words = tagged(part.strip())

@@ -126,7 +126,8 @@ class Rules:
         asks for a person, not a date), so there only the matches within the opening
         question phrase ("how many percentage points") are weighed by the table's order;
         a clause setting the scene comes first ("When Sun spoke at Haier, what did he
-        say…" asks for what)."""
+        say…" asks for what), and so may whole sentences ("Mr Tao, who moved…, came from
+        Zhucheng. Which city…?" asks in its last)."""
         english = is_english(question)
         start = _question_sentence(question) if english else 0
         lead = _LEADING_CLAUSE.match(question, start) if english else None
