@@ -1714,6 +1714,8 @@ def test_seed_near_miss_is_a_cited_partial_answer(lexical_assistant) -> None:
         ("团岛污水处理厂是哪年投入使用的？", "张村河水质净化厂呢？", "张村河水质净化厂是哪年投入使用的？"),  # the subject
         ("团岛污水处理厂是哪年投入使用的？", "它的日处理能力是多少？", "它的日处理能力是多少？"),  # no ellipsis
         ("团岛污水处理厂是哪年投入使用的？", "那要扩建的厂呢？", "那要扩建的厂呢？"),  # a description, not a name
+        # an area for an area, not for the district the question is set in
+        ("市北区2023年对邮轮港区有什么安排？", "历史城区呢？", "市北区2023年对历史城区有什么安排？"),
     ],
 )
 def test_an_elliptic_follow_up_is_the_earlier_question_with_one_part_replaced(earlier: str, question: str, standalone: str) -> None:

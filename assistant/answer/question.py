@@ -645,8 +645,30 @@ def _same_kind(changed: str, last: str) -> tuple[str, str]:
         words = sorted((w for side in contrast.sides for w in side), key=len, reverse=True)
         if any(w in changed for w in words) and (old_word := next((w for w in words if w in last and w not in changed), "")):
             return old_word, changed
+    if same_head := _same_head(changed, last):
+        return same_head, changed
     subject = _subject(last)
     return (subject, changed) if len(subject) >= 2 and _is_a_name_only(changed) else ("", "")
+
+
+def _same_head(changed: str, last: str) -> str:
+    """"历史城区呢？" after "市北区2023年对邮轮港区有什么安排？": the nouns of `last` that end
+    as `changed` does (港区, 城区: both areas), other than a district the question is set
+    in; "" when there are none."""
+    named, words = tagged(changed), tagged(last)
+    if not named or not _is_a_name_only(changed):
+        return ""
+    head = named[-1][0]
+    places = rules().places
+    for index in reversed(range(len(words))):
+        word, flag, at = words[index]
+        if flag.startswith("n") and len(word) >= 2 and word[-1] == head[-1] and word not in places:
+            start = index
+            while start and words[start - 1][1].startswith("n") and words[start - 1][0] not in places:
+                start -= 1
+            phrase = last[words[start][2] : at + len(word)]
+            return phrase if phrase != changed else ""
+    return ""
 
 
 def _is_a_name_only(text: str) -> bool:
