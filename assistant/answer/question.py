@@ -310,8 +310,8 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
     happens to hold. An English word with several equivalents ("complete" -> 完成,
     建成, 竣工) is one term that any of them matches: an article writes one of them,
     and counting each apart would leave most of the word's weight unmatched."""
-    synonyms, filler, pointing = rules().synonyms, rules().filler, rules().pointing
-    kinds_of_place = rules().kinds_of_place
+    synonyms, filler = rules().synonyms, rules().filler
+    unwritten = rules().pointing | rules().kinds_of_place  # 那场, 县级市: no topic where no article writes them
     acronyms = {word.lower() for word in re.findall(r"\b[A-Z][A-Z0-9+]+\b", text)} if english else set()
     equivalents = english_equivalents(text) if english else []
     words = tokenize(" ".join([ungrouped(text), *(alternatives[0] for alternatives in equivalents if len(alternatives) == 1)]))
@@ -326,7 +326,7 @@ def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:
         if word != glued:
             tags[word] = "n"  # the 根 of 根有 is a noun, the topic, not an everyday word
         seen = lexical.frequency(word) > 0
-        if word in terms or word in filler or (word in pointing | kinds_of_place and not seen) or (
+        if word in terms or word in filler or (word in unwritten and not seen) or (
             english and word.isascii() and not _is_number(word) and word not in acronyms
         ):
             continue
