@@ -38,6 +38,7 @@ class Chunk:
     end: int
     dateline: str = ""  # "本报11月13日讯": the article is the paper's own news of that day
     kicker: str = ""  # the column label or 引题 above the headline ("二十大精神 在身边")
+    subtitle: str = ""  # the deck or 副题 below the headline
 
     @property
     def search_text(self) -> str:
@@ -56,6 +57,7 @@ class Chunk:
             "end": self.end,
             "dateline": self.dateline,
             "kicker": self.kicker,
+            "subtitle": self.subtitle,
         }
 
     @classmethod
@@ -124,6 +126,7 @@ def chunk_article(article: Article, size: int, overlap: int) -> list[Chunk]:
                     end=last,
                     dateline=article.dateline or "",
                     kicker=article.kicker or "",
+                    subtitle=article.subtitle or "",
                 )
             )
     return chunks

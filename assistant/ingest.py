@@ -109,9 +109,9 @@ class FileEntry:
         )
 
 
-# What a stored chunk record holds. 2 added the article's dateline, 3 its kicker: an index
-# written before is read again once, and its unchanged chunks get the new fields (no re-embedding).
-RECORD_FIELDS = 3
+# What a stored chunk record holds. 2 added the article's dateline, 3 its kicker, 4 its deck: an
+# index written before is read again once, and its unchanged chunks get the new fields (no re-embedding).
+RECORD_FIELDS = 4
 
 
 class Manifest:

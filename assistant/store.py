@@ -158,7 +158,7 @@ def _day_number(date: str) -> int:
     return int(digits.ljust(8, "0")) if digits else 0
 
 
-_EMPTY_FIELDS = {"title": "", "date": "", "byline": "", "section": "", "dateline": "", "kicker": "", "text": None}
+_EMPTY_FIELDS = {"title": "", "date": "", "byline": "", "section": "", "dateline": "", "kicker": "", "subtitle": "", "text": None}
 
 
 def _record(chunk: Chunk) -> dict[str, str | int]:

@@ -20,7 +20,7 @@ from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english, compose
 from assistant.answer.extractive import _attribute_first, _dropped_one
 from assistant.answer.names import pinyin_names, unspelt_names
-from assistant.answer.metadata import asks_for_report
+from assistant.answer.metadata import asks_for_report, printed_conditions
 from assistant.answer.points import points
 from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question, values_of
 from assistant.answer.rules import rules
@@ -1313,6 +1313,38 @@ def test_reports_under_quoted_kickers_are_listed_with_their_reporters() -> None:
     answer = _answerer(city, heating, other).answer(question, [], _hits(other))
     assert not answer.refused and "王冰洁" in answer.text and "贾臻" in answer.text and "消费季" not in answer.text
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
+
+
+def test_reports_are_picked_by_how_the_paper_printed_them() -> None:
+    """"副题以“青岛”打头的有哪几篇？", "哪篇署了三个人的名字？", "哪几篇既挂了引题、又加
+    了副题？": no sentence says how a report was printed, so the parsed kicker, deck,
+    byline and opening sentence answer, every report that fits listed with what the
+    question asked about, its byline and date, each cited."""
+    city = replace(_chunk("前不久，青兰高速公路改扩建工程通过用地预审。", title="实施城市更新行动", article="a.txt#0",
+                          date="2022-11-13", byline="王冰洁"), kicker="二十大精神 在身边", subtitle="青岛提高城市规划、建设、治理水平")
+    platform = replace(_chunk("一个区域应该发展什么样的项目？智慧平台可以提前查。", title="项目是否碰了生态“线”", article="b.txt#0",
+                              date="2024-02-22", byline="吴帅"), subtitle="青岛市“三线一单”数据智慧应用平台上线")
+    safety = replace(_chunk("干部队伍的整体素质直接关系到成效。", title="护航发展 值得托付", article="c.txt#0", date="",
+                            byline="梁超、朱有祥、宋津"), subtitle="应急管理局实施“三大工程”")
+    market = replace(_chunk("崂山区投入2300万元启动消费季。", title="消费季", article="d.txt#0", byline="衣涛、张绪霞"),
+                     kicker="推进招商引资 加快项目建设")
+    answerer = _answerer(city, platform, safety, market)
+    decks = answerer.answer("主标题底下那行副题，有哪几篇是以“青岛”两个字打头的？分别是哪位记者写的？", [], _hits(market))
+    assert decks.text.splitlines()[0] == "副题以“青岛”打头的报道有2篇："
+    assert "王冰洁" in decks.text and "吴帅" in decks.text and "梁超" not in decks.text
+    assert {c.chunk.article_id for c in decks.citations} == {"a.txt#0", "b.txt#0"}
+    three = answerer.answer("这几期报纸里，有没有哪篇报道一口气署了三个人的名字？是哪几篇、署的是谁？", [], _hits(market))
+    assert "梁超、朱有祥、宋津" in three.text and "衣涛" not in three.text and len(three.citations) == 1
+    both = answerer.answer("有哪几篇报道既在标题上方挂了引题、又在主标题下面加了副题？各是哪天登的？", [], _hits(market))
+    assert both.text.splitlines()[0].startswith("有引题、有副题的报道有1篇") and "引题“二十大精神 在身边”" in both.text
+    kicker = answerer.answer("一条引题是“推进招商引资 加快项目建设”，挂在哪篇报道上？谁署的名？", [], _hits(city))
+    assert "《消费季》" in kicker.text and "衣涛" in kicker.text and len(kicker.citations) == 1
+    asking = answerer.answer("哪几篇报道的正文一上来第一句就是个问句？各是谁写的？", [], _hits(market))
+    assert "一个区域应该发展什么样的项目？" in asking.text and "吴帅" in asking.text and len(asking.citations) == 1
+    # a day named picks that issue's reports; examples of a kind in quotation marks are no words to look for
+    assert "吴帅" not in answerer.answer("2022年11月13日那期里，哪几篇在主标题下面另加了一行副题？", [], _hits(market)).text
+    assert printed_conditions("哪几篇报道的主标题里写出了“多少个”“几座”这样的数量？") == []
+    assert printed_conditions("实施城市更新行动那篇报道的副题说了什么？") == []  # about what a deck says, not which reports
 
 
 def test_reports_of_a_day_are_listed_from_dates() -> None:

@@ -188,3 +188,13 @@ def test_chunk_record_round_trip(parsed_seeds) -> None:
     # a field written by a newer version is left out: its index still opens
     assert Chunk.from_record(chunk.id, chunk.text, {**chunk.metadata(), "columnist": "某某"}) == chunk
     assert chunk.title in chunk.search_text and chunk.text in chunk.search_text
+
+
+def test_chunks_carry_their_articles_kicker_and_deck(parsed_seeds) -> None:
+    """"副题以“青岛”打头的有哪几篇": the deck is asked about as the kicker is, so every
+    chunk keeps both, and a stored record gives them back."""
+    articles = [a for issue in parsed_seeds.values() for a in issue]
+    decked = next(a for a in articles if a.subtitle and a.kicker)
+    chunk = chunk_article(decked, 400, 80)[0]
+    assert (chunk.kicker, chunk.subtitle) == (decked.kicker, decked.subtitle)
+    assert Chunk.from_record(chunk.id, chunk.text, chunk.metadata()).subtitle == decked.subtitle

@@ -307,7 +307,7 @@ def test_index_without_token_table_is_rebuilt_from_the_store(tmp_path: Path) -> 
 
 
 def test_an_index_of_an_earlier_record_format_gets_the_new_fields_without_new_chunks(tmp_path: Path, counted) -> None:
-    """Records written before datelines and kickers were stored: the next ingest reads
+    """Records written before datelines, kickers and decks were stored: the next ingest reads
     the files again and rewrites the records of the same chunks, adding and embedding nothing."""
     seed = shutil.copy(SEEDS / HEATING_FILE, tmp_path / HEATING_FILE)
     os.utime(seed, (time.time() - 60, time.time() - 60))  # not written just now: the manifest may trust its mtime
@@ -318,7 +318,7 @@ def test_an_index_of_an_earlier_record_format_gets_the_new_fields_without_new_ch
     assert all(m.get("dateline") == "本报12月6日讯" for m in collection.get(ids=ids)["metadatas"] if m["article_id"].endswith("#0"))
     kicked = [m["article_id"] for m in collection.get(ids=ids)["metadatas"] if m.get("kicker") == "深入学习宣传贯彻党的二十大精神"]
     assert kicked  # the column label above one headline of the issue
-    collection.update(ids=ids, metadatas=[{"dateline": None, "kicker": None}] * len(ids))  # as an older version wrote them
+    collection.update(ids=ids, metadatas=[{"dateline": None, "kicker": None, "subtitle": None}] * len(ids))  # as an older version wrote them
     manifest = assistant.index_dir / "bm25" / MANIFEST
     manifest.write_text(json.dumps({k: v for k, v in json.loads(manifest.read_text()).items() if k != "records"}))
 

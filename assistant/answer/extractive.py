@@ -23,7 +23,7 @@ from .base import Answer
 from .candidates import Articles, Candidate, bigram_share, candidates, clause_runs, key_value, rare_weight, type_spans
 from .checks import verify
 from .compose import MOST_CHARS, Finding, Quote, compose
-from .metadata import asks_for_report, labelled, listing, opening, reports
+from .metadata import asks_for_report, labelled, listing, opening, printed_conditions, printed_listing, reports
 from .model import Model, model
 from .points import points
 from .question import (Constraint, Question, analyse, leans_on_part_before, quoted_phrases, resolve_follow_up, split_question,
@@ -105,8 +105,10 @@ class ExtractiveAnswerer:
         articles = articles or Articles(self.article_chunks)
         parts = []
         resolved = resolve_follow_up(question, earlier)
-        # "那篇报道是哪天登的？记者是谁？" asks two things of one report: answered as one
-        asked_parts = [resolved] if asks_for_report(resolved) else split_question(resolved)
+        # "那篇报道是哪天登的？记者是谁？" asks two things of one report, and "哪几篇的副题以“青岛”
+        # 打头？各是谁写的？" one list: answered as one
+        whole = asks_for_report(resolved) or printed_conditions(resolved)
+        asked_parts = [resolved] if whole else split_question(resolved)
         passages = [hit.chunk.text for hit in hits]
         absent = unspelt_conditions(resolved, passages)
         for at, part in enumerate(asked_parts):  # "…是多少？崂山区呢？": a part leans on the part before it too
@@ -148,8 +150,8 @@ class ExtractiveAnswerer:
     def _find(self, asked: Question, ranked: list[Candidate]) -> Finding:
         if asked.mentions and (mentioned := self._mentions(asked.mentions, asks_for_report(asked.text))):
             return mentioned
-        if self.openings is not None and (found := listing(asked, self.openings)):
-            return Finding("list", found.quotes, intro=found.intro, support=1.0, headlines=found.by_day)
+        if self.openings is not None and (found := printed_listing(asked, self.openings) or listing(asked, self.openings)):
+            return Finding("list", found.quotes, intro=found.intro, support=1.0, headlines=found.labels_only)
         if not ranked:
             return Finding("refusal")
         if self.openings is not None and asks_for_report(asked.text) and (found := self._reports(asked, ranked)):

@@ -12,11 +12,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..chunk import Chunk
+from ..chunk import Chunk, sentence_spans
 from ..lexical import is_english
 from .compose import MOST_CHARS, Quote
 from .names import spelling_of
-from .question import Question
+from .question import Question, quoted_spans
+from .rules import rules
 
 # What makes a question ask about reports rather than about their content.
 _ABOUT_REPORTS = re.compile(r"报道|新闻|文章|稿件|采写|撰写|写了|署名|\breports?\b|\barticles?\b|\bwrote\b|\bwritten\b", re.I)
@@ -63,9 +64,10 @@ class Listing:
 
     intro: str
     quotes: list[Quote]  # one per article, labelled with its headline (and reporters or date)
-    # A day's reports: the question named the day, and a whole issue reads best as its
-    # headlines. A reporter's reports also quote each one's first clause (what it is on).
-    by_day: bool = False
+    # Labels alone: a day's reports (a whole issue reads best as its headlines), or reports
+    # picked by how they were printed (the label holds the parts asked about). A
+    # reporter's reports also quote each one's first clause (what it is on).
+    labels_only: bool = False
 
 
 def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing | None:
@@ -93,7 +95,7 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
 
     def headlines_only(opening_line: str, listed: list[Chunk], byline: bool) -> Listing:
         spans = [(c, 0, opening(c)) for c in listed]
-        return Listing(opening_line, labelled(spans, everything, opening_line, byline, dated=False, quoted=False, english=english), True)
+        return Listing(opening_line, labelled(spans, everything, opening_line, byline, dated=False, quoted=False, english=english), labels_only=True)
 
     if dateline:  # an index built before datelines were stored has none: the question is then answered from the text
         under = _in_order([c for c in articles if c.dateline.endswith(dateline.group(1))])
@@ -158,14 +160,14 @@ def _day(text: str) -> tuple[str | None, int, int, str] | None:
 
 
 def labelled(spans: list[tuple[Chunk, int, int]], everything: list[Chunk], intro: str, byline: bool, dated: bool,
-             quoted: bool, english: bool = False, unsigned: bool = False) -> list[Quote]:
+             quoted: bool, english: bool = False, unsigned: bool = False, reserved: int = 0) -> list[Quote]:
     """Each listed article's span as a quote labelled with its headline, the headlines
     cut to the room the answer has left: a chat reader scans a day's six reports, not
     six decks."""
     def named_as(chunk: Chunk, title: str) -> str:
         return label(chunk, title, byline, dated, english, unsigned)
 
-    room = MOST_CHARS - len(intro) - sum(len(named_as(chunk, "")) + _ITEM_CHARS for chunk, _, _ in spans)
+    room = MOST_CHARS - len(intro) - reserved - sum(len(named_as(chunk, "")) + _ITEM_CHARS for chunk, _, _ in spans)
     if quoted:
         room -= sum(end - start + 1 for _, start, end in spans)  # each quote and the "：" before it
     titles = headlines([chunk for chunk, _, _ in spans], everything, room)
@@ -228,3 +230,146 @@ def _reporter(question: Question, articles: list[Chunk]) -> str:
 
 def _in_order(chunks: list[Chunk]) -> list[Chunk]:
     return sorted(chunks, key=lambda chunk: (chunk.date, chunk.source, chunk.article_id))
+
+
+# ----- reports picked by how the paper printed them ([printed] in rules.toml) -------------------
+
+_EXAMPLE = re.compile(r"[^，。？]{0,8}?(?:这样|这类|之类|一类|等)")  # right after a quoted phrase
+
+
+def _inside_brackets(text: str, at: int) -> bool:
+    return text.rfind("（", 0, at) > text.rfind("）", 0, at)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """One thing a question asks of how a report was printed: its deck starts with 青岛,
+    its byline holds three names. `holds` reads the part as the parsed issue gives it."""
+
+    part: str  # kicker, subtitle, title, byline or opening
+    said: str  # the condition as the answer's opening line states it ("副题以“青岛”打头")
+    holds: Callable[[str], bool]
+
+
+def printed_conditions(text: str) -> list[Printed]:
+    """What a question asks of the printed parts of the reports it wants listed
+    ("哪几篇报道既挂了引题、又加了副题？"): every condition must hold; several quoted
+    phrases of one part ("一条是“推进招商引资…”，一条以“聚焦安全生产”打头") pick a
+    report each. Empty when the question asks about what reports say, not how they were
+    printed, or names no part."""
+    table = rules().printed
+    if not table.asks.search(text):
+        return []
+    named: list[tuple[int, str]] = []  # where each part is named, left to right
+    taken = [False] * len(text)
+    for word, part in table.parts:  # longest first: 主标题下面 is the deck, not the headline
+        for found in re.finditer(re.escape(word), text):
+            if not any(taken[found.start():found.end()]):
+                taken[found.start():found.end()] = [True] * len(word)
+                named.append((found.start(), part))
+    named.sort()
+    if not named:
+        return []
+    conditions: list[Printed] = []
+    phrases: dict[str, list[tuple[str, bool]]] = {}  # part -> (phrase, at its start)
+    for phrase, start, end in quoted_spans(text):
+        if _EXAMPLE.match(text, end) or _inside_brackets(text, start):
+            continue  # "写出了“多少个”“几座”这样的数量": examples of a kind, not words to look for
+        before = [part for at, part in named if at < start]
+        part = before[-1] if before else named[0][1]
+        said = (phrase, bool(table.starts.search(text[end:])))
+        if said not in phrases.get(part, []):
+            phrases.setdefault(part, []).append(said)
+    for part, said in phrases.items():
+        if part == "byline":  # a name in quotation marks is looked for as the reports' names are
+            continue
+        either = "或".join(f"{'以' if first else '带'}“{phrase}”{'打头' if first else ''}" for phrase, first in said)
+        conditions.append(Printed(part, f"{table.names[part]}{either}",
+                                  lambda value, said=said: any(value.startswith(p) if first else p in value for p, first in said)))
+    parts = {part for _, part in named}
+    if "byline" in parts or table.unsigned.search(text) or table.jointly.search(text):
+        if table.unsigned.search(text):
+            conditions.append(Printed("byline", "没有署名", lambda names: not names))
+        elif counted := table.signed_by.search(text):
+            n = rules().count_words.get(word := next(g for g in counted.groups() if g), 0) or int(word)
+            conditions.append(Printed("byline", f"署了{n}个名字", lambda names, n=n: len(names.split("、")) == n if names else False))
+        elif table.jointly.search(text):
+            conditions.append(Printed("byline", "联合署名", lambda names: len(names.split("、")) >= 2 if names else False))
+    if "opening" in parts and table.question_mark.search(text):
+        conditions.append(Printed("opening", f"{table.names['opening']}是问句", lambda first: first.rstrip("”」").endswith(("？", "?"))))
+    if "opening" in parts and table.quotation.search(text):
+        conditions.append(Printed("opening", f"{table.names['opening']}以引语开头", lambda first: first.startswith(("“", "「"))))
+    if table.colon.search(text):
+        part = next((p for _, p in named if p in {"title", "subtitle", "kicker"}), "title")
+        conditions.append(Printed(part, f"{table.names[part]}带冒号", lambda value: "：" in value or ":" in value))
+    for at, part in named:  # "挂了引题", "加了副题": the part is printed at all
+        if part in {"kicker", "subtitle"} and part not in phrases and table.present.search(text[max(at - 4, 0):at]):
+            conditions.append(Printed(part, f"有{table.names[part]}", bool))
+    return conditions
+
+
+def printed_listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing | None:
+    """Every report whose printed parts meet the question's conditions, with its
+    headline, the parts asked about, byline and date; None when no report does (the
+    parse of a headline block can miss a deck, so "none" is not claimed)."""
+    conditions = printed_conditions(question.text)
+    if not conditions or question.english:
+        return None
+    names = rules().printed.names
+    everything = openings()
+    days = _days(question.text)
+    chosen = _in_order([c for c in everything if (not days or c.date[5:] in days) and all(cond.holds(_printed_part(c, cond.part)) for cond in conditions)])
+    if not chosen:
+        return None
+    intro = f"{'、'.join(cond.said for cond in conditions)}的报道有{len(chosen)}篇："
+    shown = list(dict.fromkeys(cond.part for cond in conditions if cond.part in {"kicker", "subtitle"}))
+    # The labels answer (headline, the parts asked about, byline, date); an opening sentence
+    # asked about is quoted, otherwise each report is cited by its label alone.
+    quoted = any(cond.part == "opening" for cond in conditions)
+    spans = [(c, 0, _first_sentence_end(c.text) if quoted else opening(c)) for c in chosen]
+    # The headlines get the room the parts leave at their longest; the parts are then
+    # cut shorter until the list fits.
+    reserved = sum(len(_parts_shown(c, shown, names, _PART_CHARS[0])) + 1 for c in chosen)
+    for chars in _PART_CHARS:
+        parts = {c.id: _parts_shown(c, shown, names, chars) for c in chosen}
+        quotes = labelled(spans, everything, intro, byline=True, dated=True, quoted=quoted, unsigned=True, reserved=reserved)
+        quotes = [Quote(q.chunk, q.start, q.end, _with_parts(q.label, parts[q.chunk.id])) for q in quotes]
+        if len(intro) + sum(len(q.label) + (len(q.text) if quoted else 0) + _ITEM_CHARS for q in quotes) <= MOST_CHARS:
+            break
+    return Listing(intro, quotes, labels_only=not quoted)
+
+
+def _days(text: str) -> set[str]:
+    """The days a question names, as "MM-DD" ("11月13日和14日这两期" names two)."""
+    days = set()
+    for found in re.finditer(_DAY.pattern + r"((?:[和、与及]\d{1,2}[日号])*)", text):
+        month = int(found[2])
+        days |= {f"{month:02d}-{int(day):02d}" for day in [found[3], *re.findall(r"(\d{1,2})[日号]", found[4])]}
+    return days
+
+
+def _printed_part(chunk: Chunk, part: str) -> str:
+    if part == "opening":
+        return chunk.text[: _first_sentence_end(chunk.text)]
+    return getattr(chunk, part)
+
+
+def _first_sentence_end(text: str) -> int:
+    spans = sentence_spans(text)
+    return spans[0][1] if spans else len(text)
+
+
+_PART_CHARS = (16, 12, 8, 4)  # of a kicker or deck shown in a label: enough to see that it fits the question
+
+
+def _parts_shown(chunk: Chunk, parts: list[str], names: dict[str, str], chars: int) -> str:
+    """The kicker and deck the question asked about, as a label shows them: 引题“新春走基层”."""
+    def cut(text: str) -> str:
+        return text if len(text) <= chars else text[:chars] + "…"
+    return "，".join(f"{names[part]}“{cut(getattr(chunk, part))}”" for part in parts if getattr(chunk, part))
+
+
+def _with_parts(label: str, shown: str) -> str:
+    if not shown:
+        return label
+    return label.replace("》（", f"》（{shown}，", 1) if "》（" in label else f"{label}（{shown}）"

@@ -417,7 +417,12 @@ def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answ
 
 def quoted_phrases(text: str) -> list[str]:
     """The phrases `text` puts in quotation marks or 《》, without the marks."""
-    return [next(g for g in groups if g) for groups in _QUOTED.findall(text)]
+    return [phrase for phrase, _, _ in quoted_spans(text)]
+
+
+def quoted_spans(text: str) -> list[tuple[str, int, int]]:
+    """Each quoted phrase with where its marks start and end in `text`."""
+    return [(next(g for g in m.groups() if g), m.start(), m.end()) for m in _QUOTED.finditer(text)]
 
 
 def _in_own_words(phrase: str, text: str, lexical: LexicalIndex | None) -> bool:

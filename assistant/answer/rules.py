@@ -64,6 +64,23 @@ _WORD_LISTS = {"named_heads", "facility_heads", "unnamed_openers", "org_suffixes
 
 
 @dataclass(frozen=True)
+class Printed:
+    """[printed]: the words that pick reports by how the paper printed them."""
+
+    parts: tuple[tuple[str, str], ...]  # (a word naming a part of a report, the part), longest word first
+    names: dict[str, str]  # the part as an answer calls it
+    asks: re.Pattern[str]
+    starts: re.Pattern[str]
+    present: re.Pattern[str]
+    question_mark: re.Pattern[str]
+    quotation: re.Pattern[str]
+    colon: re.Pattern[str]
+    signed_by: re.Pattern[str]
+    jointly: re.Pattern[str]
+    unsigned: re.Pattern[str]
+
+
+@dataclass(frozen=True)
 class Rules:
     types: tuple[tuple[str, re.Pattern[str]], ...]
     list_question: re.Pattern[str]
@@ -117,6 +134,7 @@ class Rules:
     max_quote: int
     speaker_tag: re.Pattern[str]  # "乔智明说。" after a closing quotation mark
     cut_short: re.Pattern[str]  # "…的地理位置为。": a sentence that lost its value
+    printed: Printed
 
     def answer_type(self, question: str) -> tuple[str, re.Match[str] | None]:
         """The type of answer the question asks for, and where its question word is.
@@ -246,7 +264,14 @@ def rules() -> Rules:
         max_quote=int(data["quotes"]["max_chars"]),
         cut_short=_any(data["quotes"]["cut_short"]),
         speaker_tag=re.compile(r"[^，,。！？!?“”「」]{1,30}(?:" + "|".join(map(re.escape, data["quotes"]["said"])) + r")道?[。！!]?"),
+        printed=_printed(data["printed"]),
     )
+
+
+def _printed(data: dict) -> Printed:
+    patterns = {key: _any(data[key]) for key in ("asks", "starts", "present", "question_mark", "quotation", "colon", "signed_by", "jointly", "unsigned")}
+    parts = tuple(sorted(data["parts"].items(), key=lambda item: len(item[0]), reverse=True))
+    return Printed(parts=parts, names=dict(data["names"]), **patterns)
 
 
 def _with_groups(synonyms: dict[str, list[str]], groups: list[list[str]]) -> dict[str, tuple[str, ...]]:
