@@ -498,6 +498,7 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("到目前为止，金融区累计落户了多少个重点项目？", "2022年金融区新落户重点项目166个。", "新落户"),
         ("崂山区眼下一共聚集了多少家金融机构？", "2023年，崂山区将新引进金融机构和类金融企业100家。", "新引进"),  # 眼下 is 目前
         ("到现在为止，高新区一共帮企业对接了多少次需求？", "高新区全年新开工项目30个，成功对接企业需求150次以上。", "全年"),  # so far, not a year's
+        ("市北区到现在一共有多少户家庭在领租赁补贴？", "市北区新增公共租赁住房租赁补贴家庭1200户。", "新增"),  # this year's additions, no total
         ("2022年全年，市北区发放了多少救助资金？", "市北区累计发放低保、特困供养、临时救助等各类资金3.24亿元。", "累计"),
         ("全市地铁已经通车的线路有多少公里？", "轨道交通全部在建线路达到11条，共219公里。", "在建"),
         ("How many kilometres of the metro are open to traffic?", "轨道交通全部在建线路达到11条，共219公里。", "在建"),
@@ -535,6 +536,8 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("市北区GDP增长了多少？", "市北区地区生产总值增长6.1%，固定资产投资增长10%。"),
         ("项目总投资约多少？", "项目总投资额121.9亿元。"),
         ("全市在建的地铁线路有多少公里？", "轨道交通全部在建线路达到11条，共219公里。"),
+        # 开工建设 is being built, though the sentence also names schools in use
+        ("Which kindergarten is under construction?", "海尔学校等学校已竣工投入使用，新南路幼儿园等学校已开工建设。"),
         ("芯恒源存储芯片封测项目总占地面积有多少亩？", "芯恒源存储芯片封测项目总占地面积120亩。"),
         ("重点水利项目计划总投资多少？", "重点水利项目计划总投资60亿元，已完成投资21.5亿元。"),
         ("重点水利项目已经完成投资多少？", "重点水利项目已完成投资21.5亿元。"),
@@ -1313,6 +1316,17 @@ def test_reports_under_quoted_kickers_are_listed_with_their_reporters() -> None:
     answer = _answerer(city, heating, other).answer(question, [], _hits(other))
     assert not answer.refused and "王冰洁" in answer.text and "贾臻" in answer.text and "消费季" not in answer.text
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
+
+
+def test_reporters_named_by_their_surname_are_each_byline_name_with_it() -> None:
+    """"这几期报纸里有两位姓薛的记者。他们各写了哪几篇？": no name is given, only the
+    surname, so every byline name starting with it is listed with its reports."""
+    meeting = _chunk("今天下午，领导小组会议召开。", title="化工会议", article="a.txt#0", date="2022-12-06", byline="薛华飞")
+    lecture = _chunk("今天下午，宣讲团在青岛宣讲。", title="宣讲", article="b.txt#0", date="2022-11-14", byline="薛君妍")
+    heating = _chunk("姜涛敲响居民的家门。", title="供热更暖心", article="c.txt#0", date="2022-12-06", byline="贾臻")
+    answer = _answerer(meeting, lecture, heating).answer("这几期报纸里有两位姓薛的记者。他们各写了哪几篇、登在哪一期？", [], _hits(heating))
+    assert answer.text.splitlines()[0] == "姓薛的记者有薛华飞、薛君妍，署名的报道有2篇："
+    assert "贾臻" not in answer.text and {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
 
 
 def test_reports_are_picked_by_how_the_paper_printed_them() -> None:

@@ -43,6 +43,7 @@ _ABOUT_ISSUE = re.compile(r"报纸|这一?期|当天|当日|那天|刊登|刊发
 
 # "标着“本报11月13日讯”的消息": the paper's own news of that day, named by its dateline.
 _DATELINE = re.compile(r"(?:本报)?(\d{1,2}月\d{1,2}日讯)")
+_SURNAME = re.compile(r"姓([\u4e00-\u9fff]{1,2})的(?:记者|作者)")  # reporters named by their surname alone
 _ASKS_REPORTERS = re.compile(r"哪些记者|哪几位记者|哪位记者|记者有哪些|记者都有谁|哪些人署名|谁署名|署名的记者|\bwhich reporters\b|\bwho (?:wrote|reported)\b", re.I)
 
 
@@ -115,6 +116,13 @@ def listing(question: Question, openings: Callable[[], list[Chunk]]) -> Listing 
         first = intro("reporter", reporter=named, n=len(written))
         spans = [(c, 0, opening(c)) for c in written]
         return Listing(first, labelled(spans, everything, first, byline=False, dated=True, quoted=True, english=english))
+    if (surname := _SURNAME.search(text)) and not english:  # "两位姓薛的记者各写了哪几篇"
+        names = sorted({name for c in articles for name in _names(c.byline) if name.startswith(surname[1])})
+        written = _in_order([c for c in articles if set(names) & set(_names(c.byline))])
+        if written:
+            first = f"姓{surname[1]}的记者有{'、'.join(names)}，署名的报道有{len(written)}篇："
+            spans = [(c, 0, opening(c)) for c in written]
+            return Listing(first, labelled(spans, everything, first, byline=True, dated=True, quoted=True))
     if day and _ABOUT_ISSUE.search(text):
         articles = _in_order(articles)
         return headlines_only(intro("issue", day=said, n=len(articles)), articles, byline=False) if articles else None
