@@ -23,6 +23,8 @@ PERSON_TAGS = {"nr", "nrt", "nrfg"}
 _NAME_TAGS = {*PERSON_TAGS, "ns", "nt", "nz"}
 _VERB_TAGS = ("v",)
 _NOUN_TAGS = ("n", "vn", "nz", "nt", "ns")
+_MEASURE_TAGS = frozenset({"n", "nz"})  # the tags of a measure a figure is asked of (面额, 倍数)
+_MEASURE_LINKS = frozenset("是 有 为 约 大约 大概 一共 共".split())  # between a measure and 多少 ("面额是多少"); 了 ends a verb
 _RARE = 0.1  # a name in more chunks than this share tells nothing apart
 _GENERIC_HEADS = frozenset(
     "情况 方面 问题 内容 时候 时间 地方 地区 原因 方式 办法 人 什么 多少 数量 规模 程度 水平 东西 事情 工作 名字 名称".split()
@@ -121,7 +123,8 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         units=units,
         terms=terms,
         focus=_focus(text, where or _QUESTION_WORD.search(text), terms, answer_type) if not english else (),
-        constraints=constraints_in(searchable, lexical) if not english else _stated_in_english(text),
+        constraints=(*constraints_in(searchable, lexical), *_unknown_measure(text, where, answer_type, terms, lexical))
+        if not english else _stated_in_english(text),
         wants_list=wants_list,
         several=bool(table.several.search(text)),
         summary=bool(table.summary_question.search(text)),
@@ -467,6 +470,29 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
     found.extend(_placed_names(text, words, [c.value for c in found if c.kind == "place"], lexical))
     found.extend(_contrasts_in(text, english=False))
     return tuple(dict.fromkeys(found))
+
+
+def _unknown_measure(text: str, where: re.Match[str] | None, answer_type: str, terms: tuple[Term, ...],
+                     lexical: LexicalIndex) -> tuple[Constraint, ...]:
+    """"消费券一张面额是多少", "债券的认购倍数是多少": the measure a figure is asked of is
+    the noun right before the question word. Where no article uses it, a synonym of it
+    or a word inside it (人口数量 is 人口's, 经纬度 is 纬度's), a figure of another measure
+    of the same thing does not answer: it becomes a condition no span meets, so the
+    answer is a refusal or names what the articles give. A verbal noun (供货, 动用) is
+    the asker's way of saying what was done, not a measure."""
+    if answer_type not in {"quantity", "percent"} or where is None or not where.group().startswith(("多", "几")) or not len(lexical):
+        return ()  # "比例达到多少": the question names its measure (比例) in the words it asks with; an empty index knows no word
+    before = [(word, flag) for word, flag, _ in tagged(text[: where.start()])]
+    while before and before[-1][0] in _MEASURE_LINKS:
+        before.pop()
+    if not before:
+        return ()
+    word, flag = before[-1]
+    unknown = {term.text for term in terms if not term.seen and not term.alternatives and not term.everyday}
+    inner = {word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1)} - {word}
+    if flag in _MEASURE_TAGS and len(word) >= 2 and word in unknown and not any(lexical.frequency(part) for part in inner):
+        return (Constraint("entity", word),)
+    return ()
 
 
 def _placed_names(text: str, words: Tags, places: list[str], lexical: LexicalIndex | None) -> list[Constraint]:
