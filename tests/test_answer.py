@@ -1374,6 +1374,17 @@ def test_reports_are_picked_by_how_the_paper_printed_them() -> None:
     assert "《消费季》" in kicker.text and "衣涛" in kicker.text and len(kicker.citations) == 1
     asking = answerer.answer("哪几篇报道的正文一上来第一句就是个问句？各是谁写的？", [], _hits(market))
     assert "一个区域应该发展什么样的项目？" in asking.text and "吴帅" in asking.text and len(asking.citations) == 1
+    # a reporter named picks that reporter's reports; "…" in a quoted phrase stands for any words
+    dated = replace(_chunk("为进一步发挥社区社会组织作用，通知下发。", title="社区社会组织参与文明实践", article="e.txt#0",
+                           date="2022-11-13", byline="贾臻"), dateline="本报11月13日讯")
+    other_dated = replace(_chunk("会议召开。", title="化工会议", article="f.txt#0", byline="薛华飞"), dateline="本报12月6日讯")
+    undated = _chunk("11月28日早晨9点，姜涛敲响居民的家门。", title="供热更暖心", article="g.txt#0", byline="贾臻")
+    datelines = _answerer(dated, other_dated, undated).answer(
+        "贾臻署名的那几篇报道里，哪一篇开头带着“本报…讯”的电头？", [], _hits(undated))
+    assert datelines.text.splitlines()[0] == "记者贾臻署名的报道中，电头带“本报…讯”的报道有1篇："
+    assert "电头“本报11月13日讯”" in datelines.text and [c.chunk.article_id for c in datelines.citations] == ["e.txt#0"]
+    undated_ones = _answerer(dated, other_dated, undated).answer("哪几篇报道不带“本报…讯”电头？", [], _hits(dated))
+    assert "电头不带“本报…讯”的报道有1篇" in undated_ones.text and [c.chunk.article_id for c in undated_ones.citations] == ["g.txt#0"]
     # a day named picks that reports; examples of a kind in quotation marks are no words to look for
     assert "吴帅" not in answerer.answer("2022年11月13日那期里，哪几篇在主标题下面另加了一行副题？", [], _hits(market)).text
     assert printed_conditions("哪几篇报道的主标题里写出了“多少个”“几座”这样的数量？") == []

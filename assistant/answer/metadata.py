@@ -266,8 +266,8 @@ def printed_conditions(text: str) -> list[Printed]:
     report each. Empty when the question asks about what reports say, not how they were
     printed, or names no part."""
     table = rules().printed
-    if not table.asks.search(text):
-        return []
+    if not table.asks.search(text) or _DATELINE.search(text):
+        return []  # "标着“本报11月13日讯”的": the reports under a dateline are `listing`'s
     named: list[tuple[int, str]] = []  # where each part is named, left to right
     taken = [False] * len(text)
     for word, part in table.parts:  # longest first: 主标题下面 is the deck, not the headline
@@ -279,21 +279,21 @@ def printed_conditions(text: str) -> list[Printed]:
     if not named:
         return []
     conditions: list[Printed] = []
-    phrases: dict[str, list[tuple[str, bool]]] = {}  # part -> (phrase, at its start)
+    phrases: dict[str, list[tuple[str, bool, bool]]] = {}  # part -> (phrase, at its start, denied)
     for phrase, start, end in quoted_spans(text):
         if _EXAMPLE.match(text, end) or _inside_brackets(text, start):
             continue  # "写出了“多少个”“几座”这样的数量": examples of a kind, not words to look for
-        before = [part for at, part in named if at < start]
-        part = before[-1] if before else named[0][1]
-        said = (phrase, bool(table.starts.search(text[end:])))
+        part = _nearest_part(text, named, start, end)
+        said = (phrase, bool(table.starts.search(text[end:])), bool(table.denied.search(text[max(start - 4, 0):start])))
         if said not in phrases.get(part, []):
             phrases.setdefault(part, []).append(said)
     for part, said in phrases.items():
         if part == "byline":  # a name in quotation marks is looked for as the reports' names are
             continue
-        either = "或".join(f"{'以' if first else '带'}“{phrase}”{'打头' if first else ''}" for phrase, first in said)
+        either = "或".join(f"{'不' if denied else ''}{'以' if first else '带'}“{phrase}”{'打头' if first else ''}"
+                          for phrase, first, denied in said)
         conditions.append(Printed(part, f"{table.names[part]}{either}",
-                                  lambda value, said=said: any(value.startswith(p) if first else p in value for p, first in said)))
+                                  lambda value, said=said: any(_holds(value, p, first) != denied for p, first, denied in said)))
     parts = {part for _, part in named}
     if "byline" in parts or table.unsigned.search(text) or table.jointly.search(text):
         if table.unsigned.search(text):
@@ -311,7 +311,7 @@ def printed_conditions(text: str) -> list[Printed]:
         part = next((p for _, p in named if p in {"title", "subtitle", "kicker"}), "title")
         conditions.append(Printed(part, f"{table.names[part]}带冒号", lambda value: "：" in value or ":" in value))
     for at, part in named:  # "挂了引题", "加了副题": the part is printed at all
-        if part in {"kicker", "subtitle"} and part not in phrases and table.present.search(text[max(at - 4, 0):at]):
+        if part in _SHOWN_PARTS and part not in phrases and table.present.search(text[max(at - 4, 0):at]):
             conditions.append(Printed(part, f"有{table.names[part]}", bool))
     return conditions
 
@@ -326,11 +326,18 @@ def printed_listing(question: Question, openings: Callable[[], list[Chunk]]) -> 
     names = rules().printed.names
     everything = openings()
     days = _days(question.text)
-    chosen = _in_order([c for c in everything if (not days or c.date[5:] in days) and all(cond.holds(_printed_part(c, cond.part)) for cond in conditions)])
+    reporter = _reporter(question, everything)  # "贾臻署名的那几篇里，哪一篇带着电头"
+
+    def fits(chunk: Chunk) -> bool:
+        return ((not days or chunk.date[5:] in days) and (not reporter or reporter in _names(chunk.byline))
+                and all(cond.holds(_printed_part(chunk, cond.part)) for cond in conditions))
+
+    chosen = _in_order([c for c in everything if fits(c)])
     if not chosen:
         return None
-    intro = f"{'、'.join(cond.said for cond in conditions)}的报道有{len(chosen)}篇："
-    shown = list(dict.fromkeys(cond.part for cond in conditions if cond.part in {"kicker", "subtitle"}))
+    among = f"记者{reporter}署名的报道中，" if reporter else ""
+    intro = f"{among}{'、'.join(cond.said for cond in conditions)}的报道有{len(chosen)}篇："
+    shown = list(dict.fromkeys(cond.part for cond in conditions if cond.part in _SHOWN_PARTS))
     # The labels answer (headline, the parts asked about, byline, date); an opening sentence
     # asked about is quoted, otherwise each report is cited by its label alone.
     quoted = any(cond.part == "opening" for cond in conditions)
@@ -356,6 +363,22 @@ def _days(text: str) -> set[str]:
     return days
 
 
+def _nearest_part(text: str, named: list[tuple[int, str]], start: int, end: int) -> str:
+    """The part a quoted phrase is asked of: the one named nearest to it in its sentence
+    ("带着“本报…讯”的电头", "副题以“青岛”打头"), else the first one named."""
+    sentence = [(at, part) for at, part in named if not re.search(r"[。？?！!]", text[min(at, end):max(at, start)])]
+    if not sentence:
+        return named[0][1]
+    return min(sentence, key=lambda item: start - item[0] if item[0] < start else item[0] - end)[1]
+
+
+def _holds(value: str, phrase: str, first: bool) -> bool:
+    """Whether a printed part holds the phrase (or starts with it); "…" in the phrase
+    stands for any words ("本报…讯")."""
+    pattern = ".*?".join(re.escape(piece) for piece in re.split(r"…+|\.{3,}", phrase))
+    return bool(re.match(pattern, value) if first else re.search(pattern, value))
+
+
 def _printed_part(chunk: Chunk, part: str) -> str:
     if part == "opening":
         return chunk.text[: _first_sentence_end(chunk.text)]
@@ -367,6 +390,7 @@ def _first_sentence_end(text: str) -> int:
     return spans[0][1] if spans else len(text)
 
 
+_SHOWN_PARTS = ("kicker", "subtitle", "dateline")  # printed apart from the headline: a label shows the one asked about
 _PART_CHARS = (16, 12, 8, 4)  # of a kicker or deck shown in a label: enough to see that it fits the question
 
 

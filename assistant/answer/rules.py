@@ -71,6 +71,7 @@ class Printed:
     names: dict[str, str]  # the part as an answer calls it
     asks: re.Pattern[str]
     starts: re.Pattern[str]
+    denied: re.Pattern[str]
     present: re.Pattern[str]
     question_mark: re.Pattern[str]
     quotation: re.Pattern[str]
@@ -269,7 +270,7 @@ def rules() -> Rules:
 
 
 def _printed(data: dict) -> Printed:
-    patterns = {key: _any(data[key]) for key in ("asks", "starts", "present", "question_mark", "quotation", "colon", "signed_by", "jointly", "unsigned")}
+    patterns = {key: _any(data[key]) for key in ("asks", "starts", "denied", "present", "question_mark", "quotation", "colon", "signed_by", "jointly", "unsigned")}
     parts = tuple(sorted(data["parts"].items(), key=lambda item: len(item[0]), reverse=True))
     return Printed(parts=parts, names=dict(data["names"]), **patterns)
 
