@@ -254,7 +254,7 @@ class Printed:
     """One thing a question asks of how a report was printed: its deck starts with 青岛,
     its byline holds three names. `holds` reads the part as the parsed issue gives it."""
 
-    part: str  # kicker, subtitle, title, byline or opening
+    part: str  # kicker, subtitle, dateline, title, byline or opening
     said: str  # the condition as the answer's opening line states it ("副题以“青岛”打头")
     holds: Callable[[str], bool]
 
