@@ -482,17 +482,16 @@ def _unknown_measure(text: str, where: re.Match[str] | None, answer_type: str, t
     the asker's way of saying what was done, not a measure."""
     if answer_type not in {"quantity", "percent"} or where is None or not where.group().startswith(("多", "几")) or not len(lexical):
         return ()  # "比例达到多少": the question names its measure (比例) in the words it asks with; an empty index knows no word
-    before = [(word, flag) for word, flag, _ in tagged(text[: where.start()])]
+    before = [(word, flag) for word, flag, at in tagged(text) if at + len(word) <= where.start()]  # the question's tagging, cached
     while before and before[-1][0] in _MEASURE_LINKS:
         before.pop()
-    if not before:
+    if not before or before[-1][1] not in _MEASURE_TAGS or len(before[-1][0]) < 2:
         return ()
-    word, flag = before[-1]
-    unknown = {term.text for term in terms if not term.seen and not term.alternatives and not term.everyday}
+    word = before[-1][0]
+    if not any(term.text == word and not term.seen and not term.alternatives and not term.everyday for term in terms):
+        return ()
     inner = {word[i:j] for i in range(len(word)) for j in range(i + 2, len(word) + 1)} - {word}
-    if flag in _MEASURE_TAGS and len(word) >= 2 and word in unknown and not any(lexical.frequency(part) for part in inner):
-        return (Constraint("entity", word),)
-    return ()
+    return () if any(lexical.frequency(part) for part in inner) else (Constraint("entity", word),)
 
 
 def _placed_names(text: str, words: Tags, places: list[str], lexical: LexicalIndex | None) -> list[Constraint]:
