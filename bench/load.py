@@ -13,21 +13,23 @@ user's first `make run` does. Then:
    kept. The extractive backend is deterministic, so these are the answers a loaded
    app must give too.
 2. Load: N sessions, each a `gradio_client.Client` calling the public /ask endpoint,
-   ask conversations in a loop for S seconds without pausing. A conversation is a
-   fresh session (what the Clear button gives a reader) with one question, or two
-   for a follow-up, the second sent with the chat so far as a browser sends it.
-   Questions are eval/seeds_qa.jsonl (answerable and unanswerable mixed, follow-ups
-   included) and tests/data/crud_qa.jsonl, the "probes", whose articles are only in
-   the upload.
-3. Upload: after --ingest-at seconds, a JSONL corpus (tests/data/crud_slice.jsonl,
-   200 CRUD-RAG news records, plus --ingest-docs more from ../shared/bench/crud_rag
-   when present) goes through the app's own upload handler, the one the Articles tab
-   calls: POST /gradio_api/upload, then the handler's queue event, then its event
-   stream. gradio_client refuses to call it (the endpoint is private, so it is not
-   part of the public API), hence plain HTTP with the browser's protocol here. A
-   separate `assistant ingest` process on the same index directory would not do:
-   embedded Chroma is not safe for two processes, and the app would never see the
-   new BM25 index anyway.
+   ask conversations in a loop for S seconds without pausing, counted from when all
+   of them have connected, and on past S while the upload runs and for a few seconds
+   after it. A conversation is a fresh session (what the Clear button gives a reader)
+   with one question, or two for a follow-up, the second sent with the chat so far as
+   a browser sends it. Questions are eval/seeds_qa.jsonl (answerable and unanswerable
+   mixed, follow-ups included) and tests/data/crud_qa.jsonl, the "probes", whose
+   articles are only in the upload.
+3. Upload: after --ingest-at seconds, and once some session has had an answer, a
+   JSONL corpus (tests/data/crud_slice.jsonl, 200 CRUD-RAG news records, plus
+   --ingest-docs more from ../shared/bench/crud_rag when present) goes through the
+   app's own upload handler, the one the Articles tab calls: POST
+   /gradio_api/upload, then the handler's queue event, then its event stream.
+   gradio_client refuses to call it (the endpoint is private, so it is not part of
+   the public API), hence plain HTTP with the browser's protocol here. A separate
+   `assistant ingest` process on the same index directory would not do: embedded
+   Chroma is not safe for two processes, and the app would never see the new BM25
+   index anyway.
 4. Baseline again, after the upload: the answers with the new articles indexed.
 
 Every request is recorded: latency, error, the answer, its citations. A question is
@@ -267,26 +269,59 @@ class Record:
     consistent: bool | None = None  # equal to the baseline answer before or after the upload
 
 
-def session(number: int, url: str, items: list[Conversation], began: float, until: float, timeout: float,
+class Clock:
+    """The load's shared time. It starts when every session has connected (twenty
+    clients fetching the app's config at once take seconds on a slow machine, and that
+    is not answering), and it runs past --seconds while the upload is still going, and
+    SETTLE seconds after it, so that answers after the upload are measured too."""
+
+    SETTLE = 3.0
+
+    def __init__(self, seconds: float, parties: int, upload: bool) -> None:
+        self.seconds = seconds
+        self.began = 0.0
+        self.start = threading.Barrier(parties, action=self._begin)
+        self.first_answer = threading.Event()
+        self.upload_pending = upload
+        self.upload_ended: float | None = None
+
+    def _begin(self) -> None:
+        self.began = time.monotonic()
+
+    def now(self) -> float:
+        """Seconds since the load began."""
+        return time.monotonic() - self.began
+
+    def running(self) -> bool:
+        now = self.now()
+        if self.upload_pending:
+            return True
+        settled = self.upload_ended is None or now >= self.upload_ended + self.SETTLE
+        return now < self.seconds or not settled
+
+
+def session(number: int, url: str, items: list[Conversation], clock: Clock, timeout: float,
             records: list[Record], lock: threading.Lock) -> None:
-    """One reader: conversations in a shuffled loop until `until`, no pause between.
-    A question that errs or times out ends its conversation; the next starts fresh."""
+    """One reader: conversations in a shuffled loop while the clock runs, no pause
+    between. A question that errs or times out ends its conversation; the next starts fresh."""
     from gradio_client import Client
 
     order = random.Random(number)
     try:
         client = Client(url, verbose=False)
     except Exception as error:  # the app refused even the page: every later question would be lost
+        clock.start.wait()
         with lock:
-            records.append(Record(number, "-", 0, "-", time.monotonic() - began, status="error", error=repr(error)))
+            records.append(Record(number, "-", 0, "-", clock.now(), status="error", error=repr(error)))
         return
     try:
-        while time.monotonic() < until:
+        clock.start.wait()
+        while clock.running():
             item = order.choice(items)
             client.reset_session()
             messages: list = []
             for turn, question in enumerate(item.questions):
-                record = Record(number, item.id, turn, item.kind, time.monotonic() - began)
+                record = Record(number, item.id, turn, item.kind, clock.now())
                 with lock:
                     records.append(record)
                 try:
@@ -295,12 +330,13 @@ def session(number: int, url: str, items: list[Conversation], began: float, unti
                     break  # stays "lost"
                 except Exception as error:
                     record.status, record.error = "error", f"{type(error).__name__}: {error}"[:300]
-                    record.ended = time.monotonic() - began
+                    record.ended = clock.now()
                     break
-                record.ended = time.monotonic() - began
+                record.ended = clock.now()
                 record.latency_ms = (record.ended - record.started) * 1000
                 record.status, record.answer, record.refused, record.citations = "ok", reply.answer, reply.refused, reply.citations
                 messages = reply.messages
+                clock.first_answer.set()
     finally:
         client.close()
 
@@ -363,16 +399,23 @@ def upload(url: str, path: Path, timeout: float) -> dict:
     raise RuntimeError("the upload's event stream ended without a result")
 
 
-def upload_later(url: str, path: Path, began: float, at: float, timeout: float, result: dict) -> None:
-    time.sleep(max(0.0, began + at - time.monotonic()))
-    result["started"] = time.monotonic() - began
+def upload_later(url: str, path: Path, clock: Clock, at: float, timeout: float, result: dict) -> None:
+    """Upload `at` seconds into the load, and not before some reader has had an answer:
+    a slow machine may take longer than `at` for the first one, and answers before the
+    upload are what the ones during and after it are compared with."""
     try:
+        clock.start.wait()
+        time.sleep(max(0.0, at - clock.now()))
+        clock.first_answer.wait(timeout)
+        result["started"] = clock.now()
         result.update(upload(url, path, timeout))
         result["ok"] = True
     except Exception as error:
         result["ok"], result["error"] = False, f"{type(error).__name__}: {error}"[:500]
-    result["ended"] = time.monotonic() - began
-    result["seconds"] = result["ended"] - result["started"]
+    finally:
+        result["ended"] = clock.now()
+        result["seconds"] = result["ended"] - result.setdefault("started", result["ended"])
+        clock.upload_ended, clock.upload_pending = result["ended"], False
 
 
 # ------------------------------------------------------------------ figures
@@ -495,16 +538,16 @@ def run(sessions: int, seconds: float, concurrency: int | None, queue_size: int 
             lock = threading.Lock()
             ingest: dict | None = {} if ingest_at is not None else None
             app_cpu, own_cpu = cpu_seconds(app.pid), time.process_time()
-            began = time.monotonic()
-            until = began + seconds
-            threads = [threading.Thread(target=session, args=(n, url, items, began, until, timeout, records, lock), daemon=True)
+            clock = Clock(seconds, sessions + (ingest is not None), upload=ingest is not None)
+            threads = [threading.Thread(target=session, args=(n, url, items, clock, timeout, records, lock), daemon=True)
                        for n in range(sessions)]
             if ingest is not None:
-                threads.append(threading.Thread(target=upload_later, args=(url, path, began, ingest_at, timeout * 5, ingest), daemon=True))
+                threads.append(threading.Thread(target=upload_later, args=(url, path, clock, ingest_at, timeout * 5, ingest), daemon=True))
             for thread in threads:
                 thread.start()
+            deadline = time.monotonic() + seconds + timeout * 8  # connecting, the upload's own deadline, the last answers
             for thread in threads:
-                thread.join(max(0.0, until + timeout * 6 - time.monotonic()))
+                thread.join(max(0.0, deadline - time.monotonic()))
             elapsed = max(r.ended or 0.0 for r in records) if records else seconds
             app_cpu, own_cpu = cpu_seconds(app.pid) - app_cpu, time.process_time() - own_cpu
             with lock:

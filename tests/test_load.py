@@ -8,6 +8,8 @@ import importlib.util
 import json
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -66,7 +68,7 @@ def test_answers_stay_correct_while_an_upload_is_ingested(measured: dict) -> Non
     upload = run["ingest"]
     assert upload["ok"], upload
     assert "200 篇文章 articles" in upload["report"] and "新增 0 段" not in upload["report"]
-    assert UPLOAD_AT <= upload["started"] < upload["ended"] < SECONDS
+    assert UPLOAD_AT <= upload["started"] < upload["ended"] < run["elapsed_s"]
     # answers were given before, during and after the ingest, each the answer the app
     # gives with no upload running, on the index before or after it: nobody saw a
     # half-built index
@@ -84,6 +86,28 @@ def test_uploaded_articles_become_answerable(measured: dict) -> None:
     assert after["cite_uploaded"] == after["answered"] - after["refused"]  # every answer cites the upload
     assert after["cite_gold"] > 0
     assert baseline["cite_gold"] >= 6  # of the 8 probe questions, asked with no upload running after it
+
+
+def test_the_upload_waits_for_a_first_answer_and_the_load_outlasts_it() -> None:
+    """On a slow machine no answer may have come back by --ingest-at seconds (twenty
+    clients connecting and queueing): the upload then waits for one, so that there are
+    answers before it to compare with, and the sessions ask on until it has ended."""
+    load = load_module()
+    from conftest import free_port
+
+    clock = load.Clock(seconds=0.0, parties=1, upload=True)
+    result: dict = {}
+    url = f"http://127.0.0.1:{free_port()}/"  # nothing listens: the upload itself fails fast
+    thread = threading.Thread(target=load.upload_later, args=(url, Path("unused.jsonl"), clock, 0.0, 5.0, result))
+    thread.start()
+    time.sleep(0.5)
+    assert "started" not in result and clock.running()  # past its seconds, the upload still to come
+    clock.first_answer.set()
+    thread.join(10)
+    assert not thread.is_alive() and result["ok"] is False and result["started"] >= 0.5
+    assert clock.upload_ended == result["ended"] and clock.running()  # settling after the upload
+    clock.upload_ended -= load.Clock.SETTLE
+    assert not clock.running()
 
 
 def test_lost_failed_and_torn_answers_fail_the_run() -> None:
