@@ -35,8 +35,18 @@ SEEDS = ROOT / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 QA_FILE = ROOT / "eval" / "seeds_qa.jsonl"
 
+QA_SAMPLE_STEP = 4  # every 4th question: 427 of 1,705, each kind and round of writing among them
+
 HEATING_FILE = "000_57c203a4d156ad1d.txt"
 UNDATED_FILE = "003_ee312a2f878f1b90.txt"
+
+
+def sampled_questions(step: int = QA_SAMPLE_STEP) -> list[str]:
+    """Every step-th line of eval/seeds_qa.jsonl. The file grows by a round of questions
+    at a time; a test that asked every one grew with it (two minutes and a half for
+    the injection check at 1,705). A stride keeps each kind and round in the sample."""
+    lines = [line for line in QA_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return lines[::step]
 
 
 def free_port() -> int:
