@@ -282,8 +282,8 @@ class Clock:
         self.began = 0.0
         self.start = threading.Barrier(parties, action=self._begin)
         self.first_answer = threading.Event()
-        self.upload_pending = upload
-        self.upload_ended: float | None = None
+        self.upload = upload
+        self.upload_ended: float | None = None  # set by the upload, done or failed
 
     def _begin(self) -> None:
         self.began = time.monotonic()
@@ -293,11 +293,10 @@ class Clock:
         return time.monotonic() - self.began
 
     def running(self) -> bool:
+        if self.upload and self.upload_ended is None:
+            return True  # the upload is still to come or going on
         now = self.now()
-        if self.upload_pending:
-            return True
-        settled = self.upload_ended is None or now >= self.upload_ended + self.SETTLE
-        return now < self.seconds or not settled
+        return now < self.seconds or (self.upload_ended is not None and now < self.upload_ended + self.SETTLE)
 
 
 def session(number: int, url: str, items: list[Conversation], clock: Clock, timeout: float,
@@ -415,7 +414,7 @@ def upload_later(url: str, path: Path, clock: Clock, at: float, timeout: float, 
     finally:
         result["ended"] = clock.now()
         result["seconds"] = result["ended"] - result.setdefault("started", result["ended"])
-        clock.upload_ended, clock.upload_pending = result["ended"], False
+        clock.upload_ended = result["ended"]
 
 
 # ------------------------------------------------------------------ figures

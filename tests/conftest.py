@@ -35,7 +35,7 @@ SEEDS = ROOT / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 QA_FILE = ROOT / "eval" / "seeds_qa.jsonl"
 
-QA_SAMPLE_STEP = 4  # every 4th question: 427 of 1,705, each kind and round of writing among them
+QA_SAMPLE_STEP = 4  # every 4th question: each kind and round of writing among them
 
 HEATING_FILE = "000_57c203a4d156ad1d.txt"
 UNDATED_FILE = "003_ee312a2f878f1b90.txt"
