@@ -246,6 +246,9 @@ def test_focus_is_the_predicate_beside_the_question_word() -> None:
     # A title right before the question word is what is asked, though jieba tags 主任 a
     # distinguishing word and 委办 a verb.
     assert [t.text for t in analyse("发通知的市南区安委办，主任是谁？", EMPTY).focus] == ["主任"]
+    # "X的Y有什么特点" asks about Y, however short, and as a whole: not the subject X, not part of Y.
+    assert [t.text for t in analyse("银杏的叶有什么特点？", EMPTY).focus] == ["叶"]
+    assert [t.text for t in analyse("水杉的下部枝有什么特点？", EMPTY).focus] == ["下部枝"]
 
 
 def test_the_holder_of_a_title_asked_is_not_the_organisation_that_acted() -> None:

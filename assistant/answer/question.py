@@ -116,13 +116,14 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
     # "哪两场会议": the count is `count`, not a word the articles would repeat
     terms = _terms(searchable if english else _COUNTED.sub(_without_count, table.filler_phrases.sub("，", searchable)), lexical, english)
     wants_list = bool(table.list_question.search(text))
+    attribute = _first_group(table.attribute, text)
     return Question(
         text=text,
         english=english,
         answer_type=answer_type,
         units=units,
         terms=terms,
-        focus=_focus(text, where or _QUESTION_WORD.search(text), terms, answer_type) if not english else (),
+        focus=_focus(text, where or _QUESTION_WORD.search(text), terms, answer_type, attribute) if not english else (),
         constraints=(*constraints_in(searchable, lexical), *_unknown_measure(text, where, answer_type, terms, lexical))
         if not english else _stated_in_english(text),
         wants_list=wants_list,
@@ -135,7 +136,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         if is_follow_up(text) else (),
         subject="" if english else _subject(text),
         key=_list_key(text) if wants_list else "",
-        attribute=_first_group(table.attribute, text),
+        attribute=attribute,
         mentions=_mentioned(text) if wants_list and table.across.search(text) else _recurring(text),
         counted=_counted_thing(text, units) if answer_type == "quantity" and not english and not wants_list
         else _rated_thing(text) if answer_type == "percent" and not english and not wants_list else "",
@@ -385,7 +386,7 @@ def _is_number(word: str) -> bool:
     return word.replace(".", "", 1).isdigit()
 
 
-def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answer_type: str) -> tuple[Term, ...]:
+def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answer_type: str, attribute: str = "") -> tuple[Term, ...]:
     """The verb next to the question word ("由谁主持" -> 主持, "提出了多少项举措" ->
     提出), or the noun the question word stands for ("负责人是谁" -> 负责人), as
     question terms. A count is governed by the verb before it; a name by the verb after."""
@@ -407,11 +408,14 @@ def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answ
     # "安委办，主任是谁": a title right before the question word is what is asked,
     # whatever jieba tags it (主任 as a distinguishing word) or the words before it (委办 as a verb)
     title = before[0][0] if before and before[0][0].endswith(rules().person_titles) else None
-    picked = [title] if title else [verb] if verb else [noun_before] if noun_before else []
+    # "天门冬的根有什么特点": the attribute (根), however short, not the subject before it
+    noun = attribute or noun_before
+    picked = [title] if title else [verb] if verb else [noun] if noun else []
     by_text = {term.text: term for term in terms}
     focus = []
     for word in picked:
-        term = by_text.get(word) or next((t for t in terms if word in t.text or t.text in word and len(t.text) >= 2), None)
+        term = by_text.get(word) or (None if word == attribute else  # "上部叶" whole, not its 上部
+                                     next((t for t in terms if word in t.text or t.text in word and len(t.text) >= 2), None))
         term = term or Term(word, 1.0, rules().synonyms.get(word, ()))  # a search stopword (提出) can still be the focus
         if term not in focus:
             focus.append(term)
