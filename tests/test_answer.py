@@ -521,6 +521,8 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("青岛一年能给多少个老旧小区装上智慧安防设施？", "目前，全市一千余个老旧开放式小区，已基本实现智慧安防设施全覆盖。", "目前"),
         # a running total asked, one batch's count given
         ("到目前为止，一共累计有几座污水厂获评标杆水厂？", "在第十四届论坛上，第二期标杆比选活动结果揭晓，33座污水厂榜上有名。", "2期"),
+        # a total since the start asked, one year's result given, which says no total
+        ("这些年累计已经把多少公里高压线缆埋到了地下？", "2022年完成4公里空中高压线缆入地。", "2022年"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
@@ -558,6 +560,14 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
 )
 def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:
     assert _verdict(question, text).ok
+
+
+def test_a_running_total_is_answered_only_by_a_sentence_that_counts_one() -> None:
+    """This year's task is no total to date, and names no year to offer instead: a refusal."""
+    verdict = _verdict("健康城到现在一共已经流转了多少亩土地？", "推进健康城土地流转3000亩。")
+    assert not verdict.ok and not verdict.partial
+    assert _verdict("健康城到现在一共已经流转了多少亩土地？", "健康城已累计流转土地3000亩。").ok
+    assert _verdict("健康城今年要流转多少亩土地？", "推进健康城土地流转3000亩。").ok
 
 
 def test_a_paragraph_naming_only_another_district_is_about_that_one() -> None:

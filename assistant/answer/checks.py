@@ -85,7 +85,8 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
     for check in (_another_named(question, span, article.text.lower()), _group_figure(question, span), _only_listed(question, span),
                   _relation_said(question, span, before),
                   _counted(question, span, before, article.text),
-                  _named_by_number(question, span, before, article.text), _one_batch(question, span)):
+                  _named_by_number(question, span, before, article.text), _one_batch(question, span),
+                  _running_total(question, span)):
         if not check.ok:
             return check
     return _answer_type(question, candidate, before)
@@ -330,6 +331,19 @@ def _counted(question: Question, span: str, before: str, article: str) -> Verdic
     if any(_figure().search(span[max(0, m.start() - reach_back) : m.end() + _COUNTED_REACH]) for m in re.finditer(re.escape(thing), span)):
         return OK
     return Verdict(False, Constraint("counted", thing))
+
+
+def _running_total(question: Question, span: str) -> Verdict:
+    """"到现在一共流转了多少亩土地" asks for a total since the start: "推进土地流转3000亩"
+    is this year's task, "完成4公里…入地" one year's result. A sentence answers only when
+    it says it counts a total (累计, 共, 以来…); else it is a neighbouring fact, for the
+    year it names where it names one."""
+    asked_words, said_words = rules().running_total
+    asked = next((word for word in asked_words if word in question.text), "")
+    if not asked or question.answer_type != "quantity" or any(word in span for word in said_words):
+        return OK
+    years = values_of("year", span)
+    return Verdict(False, Constraint("contrast:one year or several", asked, 1), _spelt("year", years[0]) if years else "")
 
 
 @cache

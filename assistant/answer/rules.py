@@ -115,6 +115,7 @@ class Rules:
     measures: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
     constraints: dict[str, re.Pattern[str]]
     contrasts: tuple[Contrast, ...]
+    running_total: tuple[tuple[str, ...], tuple[str, ...]]  # words asking for a total since the start, words of a span giving one
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
     rate_qualifiers: frozenset[str]  # "投资的预期增长目标": words between a thing and its rate that are not the thing
     kinds_of_place: frozenset[str]  # 城市, 县级市: what "哪个县级市" asks for, which no article need write
@@ -239,6 +240,7 @@ def rules() -> Rules:
         contrasts=tuple(
             Contrast(entry["name"], tuple(tuple(side) for side in entry["sides"])) for entry in data["contrasts"]
         ),
+        running_total=(tuple(data["running_total"]["asked"]), tuple(data["running_total"]["said"])),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         kinds_of_place=frozenset(data["ubiquitous"]["generic"]),
         rate_qualifiers=frozenset(data["rates"]["qualifiers"]),
