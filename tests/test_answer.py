@@ -562,6 +562,21 @@ def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:
     assert _verdict(question, text).ok
 
 
+def test_figures_asked_of_a_place_qualified_thing_and_a_named_one_accept_either() -> None:
+    """"城阳的A和B…各是多少": a quote about B answers its part though it names no 城阳,
+    and one about A though it does not name B."""
+    question = "城阳的中天润产业园和空港综保区的芯恒源项目，总建筑面积各是多少？"
+    assert _verdict(question, "芯恒源项目总投资约55亿元，总建筑面积约6.5万平方米。").ok
+    assert _verdict(question, "中天润项目位于城阳区书安路8号，总建筑面积9.4万平方米。").ok
+    # without 各/分别 it asks of one thing: the place still holds
+    assert not _verdict("城阳的芯恒源项目总建筑面积是多少？", "芯恒源项目总投资约55亿元，总建筑面积约6.5万平方米。").ok
+
+
+def test_de_fenbie_is_a_difference_not_respectively() -> None:
+    assert not analyse("印度野驴与非洲野驴的分别是什么？", EMPTY).several
+    assert analyse("两座污水厂的日处理能力分别是多少？", EMPTY).several
+
+
 def test_a_running_total_is_answered_only_by_a_sentence_that_counts_one() -> None:
     """This year's task is no total to date, and names no year to offer instead: a refusal."""
     verdict = _verdict("健康城到现在一共已经流转了多少亩土地？", "推进健康城土地流转3000亩。")

@@ -234,9 +234,11 @@ def _level(place: str) -> str:
 
 def _compared(question: Question, asked: Constraint) -> list[Constraint]:
     """The other years, places of the same level, or names in a list question, that the
-    question states: compared or listed, each a part of the answer."""
-    if asked.kind == "year" or (asked.kind == "entity" and question.wants_list) or (asked.kind == "place" and question.several):
-        # "哪些“一刻钟”或“15分钟”的服务圈", "浮山三小区的李树安和上流佳苑的李建民分别说了什么"
+    question states: compared or listed, each a part of the answer. Asked for each of
+    several things, a place and a name are alike: "城阳的中天润产业园和芯恒源项目…各是多少"."""
+    if question.several and asked.kind in {"place", "entity"}:  # "浮山三小区的李树安和上流佳苑的李建民分别说了什么"
+        return [c for c in question.constraints if c.kind in {"place", "entity"} and c != asked]
+    if asked.kind == "year" or (asked.kind == "entity" and question.wants_list):  # "哪些“一刻钟”或“15分钟”的服务圈"
         return [c for c in question.constraints if c.kind == asked.kind and c != asked]
     level = _level(asked.value)
     return [c for c in question.constraints if c.kind == "place" and c != asked and level and _level(c.value) == level]
