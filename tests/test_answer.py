@@ -523,6 +523,8 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("到目前为止，一共累计有几座污水厂获评标杆水厂？", "在第十四届论坛上，第二期标杆比选活动结果揭晓，33座污水厂榜上有名。", "2期"),
         # a total since the start asked, one year's result given, which says no total
         ("这些年累计已经把多少公里高压线缆埋到了地下？", "2022年完成4公里空中高压线缆入地。", "2022年"),
+        # the date of another event: handed over, not started
+        ("产业园是什么时候开工建设的？", "产业园项目预计2023年8月份交付使用。", "交付"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
@@ -554,6 +556,9 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("科技园（莱钢地块）三期什么时候开工？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。"),
         ("第二期一共有几座污水厂获评标杆水厂？", "第二期标杆比选活动结果揭晓，33座污水厂榜上有名。"),
         ("市北区第三届人民代表大会第二次会议是哪天开幕的？", "1月5日上午，市北区第三届人民代表大会第二次会议开幕。"),
+        # the asked event in other words of its group: in use is 投入运行
+        ("张村河水净化厂是哪一年投入使用的？", "张村河水净化厂2018年投入运行。"),
+        ("产业园什么时候开工？", "产业园项目于2022年3月开工建设。"),
         # a growth written 增长 is the rate asked, though 零售总额 names a total in the same sentence
         ("市北区2023年固定资产投资增速目标是多少？", "市北区2023年社会消费品零售总额增长3%以上，固定资产投资增长10%左右。"),
     ],
@@ -570,6 +575,11 @@ def test_figures_asked_of_a_place_qualified_thing_and_a_named_one_accept_either(
     assert _verdict(question, "中天润项目位于城阳区书安路8号，总建筑面积9.4万平方米。").ok
     # without 各/分别 it asks of one thing: the place still holds
     assert not _verdict("城阳的芯恒源项目总建筑面积是多少？", "芯恒源项目总投资约55亿元，总建筑面积约6.5万平方米。").ok
+
+
+def test_a_date_asked_is_not_answered_by_a_sentence_with_no_time() -> None:
+    verdict = _verdict("综保区是哪一年获批设立的？", "综保区完善各项设施，为入区企业提供优良的工作环境。")
+    assert not verdict.ok and verdict.missing.kind == "type"
 
 
 def test_de_fenbie_is_a_difference_not_respectively() -> None:

@@ -432,6 +432,12 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
     do not say who. Someone in a role asked for ("负责人是谁") and nobody named: not an
     answer either. Other "谁" questions may be answered by a group or a name jieba
     does not know (README, "Measured and left out")."""
+    if question.answer_type == "date" and not question.wants_list:
+        # "哪一年获批设立的", and the sentence gives neither a time nor the asked event: whatever
+        # it says, not when ("推动二期建成运营" for "二期什么时候建成" is the articles' nearest)
+        if type_positions(question, candidate.text) or type_positions(question, _last_sentence(before)):
+            return _dated_event(question, candidate.text)
+        return OK if any(term.found_in(candidate.text) for term in question.focus) else Verdict(False, Constraint("type", "时间"))
     if question.answer_type != "person" or question.wants_list:
         return OK
     role = _asked_role(question)
@@ -450,6 +456,23 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
         start, end = orgs[0]
         return Verdict(False, who, candidate.text[start:end])
     return Verdict(False, who) if role else OK
+
+
+def _dated_event(question: Question, span: str) -> Verdict:
+    """"什么时候开工建设的", and the sentence's date is followed by another event's word
+    ("预计2023年8月份交付使用"): the date of a neighbouring event. Only events of
+    rules.toml [events] are told apart; a focus in none of them is not judged."""
+    table = rules()
+    asked = next((group for term in question.focus for group in table.events
+                  if any(word in term.text or term.text in word for word in group)), None)
+    if asked is None or any(term.found_in(span) for term in question.focus) or any(word in span for word in asked):
+        return OK
+    for _, end in type_spans(question, span) or []:
+        after = span[end : end + table.event_reach]
+        held = min(((after.find(word), word) for group in table.events for word in group if word in after), default=None)
+        if held is not None:
+            return Verdict(False, Constraint("event", question.focus[0].text), held[1])
+    return OK
 
 
 def _named_before(question: Question, span: str, before: str) -> bool:

@@ -115,6 +115,8 @@ class Rules:
     measures: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
     constraints: dict[str, re.Pattern[str]]
     contrasts: tuple[Contrast, ...]
+    events: tuple[tuple[str, ...], ...]  # the words of one event each, longest first
+    event_reach: int  # characters after a date in which its event's word stands
     running_total: tuple[tuple[str, ...], tuple[str, ...]]  # words asking for a total since the start, words of a span giving one
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
     rate_qualifiers: frozenset[str]  # "投资的预期增长目标": words between a thing and its rate that are not the thing
@@ -240,6 +242,8 @@ def rules() -> Rules:
         contrasts=tuple(
             Contrast(entry["name"], tuple(tuple(side) for side in entry["sides"])) for entry in data["contrasts"]
         ),
+        events=tuple(tuple(sorted(group, key=len, reverse=True)) for group in data["events"]["groups"]),
+        event_reach=int(data["events"]["reach"]),
         running_total=(tuple(data["running_total"]["asked"]), tuple(data["running_total"]["said"])),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         kinds_of_place=frozenset(data["ubiquitous"]["generic"]),
