@@ -523,6 +523,8 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("到目前为止，一共累计有几座污水厂获评标杆水厂？", "在第十四届论坛上，第二期标杆比选活动结果揭晓，33座污水厂榜上有名。", "2期"),
         # a total since the start asked, one year's result given, which says no total
         ("这些年累计已经把多少公里高压线缆埋到了地下？", "2022年完成4公里空中高压线缆入地。", "2022年"),
+        # the sum insured asked, only the premiums and the claims paid given
+        ("这三年一共给市民提供了多少保险金额的保障？", "连续三年合计为市民投入保费6842万元、理赔4840万元。", "保费"),
         # the date of another event: handed over, not started
         ("产业园是什么时候开工建设的？", "产业园项目预计2023年8月份交付使用。", "交付"),
     ],
@@ -556,6 +558,7 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("科技园（莱钢地块）三期什么时候开工？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。"),
         ("第二期一共有几座污水厂获评标杆水厂？", "第二期标杆比选活动结果揭晓，33座污水厂榜上有名。"),
         ("市北区第三届人民代表大会第二次会议是哪天开幕的？", "1月5日上午，市北区第三届人民代表大会第二次会议开幕。"),
+        ("这三年保险理赔了多少钱？", "连续三年合计为市民投入保费6842万元、理赔4840万元。"),
         # the asked event in other words of its group: in use is 投入运行
         ("张村河水净化厂是哪一年投入使用的？", "张村河水净化厂2018年投入运行。"),
         ("产业园什么时候开工？", "产业园项目于2022年3月开工建设。"),
