@@ -580,6 +580,26 @@ def test_figures_asked_of_a_place_qualified_thing_and_a_named_one_accept_either(
     assert not _verdict("城阳的芯恒源项目总建筑面积是多少？", "芯恒源项目总投资约55亿元，总建筑面积约6.5万平方米。").ok
 
 
+def test_a_span_standing_in_for_failed_ones_must_be_about_what_was_asked() -> None:
+    """The reservoir's own sentence gives no date; a heating project's date of 开工 is no
+    answer to when the reservoir's works started."""
+    reservoir = _chunk("官路水库工程是事关青岛未来发展的重大基础性工程，正式纳入市级重点项目。", title="土地保障", article="a.txt#0")
+    heating = _chunk("燃气锅炉项目2019年开工。", title="供热", article="b.txt#0")
+    others = [_chunk(f"{name}项目正式开工。", article=f"{name}.txt#0") for name in ("道路", "学校", "医院")]  # 开工 is common
+    by_article = {"a.txt#0": [reservoir], "b.txt#0": [heating]}
+    answerer = ExtractiveAnswerer(_lexical(reservoir, heating, *others), AnswerSettings(min_support=0.0),
+                                  lambda ids: {i: by_article.get(i, []) for i in ids}, lambda: [reservoir, heating])
+    answer = answerer.answer("官路水库工程是什么时候正式开工的？", [], _hits(reservoir, heating))
+    assert answer.refused and "2019" not in answer.text
+    # the heating project asked about, its own sentence answers
+    assert "2019年" in answerer.answer("燃气锅炉项目是什么时候开工的？", [], _hits(heating, reservoir)).text
+
+
+def test_a_date_of_no_event_the_question_names_is_no_answer() -> None:
+    verdict = _verdict("官路水库是什么时候开工的？", "今年以来，官路水库等工程的用地保障全面加快。")
+    assert not verdict.ok and not verdict.partial
+
+
 def test_a_date_asked_is_not_answered_by_a_sentence_with_no_time() -> None:
     verdict = _verdict("综保区是哪一年获批设立的？", "综保区完善各项设施，为入区企业提供优良的工作环境。")
     assert not verdict.ok and verdict.missing.kind == "type"

@@ -460,8 +460,9 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
 
 def _dated_event(question: Question, span: str) -> Verdict:
     """"什么时候开工建设的", and the sentence's date is followed by another event's word
-    ("预计2023年8月份交付使用"): the date of a neighbouring event. Only events of
-    rules.toml [events] are told apart; a focus in none of them is not judged."""
+    ("预计2023年8月份交付使用"): the date of a neighbouring event; followed by no event
+    ("今年以来，…用地保障全面加快"), a date of nothing asked. Only events of rules.toml
+    [events] are judged: a focus in none of them, or said in the span, passes."""
     table = rules()
     asked = next((group for term in question.focus for group in table.events
                   if any(word in term.text or term.text in word for word in group)), None)
@@ -472,7 +473,7 @@ def _dated_event(question: Question, span: str) -> Verdict:
         held = min(((after.find(word), word) for group in table.events for word in group if word in after), default=None)
         if held is not None:
             return Verdict(False, Constraint("event", question.focus[0].text), held[1])
-    return OK
+    return Verdict(False, Constraint("event", question.focus[0].text))  # a date of no event the question names
 
 
 def _named_before(question: Question, span: str, before: str) -> bool:

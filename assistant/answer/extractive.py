@@ -173,6 +173,8 @@ class ExtractiveAnswerer:
                 if verdict.partial and _decisive(verdict.missing) and on_topic(asked, candidate, str(verdict.missing)):
                     partial = (candidate, verdict.missing, verdict.instead)
                 continue
+            if verdict.ok and candidate is not ranked[0] and not _about_the_asked(asked, candidate):
+                continue  # a stand-in for better spans that failed must at least be about what was asked
             if verdict.ok and (partial is None or not _decisive(partial[1])):
                 return self._answer(asked, candidate, ranked)
             if verdict.ok:
@@ -459,6 +461,17 @@ def has_asked_form(asked: Question, candidate: Candidate) -> bool:
     without one, however well the rest of it matches. Other types (reasons, manners, names) have
     no reliable surface form: the ranker weighs them, but they are not required."""
     return asked.answer_type not in _CHECKED_TYPES or candidate.features["type"] >= 0
+
+
+def _about_the_asked(asked: Question, candidate: Candidate) -> bool:
+    """"官路水库工程是什么时候开工的": its spans fail (no date), and a heating report's
+    "从11月16日零时起…" has a date. A span standing in for better ones is only an
+    answer in an article holding one of the question's rarest words that some article
+    uses; words no article uses are the asker's own ("拿得出手"), and prove nothing."""
+    article = f"{candidate.article.heading} {candidate.article.text}".lower()
+    rarest = rare_weight(asked.terms)
+    rare = [t for t in asked.terms if t.seen and t.weight >= rarest]
+    return bool(asked.history_terms) or not rare or any(t.found_in(article) for t in rare)  # a follow-up's topic is in its history
 
 
 def on_topic(asked: Question, candidate: Candidate, missing: str) -> bool:
