@@ -527,6 +527,8 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("这三年一共给市民提供了多少保险金额的保障？", "连续三年合计为市民投入保费6842万元、理赔4840万元。", "保费"),
         # the date of another event: handed over, not started
         ("产业园是什么时候开工建设的？", "产业园项目预计2023年8月份交付使用。", "交付"),
+        # when it happened asked, when it is to happen given
+        ("产业园最后是哪天正式交付使用的？", "产业园项目位于书安路8号，预计2023年8月份交付使用。", "预计"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
@@ -562,6 +564,8 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         # the asked event in other words of its group: in use is 投入运行
         ("张村河水净化厂是哪一年投入使用的？", "张村河水净化厂2018年投入运行。"),
         ("产业园什么时候开工？", "产业园项目于2022年3月开工建设。"),
+        ("产业园是哪天交付使用的？", "产业园项目已于2023年8月交付使用。"),
+        ("产业园预计什么时候交付使用？", "产业园项目预计2023年8月份交付使用。"),
         # a growth written 增长 is the rate asked, though 零售总额 names a total in the same sentence
         ("市北区2023年固定资产投资增速目标是多少？", "市北区2023年社会消费品零售总额增长3%以上，固定资产投资增长10%左右。"),
     ],

@@ -462,18 +462,40 @@ def _dated_event(question: Question, span: str) -> Verdict:
     """"什么时候开工建设的", and the sentence's date is followed by another event's word
     ("预计2023年8月份交付使用"): the date of a neighbouring event; followed by no event
     ("今年以来，…用地保障全面加快"), a date of nothing asked. Only events of rules.toml
-    [events] are judged: a focus in none of them, or said in the span, passes."""
+    [events] are judged (the focus's, else the first the question names); a span that
+    says the focus passes."""
     table = rules()
     asked = next((group for term in question.focus for group in table.events
                   if any(word in term.text or term.text in word for word in group)), None)
-    if asked is None or any(term.found_in(span) for term in question.focus) or any(word in span for word in asked):
+    asked = asked or next((group for group in table.events if any(word in question.text for word in group)), None)
+    if asked is None:
         return OK
+    said = [span.find(word) for word in asked if word in span]
+    if said:
+        return _only_planned(question, span, min(said))
+    return OK if any(term.found_in(span) for term in question.focus) else _other_event(question, span, asked)
+
+
+def _only_planned(question: Question, span: str, event: int) -> Verdict:
+    """"最后是哪天正式交付使用的", and the sentence says "预计2023年8月份交付使用": the date
+    before the event's word is when it is to happen, not when it did."""
+    table = rules()
+    dates = [start for start, end in type_spans(question, span) or [] if end <= event]
+    if not dates or not table.happened.search(question.text):
+        return OK
+    before = span[max(0, dates[-1] - table.plan_reach - 2) : dates[-1]]
+    plan = next((word for word in table.planned if word in before), "")
+    return Verdict(False, Constraint("contrast:result or plan", "实际", 0), plan) if plan else OK
+
+
+def _other_event(question: Question, span: str, asked: tuple[str, ...]) -> Verdict:
+    table = rules()
     for _, end in type_spans(question, span) or []:
         after = span[end : end + table.event_reach]
         held = min(((after.find(word), word) for group in table.events for word in group if word in after), default=None)
         if held is not None:
-            return Verdict(False, Constraint("event", question.focus[0].text), held[1])
-    return Verdict(False, Constraint("event", question.focus[0].text))  # a date of no event the question names
+            return Verdict(False, Constraint("event", asked[0]), held[1])
+    return Verdict(False, Constraint("event", asked[0]))  # a date of no event the question names
 
 
 def _named_before(question: Question, span: str, before: str) -> bool:

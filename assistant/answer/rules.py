@@ -117,6 +117,9 @@ class Rules:
     contrasts: tuple[Contrast, ...]
     events: tuple[tuple[str, ...], ...]  # the words of one event each, longest first
     event_reach: int  # characters after a date in which its event's word stands
+    happened: re.Pattern[str]  # a question asking when an event took place ("是哪天交付使用的")
+    planned: tuple[str, ...]  # words before a date that is only a plan (预计, 计划)
+    plan_reach: int
     running_total: tuple[tuple[str, ...], tuple[str, ...]]  # words asking for a total since the start, words of a span giving one
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
     rate_qualifiers: frozenset[str]  # "投资的预期增长目标": words between a thing and its rate that are not the thing
@@ -244,6 +247,9 @@ def rules() -> Rules:
         ),
         events=tuple(tuple(sorted(group, key=len, reverse=True)) for group in data["events"]["groups"]),
         event_reach=int(data["events"]["reach"]),
+        happened=_any(data["events"]["happened"]),
+        planned=tuple(data["events"]["planned"]),
+        plan_reach=int(data["events"]["plan_reach"]),
         running_total=(tuple(data["running_total"]["asked"]), tuple(data["running_total"]["said"])),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         kinds_of_place=frozenset(data["ubiquitous"]["generic"]),
