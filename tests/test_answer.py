@@ -259,6 +259,14 @@ def test_the_holder_of_a_title_asked_is_not_the_organisation_that_acted() -> Non
     assert "张明" in _answerer(named).answer("发安全防范通知的市南区安委办，主任是谁？", [], _hits(named)).text
 
 
+def test_the_chief_of_a_rank_is_not_any_holder_of_the_title() -> None:
+    """总河长 asked: the river chiefs at every level (各级河长) are not the chief one."""
+    levels = _chunk("要突出“一河一策”治理，充分发挥各级河长作用，加强区市、部门协同。")
+    assert _answerer(levels).answer("青岛市的总河长是谁？", [], _hits(levels)).refused
+    named = _chunk("市委书记、市总河长王明出席会议并讲话。")
+    assert "王明" in _answerer(named).answer("青岛市的总河长是谁？", [], _hits(named)).text
+
+
 def test_constraints_stated_in_the_question() -> None:
     found = {(c.kind, c.value) for c in analyse("市北区2022年全年固定资产投资增速是多少？", EMPTY).constraints}
     assert {("year", "2022"), ("period", "全年"), ("place", "市北区")} <= found

@@ -540,8 +540,8 @@ def _role_titles(question: Question, role: str) -> tuple[str, ...]:
     heads…" or a title the glossary lacks: then a name is needed, whatever its title."""
     if not role or role == "head":
         return ()
-    if not question.english:  # jieba cuts 副/院长
-        return (f"副{role}" if f"副{role}" in question.text else role.removesuffix("人"),)
+    if not question.english:  # jieba cuts 副/院长 and 总/河长
+        return (next((f"{rank}{role}" for rank in ("副", "总") if f"{rank}{role}" in question.text), role.removesuffix("人")),)
     titles = rules().person_titles
     found = [title.removesuffix("人") for forms in english_equivalents(role) for title in forms if title.endswith(titles)]
     deputy = re.search(r"\b(?:vice|deputy)\b", role) is not None  # "executive deputy dean": 副 and 院长 come apart
