@@ -483,12 +483,14 @@ def _only_planned(question: Question, span: str, event: int) -> Verdict:
     dates = [start for start, end in type_spans(question, span) or [] if end <= event]
     if not dates or not table.happened.search(question.text):
         return OK
-    before = span[max(0, dates[-1] - table.plan_reach - 2) : dates[-1]]
+    before = span[max(0, dates[-1] - table.plan_reach) : dates[-1]]
     plan = next((word for word in table.planned if word in before), "")
     return Verdict(False, Constraint("contrast:result or plan", "实际", 0), plan) if plan else OK
 
 
 def _other_event(question: Question, span: str, asked: tuple[str, ...]) -> Verdict:
+    """The span does not say the asked event: the first event word after one of its dates
+    is what that date is of, offered instead; with none, the date is of nothing asked."""
     table = rules()
     for _, end in type_spans(question, span) or []:
         after = span[end : end + table.event_reach]
