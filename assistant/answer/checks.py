@@ -435,8 +435,9 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
     if question.answer_type == "date" and not question.wants_list:
         # "哪一年获批设立的", and the sentence gives neither a time nor the asked event: whatever
         # it says, not when ("推动二期建成运营" for "二期什么时候建成" is the articles' nearest)
-        if type_positions(question, candidate.text) or type_positions(question, _last_sentence(before)):
-            return _dated_event(question, candidate.text)
+        dates = type_spans(question, candidate.text) or []
+        if dates or type_positions(question, _last_sentence(before)):
+            return _dated_event(question, candidate.text, dates)
         return OK if any(term.found_in(candidate.text) for term in question.focus) else Verdict(False, Constraint("type", "时间"))
     if question.answer_type != "person" or question.wants_list:
         return OK
@@ -458,7 +459,7 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
     return Verdict(False, who) if role else OK
 
 
-def _dated_event(question: Question, span: str) -> Verdict:
+def _dated_event(question: Question, span: str, dates: list[tuple[int, int]]) -> Verdict:
     """"什么时候开工建设的", and the sentence's date is followed by another event's word
     ("预计2023年8月份交付使用"): the date of a neighbouring event; followed by no event
     ("今年以来，…用地保障全面加快"), a date of nothing asked. Only events of rules.toml
@@ -472,27 +473,27 @@ def _dated_event(question: Question, span: str) -> Verdict:
         return OK
     said = [span.find(word) for word in asked if word in span]
     if said:
-        return _only_planned(question, span, min(said))
-    return OK if any(term.found_in(span) for term in question.focus) else _other_event(question, span, asked)
+        return _only_planned(question, span, dates, min(said))
+    return OK if any(term.found_in(span) for term in question.focus) else _other_event(span, dates, asked)
 
 
-def _only_planned(question: Question, span: str, event: int) -> Verdict:
+def _only_planned(question: Question, span: str, dates: list[tuple[int, int]], event: int) -> Verdict:
     """"最后是哪天正式交付使用的", and the sentence says "预计2023年8月份交付使用": the date
     before the event's word is when it is to happen, not when it did."""
     table = rules()
-    dates = [start for start, end in type_spans(question, span) or [] if end <= event]
-    if not dates or not table.happened.search(question.text):
+    starts = [start for start, end in dates if end <= event]
+    if not starts or not table.happened.search(question.text):
         return OK
-    before = span[max(0, dates[-1] - table.plan_reach) : dates[-1]]
+    before = span[max(0, starts[-1] - table.plan_reach) : starts[-1]]
     plan = next((word for word in table.planned if word in before), "")
     return Verdict(False, Constraint("contrast:result or plan", "实际", 0), plan) if plan else OK
 
 
-def _other_event(question: Question, span: str, asked: tuple[str, ...]) -> Verdict:
+def _other_event(span: str, dates: list[tuple[int, int]], asked: tuple[str, ...]) -> Verdict:
     """The span does not say the asked event: the first event word after one of its dates
     is what that date is of, offered instead; with none, the date is of nothing asked."""
     table = rules()
-    for _, end in type_spans(question, span) or []:
+    for _, end in dates:
         after = span[end : end + table.event_reach]
         held = min(((after.find(word), word) for group in table.events for word in group if word in after), default=None)
         if held is not None:
