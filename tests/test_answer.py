@@ -20,7 +20,7 @@ from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english, compose
 from assistant.answer.extractive import _attribute_first, _dropped_one
 from assistant.answer.names import pinyin_names, unspelt_names
-from assistant.answer.metadata import asks_for_report, printed_conditions
+from assistant.answer.metadata import asks_for_report, headlines, printed_conditions
 from assistant.answer.points import points
 from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question, values_of
 from assistant.answer.rules import rules
@@ -1328,6 +1328,27 @@ def test_reports_mentioning_a_quoted_word_are_listed_one_clause_each() -> None:
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
 
 
+def test_reports_mentioning_an_unquoted_name_are_listed_with_their_reporters() -> None:
+    """"凡是写到崂山区的报道，分别出自哪几位记者之手": the name needs no quotation marks, the
+    reporters are asked, and a name jieba cuts inside a longer word (张村河水净化厂 as
+    张村/河水) is still found."""
+    consumption = _chunk("崂山区投入2300万元启动消费季。", title="消费季", article="a.txt#0", date="2022-12-06", byline="衣涛")
+    water = _chunk("张村河水净化厂日污水处理能力4万吨。", title="污水处理", article="b.txt#0", date="2022-11-13", byline="吴帅")
+    schools = _chunk("崂山区株洲路两侧和张村河两岸规划预留了多所学校。", title="青钢遗址公园", article="c.txt#0", date="2023-01-06",
+                     byline="王冰洁")
+    other = _chunk("市北区新增公办学位1500个。", title="市北", article="d.txt#0", date="2022-11-14", byline="余瑞新")
+    chunks = (consumption, water, schools, other)
+    answerer = ExtractiveAnswerer(_lexical(*chunks), AnswerSettings(min_support=0.0),
+                                  lambda ids: {i: [c for c in chunks if c.article_id == i] for i in ids}, lambda: list(chunks))
+    assert analyse("这几期报纸里，凡是写到崂山区的报道，分别出自哪几位记者之手？", EMPTY).mentions == ("崂山区",)
+    assert analyse("这几期报纸里哪些报道提到了张村河？", EMPTY).mentions == ("张村河",)
+    signed = answerer.answer("这几期报纸里，凡是写到崂山区的报道，分别出自哪几位记者之手？", [], _hits(other))
+    assert signed.text.splitlines()[0] == "提到“崂山区”的报道有2篇："
+    assert "记者 衣涛" in signed.text and "记者 王冰洁" in signed.text and "余瑞新" not in signed.text
+    river = answerer.answer("这几期报纸里哪些报道提到了张村河？", [], _hits(other))
+    assert {c.chunk.article_id for c in river.citations} == {"b.txt#0", "c.txt#0"}
+
+
 def test_a_sentence_two_parts_quote_is_printed_once() -> None:
     chunk = _chunk("王涛以深入浅出、主题鲜明的宣讲，将党的二十大精神播撒在党员干部心间。")
     question = "王涛的宣讲讲得怎么样？文章是怎么评价王涛那次宣讲的？"
@@ -1894,6 +1915,17 @@ def test_a_long_list_of_reports_shares_the_room_among_its_headlines() -> None:
     assert not answer.refused and len(answer.citations) == 6
     assert len(re.sub(r"\[\d+\]", "", answer.text)) <= 300
     assert all(f"第{n}次专项行动领导小组会议在市行政中心召开" in answer.text for n in range(1, 7))
+
+
+def test_a_headline_joined_to_its_lead_by_a_dash_is_cut_at_the_dash() -> None:
+    """"2023年力争…增长6.5%以上——崂山区：抓好…": one printed line, too long for a list of
+    reports, keeps its part before the dash rather than pushing the answer past 300 characters."""
+    lead = "2023年力争全区生产总值增长6.5%以上，一般公共预算收入增长8%以上"
+    long_one = _chunk("崂山区人代会开幕。", title=f"{lead}——崂山区：抓好“五区同创”走在前开新局", article="a.txt#0")
+    others = [_chunk("正文。", title=f"第{n}篇很长很长的报道标题，讲了一件很长很长的事情，还有一个很长很长的副题", article=f"{n}.txt#0")
+              for n in range(2, 6)]
+    titles = headlines([long_one, *others], [long_one, *others], room=150)
+    assert titles[0] == lead
 
 
 def test_questions_about_the_paper_in_english_are_listed_in_english() -> None:

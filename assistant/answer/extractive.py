@@ -214,7 +214,11 @@ class ExtractiveAnswerer:
         then the articles whose headline or kicker alone holds it, by their opening."""
         if self.article_chunks is None:
             return []
-        articles = list(dict.fromkeys(self.lexical.article_of(hit.chunk_id) for hit in self.lexical.search(word, _MENTION_CHUNKS)))
+        # The word's character pairs are searched too: jieba cuts 张村河水净化厂 into 张村/河水,
+        # so the word alone would miss the articles that hold it inside a longer name.
+        pairs = " ".join(word[i:i + 2] for i in range(len(word) - 1)) if len(word) > 2 else ""
+        hits = self.lexical.search(f"{word} {pairs}", _MENTION_CHUNKS)
+        articles = list(dict.fromkeys(self.lexical.article_of(hit.chunk_id) for hit in hits))
         quotes = []
         for chunks in self.article_chunks(articles).values():
             if chunk := next((c for c in chunks if word in c.text.lower()), None):

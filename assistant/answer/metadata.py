@@ -55,7 +55,7 @@ _RUN = "(?:刊登|登出|登的|登在|刊发|发表|见报)"
 _ASKS_RUN = re.compile(rf"{_REPORT}[^。？?]{{0,15}}{_RUN}|{_RUN}[^，。？?]{{0,8}}{_REPORT}"
                        r"|\bwhen (?:was|were|did) (?:the|that|this) (?:reports?|articles?|stor(?:y|ies))\b", re.I)
 _INSIDE_REPORT = re.compile(r"(?:报道|文章|新闻|稿件|文)[中里]")  # "文章中…发表了什么讲话" asks about the text
-_ASKS_SIGNED = re.compile(r"记者是谁|哪位记者|哪个记者|记者是哪|谁写|谁采写|署名|\b(?:which|what) reporters?\b|\bwho (?:wrote|reported|signed)\b|\bwritten by\b|\bbyline\b", re.I)
+_ASKS_SIGNED = re.compile(r"记者是谁|哪几?位记者|哪些记者|哪个记者|记者是哪|谁写|谁采写|署名|\b(?:which|what) reporters?\b|\bwho (?:wrote|reported|signed)\b|\bwritten by\b|\bbyline\b", re.I)
 _ITEM_CHARS = 8  # "1. " before a listed item, its citation mark and the line break after it
 
 
@@ -214,6 +214,8 @@ def headlines(listed: list[Chunk], everything: list[Chunk], room: int) -> list[s
     share = room // max(len(own), 1)
     named = []
     for lines in own:
+        # a dash joins a lead to its headline on one printed line ("2023年力争…——崂山区：…"): cut there too
+        lines = [piece for line in lines for piece in line.split("——") if piece]
         kept = lines[:1]
         for line in lines[1:]:
             if len(" ".join([*kept, line])) > share:
