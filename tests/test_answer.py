@@ -938,6 +938,20 @@ def test_a_year_is_no_duration() -> None:
     assert [s for s, _ in type_spans(analyse("花期约是多久？", EMPTY), "花期为1月至4月。")] == [3, 6]  # months stay
 
 
+def test_a_saving_asked_is_the_figure_said_to_be_saved() -> None:
+    """"帮它省下了多少时间": the 40 working days the rules allow are no saving; the 18 the
+    bureau saved are. The answerer then quotes the saving, not the rule."""
+    asked = analyse("应急管理部门帮这个项目省下了多少时间？", EMPTY)
+    assert type_spans(asked, "到颁发证书需约40个工作日，与机场的时间要求存在冲突。") == []
+    text = "市应急管理局压缩各环节时间，提前18个工作日办完了所需手续。"
+    assert [text[a:b] for a, b in type_spans(asked, text)] == ["18个工作日"]
+    assert [text[a:b] for a, b in type_spans(analyse("办手续要多少个工作日？", EMPTY), text)] == ["18个工作日"]  # no saving asked
+    rule = _chunk("按规定，危化品经营许可证到颁发证书需约40个工作日，这个项目的时间要求与此冲突。")
+    saved = _chunk("市应急管理局压缩各环节时间，提前18个工作日办完了危化品经营许可证手续。", start=80)
+    answer = _answerer(rule, saved).answer("办危化品经营许可证，应急管理部门帮这个项目省下了多少时间？", [], _hits(rule, saved))
+    assert not answer.refused and "18个工作日" in answer.text and "40个工作日" not in answer.text
+
+
 def test_the_span_of_a_plan_is_no_year() -> None:
     asked = analyse("新一轮专项行动打算搞到哪一年？", EMPTY)
     assert type_spans(asked, "围绕城市建设三年攻坚行动，三年内完成。") == []

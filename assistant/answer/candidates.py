@@ -349,6 +349,8 @@ def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
         if kind == "duration":
             dates = [m.span() for m in table.evidence["calendar"].finditer(span)]
             found = {(s, e) for s, e in found if not any(a < e and s < b for a, b in dates)}
+        if kind != "percent" and _asks_saving(question.text):
+            found = _saved(span, found)
         # a figure the question gives ("查了2万余台次，查出多少台次…") is what it knows already
         return sorted((s, e) for s, e in found if not _given(span[s:e], question.text))
     if kind in table.evidence:
@@ -360,6 +362,18 @@ def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
         return [(start, end) for start, end in _name_spans(kind, span)
                 if span[start:end].lower() not in asked and not any(len(span[start:end].replace(name, "")) <= 1 for name in given)]
     return None
+
+
+def _asks_saving(question: str) -> bool:
+    return any(word in question for word in rules().saving[0])
+
+
+def _saved(span: str, found: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """"帮它省下了多少时间": only a figure said to be saved ("提前18个工作日") answers, not
+    the time the task takes by the rules ("需约40个工作日") in the same article."""
+    _, said, reach = rules().saving
+    ends = [m.end() for word in said for m in re.finditer(word, span)]
+    return {(s, e) for s, e in found if any(0 <= s - end <= reach for end in ends)}
 
 
 def _given(figure: str, question: str) -> bool:
