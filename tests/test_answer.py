@@ -20,7 +20,7 @@ from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english, compose
 from assistant.answer.extractive import _attribute_first, _dropped_one
 from assistant.answer.names import pinyin_names, unspelt_names
-from assistant.answer.metadata import asks_for_report, headlines, printed_conditions
+from assistant.answer.metadata import asks_for_report, described_reports, headlines, printed_conditions
 from assistant.answer.points import points
 from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question, values_of
 from assistant.answer.rules import rules
@@ -1929,6 +1929,25 @@ def test_a_long_list_of_reports_shares_the_room_among_its_headlines() -> None:
     assert not answer.refused and len(answer.citations) == 6
     assert len(re.sub(r"\[\d+\]", "", answer.text)) <= 300
     assert all(f"第{n}次专项行动领导小组会议在市行政中心召开" in answer.text for n in range(1, 7))
+
+
+def test_two_reports_described_by_their_content_are_listed_with_bylines_and_dates() -> None:
+    """"写A的那篇，和写B的那篇，各是哪位记者写的？分别登在哪天？": each report is found by its
+    own description, not by the best sentence for the whole question."""
+    water = _chunk("青岛两座污水处理厂获评全国双百跨越标杆污水厂。", title="两座污水处理厂获评标杆", article="a.txt#0",
+                   date="2022-11-13", byline="吴帅")
+    meeting = _chunk("市政府召开提升地表水考核断面水环境质量专题会议。", title="水环境质量专题会", article="b.txt#0",
+                     date="2022-12-06", byline="薛华飞")
+    other = _chunk("崂山区投入2300万元启动消费季。", title="消费季", article="c.txt#0", date="2022-12-06", byline="衣涛")
+    question = "写两座污水处理厂获评标杆的那篇，和写市政府开水环境质量专题会的那篇，各是哪位记者写的？分别登在哪天？"
+    assert described_reports(question) == ("两座污水处理厂获评标杆", "市政府开水环境质量专题会")
+    chunks = (water, meeting, other)
+    answerer = ExtractiveAnswerer(_lexical(*chunks), AnswerSettings(min_support=0.0),
+                                  lambda ids: {i: [c for c in chunks if c.article_id == i] for i in ids}, lambda: list(chunks))
+    answer = answerer.answer(question, [], _hits(other))
+    assert not answer.refused
+    assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
+    assert "记者 吴帅，2022-11-13" in answer.text and "记者 薛华飞，2022-12-06" in answer.text and "衣涛" not in answer.text
 
 
 def test_a_headline_joined_to_its_lead_by_a_dash_is_cut_at_the_dash() -> None:

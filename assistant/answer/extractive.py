@@ -23,7 +23,7 @@ from .base import Answer
 from .candidates import Articles, Candidate, bigram_share, candidates, clause_runs, key_value, rare_weight, type_spans
 from .checks import verify
 from .compose import MOST_CHARS, Finding, Quote, compose
-from .metadata import asks_for_report, labelled, listing, opening, printed_conditions, printed_listing, reports
+from .metadata import asks_for_report, described_reports, labelled, listing, opening, printed_conditions, printed_listing, reports
 from .model import Model, model
 from .points import points
 from .question import (Constraint, Question, analyse, leans_on_part_before, quoted_phrases, resolve_follow_up, split_question,
@@ -150,6 +150,8 @@ class ExtractiveAnswerer:
     def _find(self, asked: Question, ranked: list[Candidate]) -> Finding:
         if asked.mentions and (mentioned := self._mentions(asked.mentions, asks_for_report(asked.text))):
             return mentioned
+        if self.openings is not None and asks_for_report(asked.text) and (found := self._described(asked)):
+            return found
         if self.openings is not None and (found := printed_listing(asked, self.openings) or listing(asked, self.openings)):
             return Finding("list", found.quotes, intro=found.intro, support=1.0, headlines=found.labels_only)
         if not ranked:
@@ -208,6 +210,25 @@ class ExtractiveAnswerer:
             return None
         listed = reports(spans, openings, asked.english)
         return Finding("list", listed.quotes, intro=listed.intro, support=confident[0].confidence)
+
+    def _described(self, asked: Question) -> Finding | None:
+        """"写A的那篇，和写B的那篇，各是哪位记者写的": each report found by its own
+        description (the best passage for it), then listed with its byline and date."""
+        spans = [found for description in described_reports(asked.text) if (found := self._best_passage(description))]
+        spans = [span for at, span in enumerate(spans) if all(span[0].article_id != other[0].article_id for other in spans[:at])]
+        if len(spans) < 2:
+            return None
+        listed = reports(spans, self.openings(), asked.english)
+        return Finding("list", listed.quotes, intro=listed.intro, support=1.0)
+
+    def _best_passage(self, description: str) -> tuple[Chunk, int, int] | None:
+        """The passage that best matches a report's description, quoted by its first clause."""
+        hits = self.lexical.search(description, 1)
+        if not hits or self.article_chunks is None:
+            return None
+        article = self.lexical.article_of(hits[0].chunk_id)
+        chunk = next((c for c in self.article_chunks([article])[article] if c.id == hits[0].chunk_id), None)
+        return (chunk, 0, opening(chunk)) if chunk else None
 
     def _holding(self, word: str, openings: list[Chunk]) -> list[Quote]:
         """In every article that holds the word, the clause holding it, best match first;

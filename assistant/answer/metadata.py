@@ -20,7 +20,7 @@ from .question import Question, quoted_spans
 from .rules import rules
 
 # What makes a question ask about reports rather than about their content.
-_ABOUT_REPORTS = re.compile(r"报道|新闻|文章|稿件|采写|撰写|写了|署名|\breports?\b|\barticles?\b|\bwrote\b|\bwritten\b", re.I)
+_ABOUT_REPORTS = re.compile(r"报道|新闻|文章|稿件|采写|撰写|写了|署名|那篇|这篇|\breports?\b|\barticles?\b|\bwrote\b|\bwritten\b", re.I)
 _BYLINE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
@@ -56,6 +56,9 @@ _ASKS_RUN = re.compile(rf"{_REPORT}[^。？?]{{0,15}}{_RUN}|{_RUN}[^，。？?]{
                        r"|\bwhen (?:was|were|did) (?:the|that|this) (?:reports?|articles?|stor(?:y|ies))\b", re.I)
 _INSIDE_REPORT = re.compile(r"(?:报道|文章|新闻|稿件|文)[中里]")  # "文章中…发表了什么讲话" asks about the text
 _ASKS_SIGNED = re.compile(r"记者是谁|哪几?位记者|哪些记者|哪个记者|记者是哪|谁写|谁采写|署名|\b(?:which|what) reporters?\b|\bwho (?:wrote|reported|signed)\b|\bwritten by\b|\bbyline\b", re.I)
+# "写A的那篇，和写B的那篇，各是哪位记者写的": two reports, each found by what it is about.
+_DESCRIBED = re.compile(r"(?:写|讲|报道)?([^，。？?]{4,40}?)的?那篇(?:报道|文章|稿子)?[，,]?\s*(?:和|与|跟|还有|以及)\s*"
+                        r"(?:写|讲|报道)?([^，。？?]{4,40}?)的?那篇")
 _ITEM_CHARS = 8  # "1. " before a listed item, its citation mark and the line break after it
 
 
@@ -134,6 +137,13 @@ def asks_for_report(text: str) -> bool:
     if not _ABOUT_REPORTS.search(text):
         return False
     return bool(_ASKS_SIGNED.search(text) or _ASKS_RUN.search(text) and not _INSIDE_REPORT.search(text))
+
+
+def described_reports(text: str) -> tuple[str, ...]:
+    """What each of two reports a question describes is about ("写青岛两座污水处理厂评上全国
+    “标杆”的那篇，和写市政府开…专题会的那篇"), or () when it describes no such pair."""
+    found = _DESCRIBED.search(text)
+    return found.groups() if found else ()
 
 
 def reports(spans: list[tuple[Chunk, int, int]], everything: list[Chunk], english: bool) -> Listing:
