@@ -98,6 +98,8 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("巡检最后忙到几点才结束？", "date"),
         ("派单以后维修人员多快出发？", "duration"),
         ("应急管理部门帮它省下了多少时间？", "duration"),
+        ("以前烧煤那几年，小区被啥事闹腾？", "description"),  # 那几年 points at a time; it asks no length
+        ("这几天供热为什么不稳定？", "reason"),
         ("理财公司的管理规模要达到什么量级？", "quantity"),
         ("债券发行的是什么规模？", "quantity"),
         ("跟中亚几个国家一起办的那场论坛叫什么名字？", "named"),  # 几 before another question word: "several"
@@ -628,6 +630,10 @@ def test_a_running_total_is_answered_only_by_a_sentence_that_counts_one() -> Non
     assert not verdict.ok and not verdict.partial
     assert _verdict("健康城到现在一共已经流转了多少亩土地？", "健康城已累计流转土地3000亩。").ok
     assert _verdict("健康城今年要流转多少亩土地？", "推进健康城土地流转3000亩。").ok
+    # 总投资 and 公共预算 hold 总 and 共 but count no total; "共引进…95个" does
+    asked = "西海岸新区这几年来累计已经引进了多少个投资亿元以上的项目？"
+    assert not _verdict(asked, "提速建设总投资1815亿元的36个项目，一般公共预算收入增长6%。").ok
+    assert _verdict(asked, "西海岸新区共引进投资亿元以上项目95个。").ok
 
 
 def test_a_paragraph_naming_only_another_district_is_about_that_one() -> None:

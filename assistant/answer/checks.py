@@ -340,9 +340,9 @@ def _running_total(question: Question, span: str) -> Verdict:
     is this year's task, "完成4公里…入地" one year's result. A sentence answers only when
     it says it counts a total (累计, 共, 以来…); else it is a neighbouring fact, for the
     year it names where it names one."""
-    asked_words, said_words = rules().running_total
+    asked_words, said = rules().running_total
     asked = next((word for word in asked_words if word in question.text), "")
-    if not asked or question.answer_type != "quantity" or any(word in span for word in said_words):
+    if not asked or question.answer_type != "quantity" or said.search(span):
         return OK
     years = values_of("year", span)
     return Verdict(False, Constraint("contrast:one year or several", asked, 1), _spelt("year", years[0]) if years else "")

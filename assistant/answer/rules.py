@@ -120,7 +120,7 @@ class Rules:
     happened: re.Pattern[str]  # a question asking when an event took place ("是哪天交付使用的")
     planned: tuple[str, ...]  # words before a date that is only a plan (预计, 计划)
     plan_reach: int
-    running_total: tuple[tuple[str, ...], tuple[str, ...]]  # words asking for a total since the start, words of a span giving one
+    running_total: tuple[tuple[str, ...], re.Pattern[str]]  # words asking for a total since the start, a span's words giving one
     saving: tuple[tuple[str, ...], tuple[str, ...], int]  # words asking what was saved, words saying it, their reach to the figure
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
     rate_qualifiers: frozenset[str]  # "投资的预期增长目标": words between a thing and its rate that are not the thing
@@ -251,7 +251,7 @@ def rules() -> Rules:
         happened=_any(data["events"]["happened"]),
         planned=tuple(data["events"]["planned"]),
         plan_reach=int(data["events"]["plan_reach"]),
-        running_total=(tuple(data["running_total"]["asked"]), tuple(data["running_total"]["said"])),
+        running_total=(tuple(data["running_total"]["asked"]), _any(data["running_total"]["said"])),
         saving=(tuple(data["saving"]["asked"]), tuple(data["saving"]["said"]), int(data["saving"]["reach"])),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         kinds_of_place=frozenset(data["ubiquitous"]["generic"]),
