@@ -330,6 +330,15 @@ def test_a_name_after_a_place_is_the_thing_asked_about() -> None:
     assert not any(verify(asked, candidate).ok for candidate in candidates(asked, _hits(region), Articles(None)))
 
 
+def test_the_first_months_of_a_year_are_one_period_however_written() -> None:
+    """前10个月, 前十个月, 1-10月 and 一至十月 are the same months: a question in one spelling is
+    answered by a sentence in another, and 前三季度 is still another period."""
+    assert {v for t in ("前10个月", "前十个月", "1-10月，", "一至十月", "1至10月") for v in values_of("period", t)} == {"1-10月"}
+    asked = "崂山区今年前10个月限上零售业的增速比全市高出几个百分点？"
+    assert _verdict(asked, "1-10月，崂山区限上零售业增速高达22.1%，高于全市9.9个百分点。").ok
+    assert not _verdict(asked, "前三季度，崂山区限上零售业增速高达22.1%，高于全市9.9个百分点。").ok
+
+
 def test_one_month_asked_is_a_period_not_a_topic_word() -> None:
     """"10月这一个月的增速": the month is a condition (1-10月 is another period), and
     一个月 is no word an article must hold for a partial answer to be on topic."""

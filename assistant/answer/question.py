@@ -621,6 +621,11 @@ def _canonical(kind: str, value: str) -> str:
         value = re.sub(r"^第(\d+期)$", r"\1", value)  # 第二期 and 二期 are the same phase
     if kind == "period":
         value = value.replace("第", "")
+        # 前10个月, 1-10月, 一至十月: one span of months, spelt "1-10月"
+        value = _CHINESE_NUMBER.sub(lambda m: str(_chinese_number(m.group(0))), value) if value.endswith("月") else value
+        if months := re.fullmatch(r"前(\d{1,2})个?月", value):
+            value = f"1-{months.group(1)}月"
+        value = re.sub(r"^(\d{1,2})[-—－至到](\d{1,2})月$", r"\1-\2月", value)
     return value
 
 
