@@ -330,6 +330,12 @@ def test_a_name_after_a_place_is_the_thing_asked_about() -> None:
     assert not any(verify(asked, candidate).ok for candidate in candidates(asked, _hits(region), Articles(None)))
 
 
+def test_a_soldiers_barracks_is_where_the_army_is() -> None:
+    """"连部队里也去讲吗": 部队 is the reader's word for 军营 (a [synonyms] line)."""
+    army = next(t for t in analyse("专家教授下基层讲党课，连部队里也去讲吗？", EMPTY).terms if t.text == "部队")
+    assert army.found_in("专家教授则进机关、进校园、进军营讲授主题党课。")
+
+
 def test_the_first_months_of_a_year_are_one_period_however_written() -> None:
     """前10个月, 前十个月, 1-10月 and 一至十月 are the same months: a question in one spelling is
     answered by a sentence in another, and 前三季度 is still another period."""
