@@ -1245,6 +1245,8 @@ def test_enumerated_points_become_a_list() -> None:
     # "概括成了什么样的…" asks for the phrase it was summed up as, not for a summary
     assert analyse("会议提出的工作可以概括一下吗？", EMPTY).summary
     assert not analyse("报道把变化概括成了什么样的“蝶变焕新”？", EMPTY).summary
+    assert not analyse("那个平台往大了说是想在哪方面见成效？", EMPTY).summary  # one aspect asked, no overview
+    assert analyse("刘学俊说要从哪几个方面发力？", EMPTY).summary and analyse("从哪几方面发力？", EMPTY).summary
 
 
 def test_an_answer_of_several_long_sentences_is_cut_to_the_clauses_that_answer() -> None:
