@@ -330,6 +330,20 @@ def test_a_name_after_a_place_is_the_thing_asked_about() -> None:
     assert not any(verify(asked, candidate).ok for candidate in candidates(asked, _hits(region), Articles(None)))
 
 
+def test_a_share_asked_is_of_the_thing_before_zhan() -> None:
+    """"数字经济核心产业增加值占生产总值的比重": the share is that thing's, and another
+    增加值's share is no answer, even right after a sentence that names the asked thing."""
+    question = "数字经济核心产业增加值占全区生产总值的比重是百分之几？"
+    assert analyse(question, EMPTY).counted == "数字经济核心产业增加值"
+    other = "“四新”经济增加值占生产总值比重提升至43%。"
+    asked = analyse(question, EMPTY)
+    chunk = _chunk(f"数字经济核心产业增加值占比保持全市第一。{other}")
+    second = next(c for c in candidates(asked, _hits(chunk), Articles(None)) if c.text.startswith("“四新”"))
+    assert not verify(asked, second).ok
+    assert not verify(asked, second, "数字经济核心产业增加值占比保持全市第一。").ok  # the asked thing, then another's figure
+    assert _verdict(question, "数字经济核心产业增加值占生产总值比重提升至12%。").ok
+
+
 def test_a_soldiers_barracks_is_where_the_army_is() -> None:
     """"连部队里也去讲吗": 部队 is the reader's word for 军营 (a [synonyms] line)."""
     army = next(t for t in analyse("专家教授下基层讲党课，连部队里也去讲吗？", EMPTY).terms if t.text == "部队")

@@ -25,6 +25,7 @@ _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
 _PART_OF_YEAR = re.compile("半年|季度|月")  # periods within a year (全年, 十四五 and 今冬 are not)
 _COUNTED_REACH = 8  # "64个老旧街区", "老旧街区改造64处": the figure sits next to the thing it counts
+_SHARE_REACH = 16  # "“四新”经济增加值占生产总值比重提升至43%": a share's figure comes after what it is a share of
 _IS_WHO = "[，,]?(?:分别|都)?(?:(?:是|为)(?:谁|哪位|哪一位|何人)|(?:的名字)?叫什么)"  # "…的社工，叫什么名字"
 _WHICH = "(?:哪位|哪一位|哪名)[^，。？?]{0,4}?"  # "是崂山区哪位负责人": the role after the question word
 _CLAUSE_END = clause_ends("，,；;。：:、！？")
@@ -327,12 +328,21 @@ def _counted(question: Question, span: str, before: str, article: str) -> Verdic
     which the gate weighs instead."""
     # the longest ending of a rate's nouns the article writes: 货物进出口总额, not only 总额
     thing = next((question.counted[at:] for at in range(len(question.counted) - 1) if question.counted[at:] in article.lower()), "")
-    if not thing or thing in _last_sentence(before.lower()):
+    if not thing or thing in _last_sentence(before.lower()) and not _another_of_its_kind(thing, span):
         return OK
-    reach_back = 0 if question.answer_type == "percent" else _COUNTED_REACH  # a rate follows its thing: "投资增长10%"
-    if any(_figure().search(span[max(0, m.start() - reach_back) : m.end() + _COUNTED_REACH]) for m in re.finditer(re.escape(thing), span)):
+    rate = question.answer_type == "percent"  # a rate or share follows its thing: "投资增长10%", "X占生产总值比重提升至43%"
+    reach_back, reach = (0, _SHARE_REACH) if rate else (_COUNTED_REACH, _COUNTED_REACH)
+    if any(_figure().search(span[max(0, m.start() - reach_back) : m.end() + reach]) for m in re.finditer(re.escape(thing), span)):
         return OK
     return Verdict(False, Constraint("counted", thing))
+
+
+def _another_of_its_kind(thing: str, span: str) -> bool:
+    """"…数字经济核心产业增加值占比继续保持全市第一；“四新”经济增加值占生产总值比重提升至43%":
+    the sentence before names the asked thing, but this one names another 增加值, and its
+    figure is that one's."""
+    head = next((word for word, _, _ in reversed(tagged(thing)) if len(word) > 1), "")
+    return bool(head) and thing not in span and head in span
 
 
 def _running_total(question: Question, span: str) -> Verdict:

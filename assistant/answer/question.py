@@ -207,7 +207,7 @@ def leans_on_part_before(part: str) -> bool:
 
 
 _CARRIED_KINDS = ("year", "relative_year", "period", "phase", "place")
-_RATE = re.compile("增长率|增速|增幅|降幅|增长")
+_RATE = re.compile("增长率|增速|增幅|降幅|增长|占比|占[^，。？?]{1,12}?(?:比重|比例|份额)")  # a share too: "X占生产总值的比重" is X's
 _RATED_TAGS = frozenset({"n", "nz", "vn", "l", "j"})  # 投资 (vn), 固定资产 (l); not a place
 _RATED_REACH = 3  # words between the thing and its rate: 交易额/定/的/增长率, 投资/的/预期/增长
 _BARE_PART_CHARS = 6  # a part this short names nothing of its own: "规模多大", "投了多少钱"
@@ -260,8 +260,9 @@ def _counted_thing(text: str, units: tuple[str, ...]) -> str:
 
 
 def _rated_thing(text: str) -> str:
-    """The nouns whose rate is asked ("技术合同交易额定的增长率" -> 技术合同交易额): a
-    sentence of other targets' rates (地区生产总值增长5.5%…) does not give it."""
+    """The nouns whose rate or share is asked ("技术合同交易额定的增长率" -> 技术合同交易额,
+    "数字经济核心产业增加值占生产总值的比重" -> 数字经济核心产业增加值): a sentence of other
+    targets' rates (地区生产总值增长5.5%…) does not give it."""
     if not (rate := _RATE.search(text)):
         return ""
     words = tagged(text[: rate.start()])
