@@ -99,6 +99,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("派单以后维修人员多快出发？", "duration"),
         ("应急管理部门帮它省下了多少时间？", "duration"),
         ("以前烧煤那几年，小区被啥事闹腾？", "description"),  # 那几年 points at a time; it asks no length
+        ("想让好几栋老楼连成片一块儿装电梯，能换来什么好处？", "description"),  # 好几 is several, not how many
         ("这几天供热为什么不稳定？", "reason"),
         ("理财公司的管理规模要达到什么量级？", "quantity"),
         ("债券发行的是什么规模？", "quantity"),
