@@ -100,6 +100,8 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("应急管理部门帮它省下了多少时间？", "duration"),
         ("以前烧煤那几年，小区被啥事闹腾？", "description"),  # 那几年 points at a time; it asks no length
         ("想让好几栋老楼连成片一块儿装电梯，能换来什么好处？", "description"),  # 好几 is several, not how many
+        ("上门发现几间屋子冷热差得多，他给暖气做了什么调整？", "description"),  # the scene's 几; a later clause asks
+        ("崂山区有几个项目开工？", "quantity"),
         ("这几天供热为什么不稳定？", "reason"),
         ("理财公司的管理规模要达到什么量级？", "quantity"),
         ("债券发行的是什么规模？", "quantity"),

@@ -48,6 +48,10 @@ def _with_titles(pattern: str, titles: tuple[str, ...]) -> str:
     return pattern.replace("{person_titles}", "|".join(map(re.escape, titles)))
 
 
+# A later clause asking with a question word of no set type ("…，他做了什么调整？")
+_ASKED_AFTER = re.compile(r"[，,；;][^？?]*?(?:什么|怎么|怎样|如何|为何|为什么|哪|谁|啥)")
+
+
 def _question_sentence(question: str) -> int:
     """Where an English question's last sentence starts: 0 when it is one sentence."""
     return max((end.end() for end in _SENTENCE_END.finditer(question)), default=0)
@@ -168,6 +172,8 @@ class Rules:
         elif found[0][1] == "quantity" and found[0][0].group().startswith("几"):
             # "跟中亚几个国家一起办的论坛叫什么名字": 几 before another question word means "several"
             later = [(match, kind) for match, kind in found[1:] if kind != "quantity" and match.start() > found[0][0].end()]
+            if not later and _ASKED_AFTER.search(question, found[0][0].end()):
+                return "description", None  # "发现几间屋子冷热差得多，…做了什么调整": the scene's 几, a later clause asks
             found = later or found
         match, kind = found[0]
         return kind, match
