@@ -915,6 +915,10 @@ def test_a_role_asked_in_english_belongs_to_the_organisation_named() -> None:
     assert not _verdict("Who is the chairman of Chery Automobile?", haier).ok
     assert _verdict("Who is the chairman of Chery Automobile?", "奇瑞汽车董事长尹同跃表示，青岛基地将扩产。").ok
     assert _verdict("Who is the chairman of Haier?", haier).ok
+    # a bureau named by its field: the glossary gives 民政 for "civil affairs"
+    emergency = "市应急管理局局长王保岚表示，将行政许可工作纳入流程化管理。"
+    assert not _verdict("Who is the director of the Qingdao Municipal Civil Affairs Bureau?", emergency).ok
+    assert _verdict("Who is the director of the Qingdao Municipal Civil Affairs Bureau?", "市民政局局长李四表示，将引导社区社会组织参与。").ok
 
 
 def test_a_role_asked_is_not_its_deputy() -> None:
