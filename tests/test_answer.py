@@ -1401,6 +1401,7 @@ def test_reports_mentioning_an_unquoted_name_are_listed_with_their_reporters() -
     assert analyse("这几期报纸里，凡是写到崂山区的报道，分别出自哪几位记者之手？", EMPTY).mentions == ("崂山区",)
     assert analyse("这几期报纸里哪些报道提到了张村河？", EMPTY).mentions == ("张村河",)
     assert analyse("这几期报纸里写到了李沧区的哪几个社区？", EMPTY).mentions == ("李沧区",)  # the items are in the clauses
+    assert analyse("这几期报纸里出场的人，头衔里带“部长”两个字的有哪几位？", EMPTY).mentions == ("部长",)
     signed = answerer.answer("这几期报纸里，凡是写到崂山区的报道，分别出自哪几位记者之手？", [], _hits(other))
     assert signed.text.splitlines()[0] == "提到“崂山区”的报道有2篇："
     assert "记者 衣涛" in signed.text and "记者 王冰洁" in signed.text and "余瑞新" not in signed.text
