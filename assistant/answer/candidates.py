@@ -349,7 +349,7 @@ def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
         if kind == "duration":
             dates = [m.span() for m in table.evidence["calendar"].finditer(span)]
             found = {(s, e) for s, e in found if not any(a < e and s < b for a, b in dates)}
-        if kind != "percent" and _asks_saving(question.text):
+        if kind != "percent" and question.saving:
             found = _saved(span, found)
         # a figure the question gives ("查了2万余台次，查出多少台次…") is what it knows already
         return sorted((s, e) for s, e in found if not _given(span[s:e], question.text))
@@ -362,10 +362,6 @@ def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
         return [(start, end) for start, end in _name_spans(kind, span)
                 if span[start:end].lower() not in asked and not any(len(span[start:end].replace(name, "")) <= 1 for name in given)]
     return None
-
-
-def _asks_saving(question: str) -> bool:
-    return any(word in question for word in rules().saving[0])
 
 
 def _saved(span: str, found: set[tuple[int, int]]) -> set[tuple[int, int]]:

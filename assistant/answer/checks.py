@@ -350,9 +350,8 @@ def _running_total(question: Question, span: str) -> Verdict:
     is this year's task, "完成4公里…入地" one year's result. A sentence answers only when
     it says it counts a total (累计, 共, 以来…); else it is a neighbouring fact, for the
     year it names where it names one."""
-    asked_words, said = rules().running_total
-    asked = next((word for word in asked_words if word in question.text), "")
-    if not asked or question.answer_type != "quantity" or said.search(span):
+    asked = question.total_asked
+    if not asked or question.answer_type != "quantity" or rules().running_total[1].search(span):
         return OK
     years = values_of("year", span)
     return Verdict(False, Constraint("contrast:one year or several", asked, 1), _spelt("year", years[0]) if years else "")
@@ -475,11 +474,8 @@ def _dated_event(question: Question, span: str, dates: list[tuple[int, int]]) ->
     ("今年以来，…用地保障全面加快"), a date of nothing asked. Only events of rules.toml
     [events] are judged (the focus's, else the first the question names); a span that
     says the focus passes."""
-    table = rules()
-    asked = next((group for term in question.focus for group in table.events
-                  if any(word in term.text or term.text in word for word in group)), None)
-    asked = asked or next((group for group in table.events if any(word in question.text for word in group)), None)
-    if asked is None:
+    asked = question.event
+    if not asked:
         return OK
     said = [span.find(word) for word in asked if word in span]
     if said:

@@ -96,6 +96,9 @@ class Question:
     attribute: str = ""  # "黄蝉的花是什么样子" -> 花: what the answering sentence opens with
     mentions: tuple[str, ...] = ()  # "哪些报道提到了“上合”" -> 上合: listed from every article that holds one
     counted: str = ""  # "多少吨啤酒废水" -> 啤酒: the thing a figure must be of
+    saving: bool = False  # "帮它省下了多少时间": only a figure said to be saved answers ([saving])
+    total_asked: str = ""  # "到现在一共…" -> 到现在: a total since the start is asked ([running_total])
+    event: tuple[str, ...] = ()  # "什么时候开工的" -> the words of its event ([events]): the focus's, else the first named
     after: str = ""  # "那他当时是怎么处理的？": the last answer, whose sequel in the article answers
 
     @property
@@ -117,13 +120,14 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
     terms = _terms(searchable if english else _COUNTED.sub(_without_count, table.filler_phrases.sub("，", searchable)), lexical, english)
     wants_list = bool(table.list_question.search(text))
     attribute = _first_group(table.attribute, text)
+    focus = _focus(text, where or _QUESTION_WORD.search(text), terms, answer_type, attribute) if not english else ()
     return Question(
         text=text,
         english=english,
         answer_type=answer_type,
         units=units,
         terms=terms,
-        focus=_focus(text, where or _QUESTION_WORD.search(text), terms, answer_type, attribute) if not english else (),
+        focus=focus,
         constraints=(*constraints_in(searchable, lexical), *_unknown_measure(text, where, answer_type, terms, lexical))
         if not english else _stated_in_english(text),
         wants_list=wants_list,
@@ -140,7 +144,17 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         mentions=_mentioned(text) if wants_list and table.across.search(text) else _recurring(text),
         counted=_counted_thing(text, units) if answer_type == "quantity" and not english and not wants_list
         else _rated_thing(text) if answer_type == "percent" and not english and not wants_list else "",
+        saving=any(word in text for word in table.saving[0]),
+        total_asked=next((word for word in table.running_total[0] if word in text), ""),
+        event=_asked_event(text, focus),
     )
+
+
+def _asked_event(text: str, focus: tuple[Term, ...]) -> tuple[str, ...]:
+    """The [events] group a question asks the date of: its focus's, else the first it names."""
+    events = rules().events
+    by_focus = next((group for term in focus for group in events if any(word in term.text or term.text in word for word in group)), ())
+    return by_focus or next((group for group in events if any(word in text for word in group)), ())
 
 
 def _mentioned(text: str) -> tuple[str, ...]:
