@@ -241,11 +241,12 @@ def _names(byline: str) -> list[str]:
 
 def _reporter(question: Question, articles: list[Chunk]) -> str:
     """The longest byline name the question mentions ("记者贾臻…", or "Jia Zhen" in an
-    English question)."""
+    English question); of two as long, the one it names first, whatever order a set
+    gives them in ("马婷婷和耿婷婷")."""
     english = is_english(question.text)
-    named = {name for chunk in articles for name in _names(chunk.byline)
-             if name in question.text or english and spelling_of(name, question.text)}
-    return max(named, key=len, default="")
+    named = [name for chunk in articles for name in _names(chunk.byline)
+             if name in question.text or english and spelling_of(name, question.text)]
+    return max(dict.fromkeys(named), key=lambda name: (len(name), -question.text.find(name)), default="")
 
 
 def _in_order(chunks: list[Chunk]) -> list[Chunk]:
