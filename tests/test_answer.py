@@ -312,6 +312,10 @@ def test_common_words_jieba_tags_as_names_state_no_condition() -> None:
     assert {(c.kind, c.value) for c in analyse("为什么呋塞米会导致尿液量增加？", EMPTY).constraints} == {("entity", "呋塞米")}
     # jieba tags 哪些项目 as a name: the question word asks, it names nothing
     assert [c for c in analyse("新区准备开工建设哪些项目？", EMPTY).constraints if not c.kind.startswith("contrast")] == []
+    # jieba's name guess 子练 straddles two everyday words (搭台子, 练笔头): nobody to find
+    stage = analyse("还给年轻人搭台子练笔头、练嘴皮，这些做法落在哪一块上？", EMPTY)
+    assert not [c for c in stage.constraints if c.kind == "entity"]
+    assert ("entity", "滕军红") in {(c.kind, c.value) for c in analyse("滕军红讲了什么？", EMPTY).constraints}
 
 
 def test_a_name_after_a_place_is_the_thing_asked_about() -> None:

@@ -568,9 +568,19 @@ def _is_a_name(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
     thing (亚太/基金会); otherwise the tag is wrong (师傅, 今天下午), as it is for the
     everyday words of rules.toml not_names whatever the tag (普通 is tagged nz)."""
     word, flag, _ = words[index]
-    if word in rules().not_names:
+    if word in rules().not_names or _straddles(words, index):
         return False
     return flag not in PERSON_TAGS or rules().is_person_name(word) or names_a_thing(words, index)
+
+
+def _straddles(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
+    """jieba guesses a name of two characters that each end or start an everyday word
+    with their neighbours: "搭台子练笔头" is cut 搭台/子练/笔头, where 台子 and 练笔 are
+    words and 子练 is nobody."""
+    word = words[index][0]
+    if len(word) != 2 or index == 0 or index + 1 >= len(words) or in_dictionary(word):
+        return False
+    return in_dictionary(words[index - 1][0][-1] + word[0]) and in_dictionary(word[1] + words[index + 1][0][0])
 
 
 def names_a_thing(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
