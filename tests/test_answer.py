@@ -2185,3 +2185,18 @@ def test_a_partner_asked_with_谁_may_be_an_organisation() -> None:
     chunk = _chunk(text, title="护航发展")
     answer = _answerer(chunk).answer("承保公司出事以后是跟谁一块儿应对的？", [], _hits(chunk))
     assert not answer.refused and not answer.partial and "会同各区应急管理局" in answer.text
+
+
+def test_a_district_asked_of_a_sentence_naming_none_is_its_articles() -> None:
+    # The report on 市北区's year says the service centre opened without naming the district
+    # again in that sentence: the answer is led by the district the article names most.
+    lead = _chunk("市北区紧抓实体经济和招商引资。市北区行政审批服务局推出跨域通办。", title="市北：以强作风促落实", article="a.txt#0")
+    centre = _chunk("青岛国际航运保险运营服务中心启用，中日RCEP海上快线开通。", title="市北：以强作风促落实", article="a.txt#0", start=40)
+    answerer = _answerer(lead, centre)
+    answer = answerer.answer("“青岛国际航运保险运营服务中心”启用，是算在哪个区头上的？", [], _hits(centre, lead))
+    assert answer.text.startswith("市北区：青岛国际航运保险运营服务中心启用") and answer.citations[0].quote.startswith("青岛国际航运")
+    english = answerer.answer("Which district opened the international shipping insurance service centre?", [], _hits(centre, lead))
+    assert english.text.startswith("市北区, according to the articles: “青岛国际航运")
+    # a sentence that names a district is answer enough; a list is not led by one place
+    named = _chunk("崂山区新引进国家数字金融测评中心。", title="市北：以强作风促落实", article="a.txt#0", start=80)
+    assert _answerer(lead, named).answer("哪个区要引进国家数字金融测评中心？", [], _hits(named, lead)).text.startswith("崂山区新引进")

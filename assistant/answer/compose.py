@@ -99,11 +99,13 @@ def _text(finding: Finding, english: bool, numbers: dict[str, int], citations: l
         if english:
             return f"{_lacking(finding, english)} [{n}]: “{_sentence(quote.text)}”"
         return f"{_lacking(finding, english)}：{_sentence(quote.text)}[{n}]"
+    place = finding.quotes[0].label  # the district the quote is told of, when the quote names none
     if english:
-        lead = f"{finding.value}{_in_english(finding.value)}, according to the articles" if finding.value else "According to the articles"
+        said = place or f"{finding.value}{_in_english(finding.value)}"  # the district asked, not the 青岛 the quote names
+        lead = f"{said}, according to the articles" if said else "According to the articles"
         quoted = " ".join(f"“{_sentence(q.text)}”[{n}]" for q, n in marked)
         return f"{lead}: {quoted}"
-    return "".join(f"{_sentence(q.text)}[{n}]" for q, n in marked)
+    return (f"{place}：" if place else "") + "".join(f"{_sentence(q.text)}[{n}]" for q, n in marked)
 
 
 def _in_english_words(condition: str) -> str:

@@ -321,7 +321,23 @@ class ExtractiveAnswerer:
             quotes[0] = _run_on(_continued(quotes[0], [c.chunk for c in ranked]), room)
         if asked.answer_type == "reason":  # and a reason often starts a sentence earlier
             quotes[0] = _run_back(quotes[0], room)
+        if place := _article_place(asked, best):
+            quotes[0] = replace(quotes[0], label=place)
         return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
+
+
+def _article_place(asked: Question, best: Candidate) -> str:
+    """"这件事是算在哪个区头上的", and the sentence that answers names no district: it
+    is told of the district its article names most (the report on 市北区's year), which
+    the answer gives before the quote. "" when the sentence names one, or the article none."""
+    table = rules()
+    ends = next((ends for pattern, ends in table.place_levels if pattern.search(asked.text)), ())
+    if asked.wants_list or not ends or any(place in best.text for place in table.places if place.endswith(ends)):
+        return ""
+    article = f"{best.article.title} {best.article.text}"
+    counts = {place: article.count(place) for place in table.places if place.endswith(ends)}
+    place = max(counts, key=counts.__getitem__, default="")
+    return place if counts.get(place) else ""
 
 
 def _is_the_list(asked: Question, text: str) -> bool:
