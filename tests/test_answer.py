@@ -285,6 +285,10 @@ def test_constraints_stated_in_the_question() -> None:
     # An English question names a place by its pinyin and its level ("Jimo District").
     assert ("place", "即墨区") in {(c.kind, c.value) for c in analyse("How many firms are registered in Jimo District?", EMPTY).constraints}
     assert ("contrast:cumulative or rate", "累计") in {(c.kind, c.value) for c in analyse("累计处理了多少污水？", EMPTY).constraints}
+    # both sides of a contrast asked together ("online and offline") are neither side
+    both = analyse("How many delegates, online and offline, took part?", EMPTY).constraints
+    assert not [c for c in both if c.kind == "contrast:offline or online"]
+    assert ("contrast:offline or online", "线下") in {(c.kind, c.value) for c in analyse("线下有多少人参加？", EMPTY).constraints}
     # jieba tags 师傅 as a person's name; a word that is no name states no entity to find.
     assert analyse("物业派单以后修理师傅多快就出门了？", EMPTY).constraints == ()
     # jieba tags 开春 (the start of spring) a place: a time word names no place.

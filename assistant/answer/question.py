@@ -536,15 +536,18 @@ def _contrasts_in(text: str, english: bool) -> list[Constraint]:
     of lines in use. English words count whole ("plan" is not in "planning")."""
     lowered = _COUNTED.sub(r"\1", text.lower())  # the 一年 of 哪一年 says nothing of one year
 
-    def says(word: str) -> bool:
+    def said(word: str) -> list[tuple[int, int]]:
         if not english:
-            return word in lowered
-        return word.isascii() and re.search(rf"\b{re.escape(word)}\b", lowered) is not None
+            return [m.span() for m in re.finditer(re.escape(word), lowered)]
+        return [m.span() for m in re.finditer(rf"\b{re.escape(word)}\b", lowered)] if word.isascii() else []
 
     found = []
     for contrast in rules().contrasts:
+        spans = [(side, at) for side, words in enumerate(contrast.sides) for word in words for at in said(word)]
+        if any(a != b and _JOINED.fullmatch(lowered[x[1]:y[0]]) for a, x in spans for b, y in spans):
+            continue  # "online and offline", "线上和线下": both sides asked together, neither one
         for side, words in enumerate(contrast.sides):
-            if word := next((w for w in words if says(w)), None):
+            if word := next((w for w in words if said(w)), None):
                 found.append(Constraint("contrast:" + contrast.name, word, side))
                 break
     return found
@@ -665,6 +668,7 @@ def _count(text: str) -> int | None:
 _QUALIFIER_TAGS = frozenset({"a", "b"})  # adjectives and distinguishing words before the counted noun
 # 哪两场, 这三个, 哪所, 哪家, 几个: the count and the measure word of a question word are no
 # topic words ("哪所大学" would otherwise find 研究所)
+_JOINED = re.compile(r"\s*(?:and|or|&|/|和|与|或|及|、|加)\s*")  # the words between two sides asked together
 _COUNTED = re.compile(r"([哪这几])(?:[两二三四五六七八九十][\u4e00-\u9fff]|(?<=[哪几])一?[所家个位座条项种名处间栋年天])")  # 哪一年, 几天
 
 
