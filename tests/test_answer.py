@@ -2204,3 +2204,13 @@ def test_a_district_asked_of_a_sentence_naming_none_is_its_articles() -> None:
     # a sentence that names a district is answer enough; a list is not led by one place
     named = _chunk("崂山区新引进国家数字金融测评中心。", title="市北：以强作风促落实", article="a.txt#0", start=80)
     assert _answerer(lead, named).answer("哪个区要引进国家数字金融测评中心？", [], _hits(named, lead)).text.startswith("崂山区新引进")
+
+
+def test_a_year_the_question_only_sets_the_scene_with_is_not_the_one_asked() -> None:
+    # The opening statement gives 2022, the asking sentence 2023: a 2022 figure is the
+    # neighbouring fact, not an answer; both years asked together still take either.
+    report = "日前发布的《2022中国数字城市竞争力研究报告》中，青岛名列第七。"
+    scene = "Qingdao ranked seventh in the 2022 digital city report. Where did it rank in the 2023 edition?"
+    assert _verdict(scene, report).partial
+    assert _verdict("青岛在2022年的报告中名列第七。2023年的报告里排第几？", report).partial
+    assert _verdict("青岛在2022年和2023年的报告里各排第几？", report).ok

@@ -239,10 +239,25 @@ def _compared(question: Question, asked: Constraint) -> list[Constraint]:
     several things, a place and a name are alike: "城阳的中天润产业园和芯恒源项目…各是多少"."""
     if question.several and asked.kind in {"place", "entity"}:  # "浮山三小区的李树安和上流佳苑的李建民分别说了什么"
         return [c for c in question.constraints if c.kind in {"place", "entity"} and c != asked]
-    if asked.kind == "year" or (asked.kind == "entity" and question.wants_list):  # "哪些“一刻钟”或“15分钟”的服务圈"
+    if asked.kind == "year":  # not a year only the question's opening statement gives: the one it asks is another
+        context = _context_years(question.text)
+        return [c for c in question.constraints if c.kind == "year" and c != asked and c.value not in context]
+    if asked.kind == "entity" and question.wants_list:  # "哪些“一刻钟”或“15分钟”的服务圈"
         return [c for c in question.constraints if c.kind == asked.kind and c != asked]
     level = _level(asked.value)
     return [c for c in question.constraints if c.kind == "place" and c != asked and level and _level(c.value) == level]
+
+
+def _context_years(question: str) -> set[str]:
+    """"Qingdao ranked seventh in the 2022 report. Where did it rank in the 2023 edition?":
+    the years of the statements before the asking sentence, where that sentence states a
+    year of its own. They set the scene; the answer must be of the year asked."""
+    *told, asking = [part for part in _SENTENCE_END.split(question) if part.strip()] or [""]
+    asked = values_of("year", asking)
+    return {year for part in told for year in values_of("year", part)} - set(asked) if asked else set()
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！!；;])|(?<=[a-z0-9)]\.)\s+")
 
 
 def _places(text: str, suffix: str) -> list[str]:
