@@ -2002,6 +2002,11 @@ def test_two_reports_described_by_their_content_are_listed_with_bylines_and_date
     assert not answer.refused
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"}
     assert "记者 吴帅，2022-11-13" in answer.text and "记者 薛华飞，2022-12-06" in answer.text and "衣涛" not in answer.text
+    # "A和B这两条消息，各是谁写的": the same pair, told by what each reports
+    pair = "两座污水处理厂获评标杆和市政府开水环境质量专题会这两条消息，各是谁写的？"
+    assert described_reports(pair) == ("两座污水处理厂获评标杆", "市政府开水环境质量专题会")
+    answer = answerer.answer(pair, [], _hits(other))
+    assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"} and "记者 吴帅" in answer.text
 
 
 def test_a_headline_joined_to_its_lead_by_a_dash_is_cut_at_the_dash() -> None:

@@ -20,7 +20,7 @@ from .question import Question, quoted_spans
 from .rules import rules
 
 # What makes a question ask about reports rather than about their content.
-_ABOUT_REPORTS = re.compile(r"报道|新闻|文章|稿件|采写|撰写|写了|署名|那篇|这篇|\breports?\b|\barticles?\b|\bwrote\b|\bwritten\b", re.I)
+_ABOUT_REPORTS = re.compile(r"报道|新闻|文章|稿件|采写|撰写|写了|署名|那篇|这篇|两条消息|两则消息|\breports?\b|\barticles?\b|\bwrote\b|\bwritten\b", re.I)
 _BYLINE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
@@ -58,7 +58,9 @@ _INSIDE_REPORT = re.compile(r"(?:报道|文章|新闻|稿件|文)[中里]")  # "
 _ASKS_SIGNED = re.compile(r"记者是谁|哪几?位记者|哪些记者|哪个记者|记者是哪|谁写|谁采写|署名|\b(?:which|what) reporters?\b|\bwho (?:wrote|reported|signed)\b|\bwritten by\b|\bbyline\b", re.I)
 # "写A的那篇，和写B的那篇，各是哪位记者写的": two reports, each found by what it is about.
 _DESCRIBED = re.compile(r"(?:写|讲|报道)?([^，。？?]{4,40}?)的?那篇(?:报道|文章|稿子)?[，,]?\s*(?:和|与|跟|还有|以及)\s*"
-                        r"(?:写|讲|报道)?([^，。？?]{4,40}?)的?那篇")
+                        r"(?:写|讲|报道)?([^，。？?]{4,40}?)的?那篇"
+                        # "凤麟核获批…项目和“三线一单”智慧平台上线这两条消息"
+                        r"|(?:写|讲|报道)?([^，。？?和与跟]{4,40}?)(?:和|与|跟|以及)([^，。？?和与跟]{4,40}?)[这那]?两(?:条|篇|则)(?:消息|报道|新闻|稿子|文章)")
 _ITEM_CHARS = 8  # "1. " before a listed item, its citation mark and the line break after it
 
 
@@ -143,7 +145,7 @@ def described_reports(text: str) -> tuple[str, ...]:
     """What each of two reports a question describes is about ("写青岛两座污水处理厂评上全国
     “标杆”的那篇，和写市政府开…专题会的那篇"), or () when it describes no such pair."""
     found = _DESCRIBED.search(text)
-    return found.groups() if found else ()
+    return tuple(group for group in found.groups() if group) if found else ()
 
 
 def reports(spans: list[tuple[Chunk, int, int]], everything: list[Chunk], english: bool) -> Listing:
