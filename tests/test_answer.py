@@ -2219,3 +2219,15 @@ def test_a_year_the_question_only_sets_the_scene_with_is_not_the_one_asked() -> 
     assert _verdict(scene, report).partial
     assert _verdict("青岛在2022年的报告中名列第七。2023年的报告里排第几？", report).partial
     assert _verdict("青岛在2022年和2023年的报告里各排第几？", report).ok
+
+
+def test_a_role_asked_of_an_item_of_a_statement_is_the_articles_one_holder() -> None:
+    # The sentence is an item of 刘学俊's statement and names no 局长; the article names
+    # one, so the answer is his, said before the quote. Two 局长 in the article: no answer.
+    lead = _chunk("市人力资源社会保障局党组书记、局长刘学俊表示，将从四个方面发力。", article="a.txt#0")
+    item = _chunk("壮大技术技能人才队伍，每年新增中高级技工人才2万人。", article="a.txt#0", start=40)
+    question = "提出“每年新增中高级技工人才2万人”这个目标的，是哪位局长？"
+    answer = _answerer(lead, item).answer(question, [], _hits(item, lead))
+    assert answer.text.startswith("局长刘学俊：壮大技术技能人才队伍") and answer.citations[0].quote.startswith("壮大")
+    other = _chunk("市工业和信息化局局长卞成表示，将坚持把着力点放在实体经济上。", article="a.txt#0", start=80)
+    assert _answerer(lead, item, other).answer(question, [], _hits(item, lead, other)).refused

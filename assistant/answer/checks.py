@@ -470,6 +470,8 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
         return Verdict(False, Constraint("entity", owner.text))  # Haier's chairman is no answer to "the chairman of Hanlan"
     titles = _role_titles(question, role)
     if titles and not any(_holds_title(title, candidate.text) for title in titles):
+        if role_holder(question, candidate):
+            return OK  # an item of what the article's one 局长 says: he is named before the quote
         return Verdict(False, Constraint("type", titles[0]))  # "刘一平说…" for "站长是谁": someone, not the one asked
     if titles and question.english:  # the title translated is there; the name after it may be one the tagger misses (许疆生)
         return OK
@@ -481,6 +483,31 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
         start, end = orgs[0]
         return Verdict(False, who, candidate.text[start:end])
     return Verdict(False, who) if role else OK
+
+
+def role_holder(question: Question, candidate: Candidate) -> str:
+    """"提出“每年新增中高级技工人才2万人”这个目标的，是哪位局长": the sentence, an item of a
+    statement, names no 局长; its article names one ("局长刘学俊表示"), whose statement it
+    is. "局长刘学俊", or "" where the sentence names the role itself or the article names
+    no holder or several."""
+    if question.english or question.wants_list or question.answer_type != "person":
+        return ""
+    role = _asked_role(question)  # asked bare ("哪位局长"), not as someone's ("西海岸新区工委书记是谁")
+    titles = _role_titles(question, role) if role and re.search(_WHICH + re.escape(role), question.text) else ()
+    if not titles or any(_holds_title(title, candidate.text) for title in titles):
+        return ""
+    text = candidate.article.text
+    holders = set()
+    for title in titles:
+        for match in re.finditer(re.escape(title), text):
+            if not title.startswith("副") and text[: match.start()].endswith("副"):
+                continue
+            after = text[match.end() : match.end() + _NAME_REACH]
+            holders |= {f"{title}{after[:end]}" for start, end in type_spans(question, after) or [] if start == 0}
+    return holders.pop() if len(holders) == 1 else ""
+
+
+_NAME_REACH = 6  # characters after a title in which the holder's name is read ("刘学俊表示")
 
 
 def _dated_event(question: Question, span: str, dates: list[tuple[int, int]]) -> Verdict:

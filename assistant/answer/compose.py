@@ -99,7 +99,7 @@ def _text(finding: Finding, english: bool, numbers: dict[str, int], citations: l
         if english:
             return f"{_lacking(finding, english)} [{n}]: “{_sentence(quote.text)}”"
         return f"{_lacking(finding, english)}：{_sentence(quote.text)}[{n}]"
-    place = finding.quotes[0].label  # the district the quote is told of, when the quote names none
+    place = finding.quotes[0].label  # the district or role holder the quote is told of, when it names neither
     if english:
         said = place or f"{finding.value}{_in_english(finding.value)}"  # the district asked, not the 青岛 the quote names
         lead = f"{said}, according to the articles" if said else "According to the articles"

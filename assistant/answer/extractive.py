@@ -21,7 +21,7 @@ from ..tagging import tagged
 from ..settings import AnswerSettings
 from .base import Answer
 from .candidates import Articles, Candidate, bigram_share, candidates, clause_runs, key_value, rare_weight, type_spans
-from .checks import verify
+from .checks import role_holder, verify
 from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import asks_for_report, described_reports, labelled, listing, opening, printed_conditions, printed_listing, reports
 from .model import Model, model
@@ -321,8 +321,8 @@ class ExtractiveAnswerer:
             quotes[0] = _run_on(_continued(quotes[0], [c.chunk for c in ranked]), room)
         if asked.answer_type == "reason":  # and a reason often starts a sentence earlier
             quotes[0] = _run_back(quotes[0], room)
-        if place := _article_place(asked, best):
-            quotes[0] = replace(quotes[0], label=place)
+        if told_of := _article_place(asked, best) or role_holder(asked, best):
+            quotes[0] = replace(quotes[0], label=told_of)
         return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
 
 
