@@ -850,6 +850,9 @@ def test_a_role_asked_needs_a_name() -> None:
     assert _verdict("浮山供热中心站的站长是谁？", "浮山供热中心站站长刘一平说，两处仅一路之隔。").ok
     # The role may follow the question word: "是崂山区哪位负责人"
     assert not _verdict("介绍“促十条”的是崂山区哪位负责人？", "据介绍，崂山区“促十条”预计将带动商贸、文旅等领域消费破亿元。").ok
+    # 负责人 is any leader: a 主任 named is one, a resident is not
+    assert _verdict("供热面积这些情况，是哪位负责人介绍的？", "据市供热发展中心主任杨楠介绍，供热面积3.35亿平方米。").ok
+    assert not _verdict("供热面积这些情况，是哪位负责人介绍的？", "居民刘一平说，供热面积3.35亿平方米。").ok
     assert _verdict("介绍“促十条”的是崂山区哪位负责人？", "崂山区商务局负责人王海介绍，“促十条”预计将带动消费破亿元。").ok
     assert not _verdict("学会的理事长是谁？", "学术年会是高层次、高水平、大规模的科技盛会。").ok  # 高水平 is tagged a name
     # "Who heads…" asks for a role's holder in English: a sentence naming nobody is no answer.

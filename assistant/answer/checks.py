@@ -591,6 +591,8 @@ def _role_titles(question: Question, role: str) -> tuple[str, ...]:
     heads…" or a title the glossary lacks: then a name is needed, whatever its title."""
     if not role or role == "head":
         return ()
+    if role in rules().generic_roles:  # "哪位负责人介绍的": 主任杨楠 is one
+        return (role, *rules().leaders)
     if not question.english:  # jieba cuts 副/院长 and 总/河长
         return (next((f"{rank}{role}" for rank in ("副", "总") if f"{rank}{role}" in question.text), role.removesuffix("人")),)
     titles = rules().person_titles

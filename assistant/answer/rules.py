@@ -64,7 +64,7 @@ class Contrast:
 
 
 # The [evidence] entries that are words or characters, not patterns of an answer type.
-_WORD_LISTS = {"named_heads", "facility_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "surnames", "compound_surnames", "transliteration", "not_names", "going", "glued_after", "glued_verbs"}
+_WORD_LISTS = {"named_heads", "facility_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "generic_roles", "leaders", "surnames", "compound_surnames", "transliteration", "not_names", "going", "glued_after", "glued_verbs"}
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,8 @@ class Rules:
     org_suffixes: tuple[str, ...]
     place_suffixes: tuple[str, ...]  # longest first
     person_titles: tuple[str, ...]  # longest first: 总经理 before 经理
+    generic_roles: tuple[str, ...]  # roles ("负责人") a sentence names by any of `leaders`
+    leaders: tuple[str, ...]
     surnames: tuple[str, ...]
     transliteration: frozenset[str]  # the characters foreign names are written with
     not_names: frozenset[str]  # common words jieba tags as names
@@ -236,6 +238,8 @@ def rules() -> Rules:
         org_suffixes=tuple(evidence["org_suffixes"]),
         place_suffixes=tuple(sorted(evidence["place_suffixes"], key=len, reverse=True)),  # 新区 before 区
         person_titles=titles,
+        generic_roles=tuple(evidence["generic_roles"]),
+        leaders=tuple(evidence["leaders"]),
         surnames=(*evidence["compound_surnames"], *evidence["surnames"].replace("\n", "")),
         transliteration=frozenset(evidence["transliteration"].replace("\n", "")),
         not_names=frozenset(evidence["not_names"]),
