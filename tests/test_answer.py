@@ -120,6 +120,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("Who accompanied the lecturer when he visited Qingdao companies?", "person"),
         ("When Sun Aijun spoke at Haier in November 2022, what did he say the report embodies?", "description"),
         ("园区留出的灵动空间一块从多大到多大？", "range"),
+        ("What range of sizes do the flexible spaces come in?", "range"),  # an English range: two figures too
         ("When Sun Aijun spoke at Haier, who accompanied him?", "person"),
         ("When did Sun Aijun speak at Haier?", "date"),
         ("By how many percentage points did retail sales grow in 2023?", "percent"),
@@ -2234,3 +2235,11 @@ def test_a_role_asked_of_an_item_of_a_statement_is_the_articles_one_holder() -> 
     assert answer.text.startswith("局长刘学俊：壮大技术技能人才队伍") and answer.citations[0].quote.startswith("壮大")
     other = _chunk("市工业和信息化局局长卞成表示，将坚持把着力点放在实体经济上。", article="a.txt#0", start=80)
     assert _answerer(lead, item, other).answer(question, [], _hits(item, lead, other)).refused
+
+
+def test_an_english_range_answer_quotes_the_range_whole() -> None:
+    # The range pattern cuts "2层到9层" to "2层到9": an English answer leads with no figure
+    # and quotes the sentence that holds both ranges whole.
+    chunk = _chunk("园区设置了200-2000平方米的灵动空间，2层到9层层高4.8米。")
+    answer = _answerer(chunk).answer("What range of sizes do the flexible spaces come in?", [], _hits(chunk))
+    assert answer.text.startswith("According to the articles: “园区设置了200-2000平方米的灵动空间")

@@ -385,8 +385,9 @@ def _figure(fact: str) -> str:
 
 
 # the evidence of these types is a word (不, 通过, 因为), not a fact an answer can lead with:
-# "不, according to the articles" answers no "Is he the head?"
-_NO_KEY_TYPES = frozenset({"yesno", "reason", "manner"})
+# "不, according to the articles" answers no "Is he the head?"; nor is a range's, which the
+# pattern cuts from its unit ("2层到9" of 2层到9层): the quote says it whole
+_NO_KEY_TYPES = frozenset({"yesno", "reason", "manner", "range"})
 
 
 def key_value(question: Question, candidate: "Candidate") -> str:
