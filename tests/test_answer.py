@@ -1825,6 +1825,9 @@ def test_pinyin_names_of_an_english_question_are_found_in_the_passages() -> None
     found = pinyin_names("Who accompanied Sun Aijun at Haier's site in Laoshan District? Ask COSMOPlat.", [passage])
     assert found == {"sunaijun": ["孙爱军"], "haier": ["海尔"], "laoshan": ["崂山"]}
     assert pinyin_names("Who accompanied Liu Wei?", [passage]) == {}  # spelt nowhere: no term
+    # a yes/no question opens with a capitalised "Is": the name is the words after it
+    lecturer = "市委党校分管日常工作的副校长、一级巡视员王涛赴市南区宣讲。"
+    assert pinyin_names("Is Wang Tao the head of the party school?", [lecturer]) == {"wangtao": ["王涛"]}
 
 
 def test_a_name_is_found_in_any_reading_of_its_characters() -> None:

@@ -26,12 +26,16 @@ _LONGEST_SYLLABLE = 6  # zhuang, chuang, shuang
 def names_in(question: str) -> list[str]:
     """Lower-case pinyin candidates: each run of capitalised words joined ("Sun Aijun" ->
     "sunaijun") and each of its words, longest first."""
+    from .thesaurus import is_english_word
+
     found: dict[str, None] = {}
     for run in _CAPITALISED.finditer(question):
         words = _words(run.group(0))
         if words and words[-1] == "s" and "'" in run.group(0):  # "Haier's"
             words.pop()
-        for name in ["".join(words), *words]:
+        # "Is Wang Tao, …": a question's capitalised first word is no part of the name
+        opened = [] if len(words) < 3 or not is_english_word(words[0]) else ["".join(words[1:])]
+        for name in ["".join(words), *opened, *words]:
             found.setdefault(name, None)
     return sorted(found, key=len, reverse=True)
 
