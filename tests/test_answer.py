@@ -2246,3 +2246,16 @@ def test_an_english_range_answer_quotes_the_range_whole() -> None:
     chunk = _chunk("园区设置了200-2000平方米的灵动空间，2层到9层层高4.8米。")
     answer = _answerer(chunk).answer("What range of sizes do the flexible spaces come in?", [], _hits(chunk))
     assert answer.text.startswith("According to the articles: “园区设置了200-2000平方米的灵动空间")
+
+
+def test_who_said_a_sentence_of_a_quotation_is_its_speaker() -> None:
+    # The sentence names nobody; it is inside 官祥臻's quotation, whose tag opens it, or
+    # inside 王清源's, whose tag follows it. A sentence outside any quotation gets no tag.
+    before = _chunk("卡奥斯山东区域总经理官祥臻说：“高质量发展离不开城市数字化转型。下一步，海尔卡奥斯将与城市同成长、共进化。”")
+    answer = _answerer(before).answer("说海尔卡奥斯要跟城市同成长、共进化的，是谁？", [], _hits(before))
+    assert answer.text.startswith("卡奥斯山东区域总经理官祥臻说：下一步，海尔卡奥斯将与城市同成长")
+    after = _chunk("“新型显示产业规模突破500亿元。”西海岸新区工委副书记、区长王清源表示，新区还将发力生物医药产业。")
+    answer = _answerer(after).answer("说新型显示产业规模要突破500亿元的是谁？", [], _hits(after))
+    assert answer.text.startswith("西海岸新区工委副书记、区长王清源表示：“新型显示产业规模突破500亿元")
+    plain = _chunk("海尔卡奥斯将与城市同成长、共进化。")
+    assert not _answerer(plain).answer("说海尔卡奥斯要跟城市同成长、共进化的，是谁？", [], _hits(plain)).text.startswith("卡奥斯")

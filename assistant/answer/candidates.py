@@ -422,6 +422,11 @@ def key_value(question: Question, candidate: "Candidate") -> str:
     return candidate.text[start:end]
 
 
+def person_spans(span: str) -> list[tuple[int, int]]:
+    """Where `span` names people (by name, or by a name after a title)."""
+    return _name_spans("person", span)
+
+
 def _name_spans(kind: str, span: str) -> list[tuple[int, int]]:
     table = rules()
     words = tagged(span)

@@ -20,7 +20,7 @@ from ..retrieve import Hit, Turn, asked_before, is_follow_up, last_answer
 from ..tagging import tagged
 from ..settings import AnswerSettings
 from .base import Answer
-from .candidates import Articles, Candidate, bigram_share, candidates, clause_runs, key_value, rare_weight, type_spans
+from .candidates import Articles, Candidate, bigram_share, candidates, clause_runs, key_value, person_spans, rare_weight, type_spans
 from .checks import role_holder, verify
 from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import asks_for_report, described_reports, labelled, listing, opening, printed_conditions, printed_listing, reports
@@ -321,7 +321,7 @@ class ExtractiveAnswerer:
             quotes[0] = _run_on(_continued(quotes[0], [c.chunk for c in ranked]), room)
         if asked.answer_type == "reason":  # and a reason often starts a sentence earlier
             quotes[0] = _run_back(quotes[0], room)
-        if told_of := _article_place(asked, best) or role_holder(asked, best):
+        if told_of := _article_place(asked, best) or role_holder(asked, best) or _speaker(asked, best):
             quotes[0] = replace(quotes[0], label=told_of)
         return Finding("answer", _distinct(quotes), value=value, support=best.confidence)
 
@@ -338,6 +338,24 @@ def _article_place(asked: Question, best: Candidate) -> str:
     counts = {place: article.count(place) for place in table.places if place.endswith(ends)}
     place = max(counts, key=counts.__getitem__, default="")
     return place if counts.get(place) else ""
+
+
+def _speaker(asked: Question, best: Candidate) -> str:
+    """"跟城市同成长、共进化的，是谁", and the sentence is inside a quotation that names
+    nobody: who says it, from the tag before the quotation opens ("官祥臻说：“…") or after
+    it closes ("…。”王清源表示，"). The answer gives the tag before the quote; "" when the
+    sentence names someone or stands outside any quotation."""
+    if asked.answer_type != "person" or asked.wants_list or asked.english or type_spans(asked, best.text):
+        return ""
+    text = best.chunk.text
+    opened = text.rfind("“", 0, best.start + 1)  # the span may open with the mark itself
+    if opened < 0 or text.rfind("”", 0, best.start) > opened:
+        return ""
+    lead = re.split(r"[，,。！？!?\n]", text[:opened])[-1].rstrip("：:")
+    closed = text.find("”", best.start)
+    tail = re.split(r"[，,。！？!?\n]", text[closed + 1 :])[0] if closed >= 0 else ""
+    tag = next((t for t in (lead, tail) if t and rules().speaker_tag.fullmatch(t)), "")
+    return tag if tag and person_spans(tag) else ""
 
 
 def _is_the_list(asked: Question, text: str) -> bool:
