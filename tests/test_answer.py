@@ -108,6 +108,7 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("跟中亚几个国家一起办的那场论坛叫什么名字？", "named"),  # 几 before another question word: "several"
         ("说连续三年投入保费的那位负责人叫什么名字？", "person"),  # a person's name, not a thing's
         ("全市有几个街道？", "quantity"),
+        ("那它给目标产业的产值定了多大的增长？", "percent"),  # a growth asked by its size: a rate
         ("市长是怎么讲加强水环境治理有多重要的？", "manner"),  # 多重要 is how important, not how heavy
         ("把消费季放在年底，是想抓住什么时机？", "description"),  # a measure word (消费) is not what 什么 asks
         ("How many companies moved into the zone?", "quantity"),
