@@ -2260,3 +2260,11 @@ def test_who_said_a_sentence_of_a_quotation_is_its_speaker() -> None:
     assert answer.text.startswith("西海岸新区工委副书记、区长王清源表示：“新型显示产业规模突破500亿元")
     plain = _chunk("海尔卡奥斯将与城市同成长、共进化。")
     assert not _answerer(plain).answer("说海尔卡奥斯要跟城市同成长、共进化的，是谁？", [], _hits(plain)).text.startswith("卡奥斯")
+
+
+def test_a_yes_no_question_on_one_side_of_a_contrast_is_answered_by_the_other() -> None:
+    # "Did they all meet in person?": the sentence saying 线上线下 answers no; asked how
+    # many met in person, the same sentence is a neighbouring fact.
+    text = "13600余名代表通过线上线下相结合的方式参加会议。"
+    assert _verdict("Did the 13,600 delegates all meet in person?", text).ok
+    assert not _verdict("How many delegates met in person?", text).ok

@@ -79,6 +79,8 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
         elif constraint.kind == "entity":  # "在“举旗铸魂”那部分": a name may be a sub-heading's
             whole = f"{heading} {article.sections} {article.text}".lower()
             verdict = OK if any(c.said_in(whole) for c in (constraint, *_compared(question, constraint))) else Verdict(False, constraint)
+        elif question.answer_type == "yesno":
+            verdict = OK  # "Did they all meet in person?": the other side (线上线下) is the answer, no
         else:
             verdict = _contrast(constraint, span, question.text.lower())
         if not verdict.ok:
