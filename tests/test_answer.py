@@ -2258,6 +2258,12 @@ def test_who_said_a_sentence_of_a_quotation_is_its_speaker() -> None:
     after = _chunk("“新型显示产业规模突破500亿元。”西海岸新区工委副书记、区长王清源表示，新区还将发力生物医药产业。")
     answer = _answerer(after).answer("说新型显示产业规模要突破500亿元的是谁？", [], _hits(after))
     assert answer.text.startswith("西海岸新区工委副书记、区长王清源表示：“新型显示产业规模突破500亿元")
+    # the tag may stand in the article's next chunk; an English answer leads with the name in
+    # it, which jieba tags in two pieces (处处长/李/志强)
+    said = _chunk("“下一步，规划局将进一步践行‘严真细实快’的工作作风。”", article="d.txt#0")
+    tag = _chunk("市自然资源和规划局市政交通规划处处长李志强说。", article="d.txt#0", start=len(said.text))
+    english = _answerer(said, tag).answer("Who said the bureau would keep up a 严真细实快 work style?", [], _hits(said))
+    assert english.text.startswith("李志强, according to the articles: ““下一步，规划局")
     plain = _chunk("海尔卡奥斯将与城市同成长、共进化。")
     assert not _answerer(plain).answer("说海尔卡奥斯要跟城市同成长、共进化的，是谁？", [], _hits(plain)).text.startswith("卡奥斯")
 

@@ -439,7 +439,7 @@ def _name_spans(kind: str, span: str) -> list[tuple[int, int]]:
                 name, flag, at = words[index + 1]
                 if flag in PERSON_TAGS or table.is_person_name(name):  # not "专家现场办公"
                     found.add((at, at + len(name)))
-            elif name := _cut_name(words, index):
+            elif name := _cut_name(words, index) or _split_name(words, index):
                 found.add(name)
         return sorted(_outermost(found))
     tags, suffixes = (_ORG_TAGS, table.org_suffixes) if kind == "org" else (_PLACE_TAGS, table.place_suffixes)
@@ -456,6 +456,16 @@ def _cut_name(words: tuple[tuple[str, str, int], ...], index: int) -> tuple[int,
     if len(given) > 2 or words[index + 2][0] not in {"，", ",", "（", "("}:
         return None
     return offset, at + len(given)
+
+
+def _split_name(words: tuple[tuple[str, str, int], ...], index: int) -> tuple[int, int] | None:
+    """A name jieba tags in two pieces, its surname and its given name ("处处长/李/志强"):
+    a surname tagged a name, then one or two characters tagged a given name."""
+    word, flag, offset = words[index]
+    if flag not in PERSON_TAGS or word not in rules().surnames or index + 1 >= len(words):
+        return None
+    given, given_flag, at = words[index + 1]
+    return (offset, at + len(given)) if given_flag in PERSON_TAGS and len(given) <= 2 else None
 
 
 def _foreign_names(words: tuple[tuple[str, str, int], ...]) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .candidates import Article, Candidate, longest_run, names_ending, type_positions, type_spans
+from .candidates import Article, Candidate, longest_run, names_ending, person_spans, type_positions, type_spans
 from ..lexical import english_equivalents
 from ..tagging import tagged
 from .question import NO_PERSON, Constraint, Question, Term, stated_at, values_of
@@ -477,14 +477,30 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
         return Verdict(False, Constraint("type", titles[0]))  # "刘一平说…" for "站长是谁": someone, not the one asked
     if titles and question.english:  # the title translated is there; the name after it may be one the tagger misses (许疆生)
         return OK
-    if type_positions(question, candidate.text) or _named_before(question, candidate.text, before):
-        return OK
+    if type_positions(question, candidate.text) or _named_before(question, candidate.text, before) or quotation_speaker(candidate):
+        return OK  # a sentence of a quotation is its speaker's, named in the tag
     who = Constraint("type", NO_PERSON)
     orgs = names_ending(tagged(candidate.text), {"nt"}, rules().org_suffixes)
     if orgs:
         start, end = orgs[0]
         return Verdict(False, who, candidate.text[start:end])
     return Verdict(False, who) if role else OK
+
+
+def quotation_speaker(candidate: Candidate) -> str:
+    """The tag naming who says the quotation the span stands in, before it opens ("官祥臻
+    说：“…") or after it closes ("…。”王清源表示，", maybe in the article's next chunk);
+    "" when the span stands in none or its tag names nobody."""
+    text = candidate.article.text
+    start = text.find(candidate.text)
+    opened = text.rfind("“", 0, start + 1)  # the span may open with the mark itself
+    if start < 0 or opened < 0 or text.rfind("”", 0, start) > opened:
+        return ""
+    lead = re.split(r"[，,。！？!?\n]", text[:opened])[-1].rstrip("：:")
+    closed = text.find("”", start)
+    tail = re.split(r"[，,。！？!?\n]", text[closed + 1 :].lstrip())[0] if closed >= 0 else ""  # chunks join on a line break
+    tag = next((t for t in (lead, tail) if t and rules().speaker_tag.fullmatch(t)), "")
+    return tag if tag and person_spans(tag) else ""
 
 
 def role_holder(question: Question, candidate: Candidate) -> str:

@@ -21,7 +21,7 @@ from ..tagging import tagged
 from ..settings import AnswerSettings
 from .base import Answer
 from .candidates import Articles, Candidate, bigram_share, candidates, clause_runs, key_value, person_spans, rare_weight, type_spans
-from .checks import role_holder, verify
+from .checks import quotation_speaker, role_holder, verify
 from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import asks_for_report, described_reports, labelled, listing, opening, printed_conditions, printed_listing, reports
 from .model import Model, model
@@ -341,21 +341,13 @@ def _article_place(asked: Question, best: Candidate) -> str:
 
 
 def _speaker(asked: Question, best: Candidate) -> str:
-    """"跟城市同成长、共进化的，是谁", and the sentence is inside a quotation that names
-    nobody: who says it, from the tag before the quotation opens ("官祥臻说：“…") or after
-    it closes ("…。”王清源表示，"). The answer gives the tag before the quote; "" when the
-    sentence names someone or stands outside any quotation."""
-    if asked.answer_type != "person" or asked.wants_list or asked.english or type_spans(asked, best.text):
+    """"跟城市同成长、共进化的，是谁", and the sentence names nobody but stands in a
+    quotation: the answer gives its speaker's tag before the quote ("卡奥斯山东区域总经理
+    官祥臻说：…"), an English one the name in it; "" otherwise."""
+    if asked.answer_type != "person" or asked.wants_list or type_spans(asked, best.text):
         return ""
-    text = best.chunk.text
-    opened = text.rfind("“", 0, best.start + 1)  # the span may open with the mark itself
-    if opened < 0 or text.rfind("”", 0, best.start) > opened:
-        return ""
-    lead = re.split(r"[，,。！？!?\n]", text[:opened])[-1].rstrip("：:")
-    closed = text.find("”", best.start)
-    tail = re.split(r"[，,。！？!?\n]", text[closed + 1 :])[0] if closed >= 0 else ""
-    tag = next((t for t in (lead, tail) if t and rules().speaker_tag.fullmatch(t)), "")
-    return tag if tag and person_spans(tag) else ""
+    tag = quotation_speaker(best)
+    return tag[slice(*person_spans(tag)[-1])] if tag and asked.english else tag
 
 
 def _is_the_list(asked: Question, text: str) -> bool:
