@@ -30,7 +30,7 @@ class Quote:
     chunk: Chunk
     start: int  # inside chunk.text
     end: int
-    label: str = ""  # shown before the quote (a sub-heading, a headline)
+    label: str = ""  # shown before the quote: a sub-heading, a headline; in an answer, whom or where it is told of
 
     @property
     def text(self) -> str:
@@ -99,13 +99,13 @@ def _text(finding: Finding, english: bool, numbers: dict[str, int], citations: l
         if english:
             return f"{_lacking(finding, english)} [{n}]: “{_sentence(quote.text)}”"
         return f"{_lacking(finding, english)}：{_sentence(quote.text)}[{n}]"
-    place = finding.quotes[0].label  # the district or role holder the quote is told of, when it names neither
+    told_of = finding.quotes[0].label  # the district, role holder or speaker the quote is told of
     if english:
-        said = place or f"{finding.value}{_in_english(finding.value)}"  # the district asked, not the 青岛 the quote names
+        said = told_of or f"{finding.value}{_in_english(finding.value)}"  # the district asked, not the 青岛 the quote names
         lead = f"{said}, according to the articles" if said else "According to the articles"
         quoted = " ".join(f"“{_sentence(q.text)}”[{n}]" for q, n in marked)
         return f"{lead}: {quoted}"
-    return (f"{place}：" if place else "") + "".join(f"{_sentence(q.text)}[{n}]" for q, n in marked)
+    return (f"{told_of}：" if told_of else "") + "".join(f"{_sentence(q.text)}[{n}]" for q, n in marked)
 
 
 def _in_english_words(condition: str) -> str:
