@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from .candidates import Article, Candidate, longest_run, names_ending, person_spans, type_positions, type_spans
-from ..lexical import english_equivalents
+from ..chunk import sentence_spans
+from ..lexical import english_equivalents, is_english
 from ..tagging import tagged
 from .question import NO_PERSON, Constraint, Question, Term, stated_at, values_of
-from .rules import clause_ends, rules
+from .rules import clause_ends, question_sentence, rules
 
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
@@ -254,12 +255,9 @@ def _context_years(question: str) -> set[str]:
     """"Qingdao ranked seventh in the 2022 report. Where did it rank in the 2023 edition?":
     the years of the statements before the asking sentence, where that sentence states a
     year of its own. They set the scene; the answer must be of the year asked."""
-    *told, asking = [part for part in _SENTENCE_END.split(question) if part.strip()] or [""]
-    asked = values_of("year", asking)
-    return {year for part in told for year in values_of("year", part)} - set(asked) if asked else set()
-
-
-_SENTENCE_END = re.compile(r"(?<=[。！!；;])|(?<=[a-z0-9)]\.)\s+")
+    start = question_sentence(question) if is_english(question) else (sentence_spans(question) or [(0, 0)])[-1][0]
+    asked = values_of("year", question[start:])
+    return set(values_of("year", question[:start])) - set(asked) if asked else set()
 
 
 def _places(text: str, suffix: str) -> list[str]:

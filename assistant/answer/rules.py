@@ -52,7 +52,7 @@ def _with_titles(pattern: str, titles: tuple[str, ...]) -> str:
 _ASKED_AFTER = re.compile(r"[，,；;][^？?]*?(?:什么|怎么|怎样|如何|为何|为什么|哪|谁|啥)")
 
 
-def _question_sentence(question: str) -> int:
+def question_sentence(question: str) -> int:
     """Where an English question's last sentence starts: 0 when it is one sentence."""
     return max((end.end() for end in _SENTENCE_END.finditer(question)), default=0)
 
@@ -162,7 +162,7 @@ class Rules:
         say…" asks for what), and so may whole sentences ("Mr Tao, who moved…, came from
         Zhucheng. Which city…?" asks in its last)."""
         english = is_english(question)
-        start = _question_sentence(question) if english else 0
+        start = question_sentence(question) if english else 0
         lead = _LEADING_CLAUSE.match(question, start) if english else None
         found = [(match, kind) for kind, pattern in self.types if (match := pattern.search(question, lead.end() if lead else start))]
         if not found and start:
