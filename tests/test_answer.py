@@ -18,7 +18,7 @@ from assistant.answer import ExtractiveAnswerer
 from assistant.answer.candidates import Article, Articles, candidates, clause_windows, spans_of, topic, type_spans
 from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english, compose
-from assistant.answer.extractive import _attribute_first, _dropped_one
+from assistant.answer.extractive import _defining_first, _attribute_first, _dropped_one
 from assistant.answer.names import pinyin_names, unspelt_names
 from assistant.answer.metadata import asks_for_report, described_reports, headlines, printed_conditions
 from assistant.answer.points import points
@@ -965,6 +965,31 @@ def test_an_asked_attribute_is_answered_by_the_sentence_it_opens() -> None:
         candidate.score = 1.0 if candidate.text.startswith("黄蝉") else 0.5
     ranked = _attribute_first(asked, sorted(found, key=lambda c: c.score, reverse=True), 1.0)
     assert ranked[0].text.startswith("花为") and "花等草" not in [c.text[:3] for c in ranked[:2]]
+
+
+def test_a_defined_term_is_answered_by_its_defining_sentence() -> None:
+    """"什么是冠夫姓": the sentence opening with the term and 指 defines it; a later one
+    that only uses the term is moved below it, and a sentence that merely opens with the
+    name ("宇宙奇兵,无敌英雄", a song line) defines nothing."""
+    assert analyse("什么是冠夫姓？", EMPTY).defined == "冠夫姓"
+    assert analyse("“一轴”指的是什么？", EMPTY).defined == "一轴"
+    assert analyse("这次会议的主题是什么？", EMPTY).defined == ""
+    chunk = _chunk("冠夫姓（或从夫姓），指女性结婚后改用丈夫的姓氏这样一种习俗。"
+                   "魏晋南北朝后，始以夫姓称呼已婚女性为“某夫人”，但与冠夫姓的习俗不同，此称呼并不改变女性的本姓。"
+                   "宇宙奇兵,无敌英雄。", title="冠夫姓")
+    asked = analyse("什么是冠夫姓？", EMPTY)
+    found = candidates(asked, _hits(chunk), Articles(None))
+    for candidate in found:
+        candidate.score = 1.0 if candidate.text.startswith("魏晋") else 0.5
+    ranked = _defining_first(asked, sorted(found, key=lambda c: c.score, reverse=True), 1.0)
+    assert ranked[0].text.startswith("冠夫姓（或从夫姓），指")
+    song = analyse("《宇宙奇兵》是什么？", EMPTY)
+    assert song.defined == "宇宙奇兵"
+    found = candidates(song, _hits(chunk), Articles(None))
+    for candidate in found:
+        candidate.score = 0.5 if candidate.text.startswith("宇宙奇兵") else 1.0
+    ranked = _defining_first(song, sorted(found, key=lambda c: c.score, reverse=True), 1.0)
+    assert any(c.text.startswith("宇宙奇兵") for c in ranked) and not ranked[0].text.startswith("宇宙奇兵")
 
 
 def test_an_attribute_may_follow_an_opener() -> None:

@@ -160,7 +160,9 @@ class ExtractiveAnswerer:
             return found
         if asked.key and (keyed := self._keyed(asked, ranked)):
             return keyed
-        ranked = _several_first(asked, _attribute_first(asked, _titled_first(asked, ranked), self.model.keep), self.model.keep)
+        ranked = _titled_first(asked, ranked)
+        ranked = _attribute_first(asked, _defining_first(asked, ranked, self.model.keep), self.model.keep)
+        ranked = _several_first(asked, ranked, self.model.keep)
         ranked = _after_last_answer(asked, ranked)
         partial: tuple[Candidate, Constraint, str] | None = None
         best = next((c for c in ranked if has_asked_form(asked, c)), ranked[0])
@@ -384,6 +386,17 @@ def _attribute_first(asked: Question, ranked: list[Candidate], margin: float) ->
         and _opens_with(_without_opener(c.text), asked.attribute)
     ]
     return _first(opening, ranked)
+
+
+def _defining_first(asked: Question, ranked: list[Candidate], margin: float) -> list[Candidate]:
+    """Sentences defining the asked term ("冠夫姓（或从夫姓），指…" for "什么是冠夫姓")
+    first, when they score within `margin` of the best: a later sentence that uses the
+    term ("…与冠夫姓的习俗不同…") can share more of the article's words."""
+    if not asked.defined or not ranked:
+        return ranked
+    opens = re.compile(rf"^(?:在[^，。]{{1,12}}中，)?[“「\"]?{re.escape(asked.defined)}[”」\"]?(?:[（(][^）)]*[）)])?[，,]?(?:是|指|为|即|又|也|亦|或|简称|全称)", re.IGNORECASE)
+    defining = [c for c in ranked if c.score >= ranked[0].score - margin and opens.match(c.text)]
+    return _first(defining, ranked)
 
 
 def _opens_with(text: str, word: str) -> bool:

@@ -94,6 +94,7 @@ class Question:
     subject: str = ""  # what the question is about: its opening words up to the first function word
     key: str = ""  # "哪几个“自动”" -> 自动: the word each listed item contains
     attribute: str = ""  # "黄蝉的花是什么样子" -> 花: what the answering sentence opens with
+    defined: str = ""  # "什么是冠夫姓" -> 冠夫姓: the term whose defining sentence answers
     mentions: tuple[str, ...] = ()  # "哪些报道提到了“上合”" -> 上合: listed from every article that holds one
     counted: str = ""  # "多少吨啤酒废水" -> 啤酒: the thing a figure must be of
     saving: bool = False  # "帮它省下了多少时间": only a figure said to be saved answers ([saving])
@@ -141,6 +142,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         subject="" if english else _subject(text),
         key=_list_key(text) if wants_list else "",
         attribute=attribute,
+        defined="" if english else _first_group(table.defined, text.strip()),
         mentions=_mentioned(text) if wants_list and table.across.search(text) else _recurring(text),
         counted=_counted_thing(text, units) if answer_type == "quantity" and not english and not wants_list
         else _rated_thing(text) if answer_type == "percent" and not english and not wants_list else "",
