@@ -2299,3 +2299,14 @@ def test_a_yes_no_question_on_one_side_of_a_contrast_is_answered_by_the_other() 
     text = "13600余名代表通过线上线下相结合的方式参加会议。"
     assert _verdict("Did the 13,600 delegates all meet in person?", text).ok
     assert not _verdict("How many delegates met in person?", text).ok
+
+
+def test_a_printed_mark_asked_is_not_explained_by_the_line_of_another() -> None:
+    """"节目名称前标有★，是什么意思": the legend's lines differ only in their mark, and the
+    line about ◎ shares every word with the question but says nothing of ★."""
+    asked = analyse("节目名称前标有★，是什么意思？", EMPTY)
+    assert any(c.kind == "contrast:printed marks" and c.value == "★" for c in asked.constraints)
+    legend = _chunk("节目名称前标有◎者，为再度播出中之节目。节目名称前标有★者，为主要由其他电视台制作的节目。", title="台视节目列表")
+    found = candidates(asked, _hits(legend), Articles(None))
+    verdicts = {c.text[7]: verify(asked, c).ok for c in found}
+    assert verdicts == {"◎": False, "★": True}
