@@ -15,14 +15,14 @@ import re
 import pytest
 
 from assistant.answer import ExtractiveAnswerer
-from assistant.answer.candidates import Article, Articles, candidates, clause_windows, spans_of, topic, type_spans
+from assistant.answer.candidates import Article, Articles, Candidate, candidates, clause_windows, spans_of, topic, type_spans
 from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english, compose
-from assistant.answer.extractive import _defining_first, _attribute_first, _dropped_one
+from assistant.answer.extractive import _attribute_first, _defining_first, _dropped_one
 from assistant.answer.names import pinyin_names, unspelt_names
 from assistant.answer.metadata import asks_for_report, described_reports, headlines, printed_conditions
 from assistant.answer.points import points
-from assistant.answer.question import Constraint, analyse, resolve_follow_up, split_question, values_of
+from assistant.answer.question import Constraint, Question, analyse, resolve_follow_up, split_question, values_of
 from assistant.answer.rules import rules
 from assistant.chunk import Chunk, chunk_id
 from assistant.lexical import Catalog, LexicalIndex, TokenTable, expand_abbreviations, expand_english, is_english, tokenize_batch
@@ -40,6 +40,15 @@ def _chunk(text: str, title: str = "测试报道", article: str = "a.txt#0", sta
 
 def _hits(*chunks: Chunk) -> list[Hit]:
     return [Hit(chunk, rank, 1.0 / rank, rank, None) for rank, chunk in enumerate(chunks, 1)]
+
+
+def _ranked_by_opening(asked: Question, chunks: list[Chunk], opening: str, score: float = 1.0) -> list[Candidate]:
+    """The chunks' candidates, those opening with `opening` scored `score` and the rest
+    0.75: the ranking a moving-up step (`_attribute_first`, `_defining_first`) starts from."""
+    found = candidates(asked, _hits(*chunks), Articles(None))
+    for candidate in found:
+        candidate.score = score if candidate.text.startswith(opening) else 0.75
+    return sorted(found, key=lambda c: c.score, reverse=True)
 
 
 def _lexical(*chunks: Chunk) -> LexicalIndex:
@@ -960,10 +969,7 @@ def test_an_asked_attribute_is_answered_by_the_sentence_it_opens() -> None:
     # 牡蒿) says nothing of this one's flowers: it is not moved up.
     other = _chunk("牡蒿，又名齐头蒿。花等草（吉林）、布菜、铁菜子（河北、山东）。", title="牡蒿", article="b.txt#0")
     asked = analyse("黄蝉的花是什么样子？", EMPTY)
-    found = candidates(asked, _hits(chunk, other), Articles(None))
-    for candidate in found:
-        candidate.score = 1.0 if candidate.text.startswith("黄蝉") else 0.5
-    ranked = _attribute_first(asked, sorted(found, key=lambda c: c.score, reverse=True), 1.0)
+    ranked = _attribute_first(asked, _ranked_by_opening(asked, [chunk, other], "黄蝉"), 1.0)
     assert ranked[0].text.startswith("花为") and "花等草" not in [c.text[:3] for c in ranked[:2]]
 
 
@@ -978,17 +984,11 @@ def test_a_defined_term_is_answered_by_its_defining_sentence() -> None:
                    "魏晋南北朝后，始以夫姓称呼已婚女性为“某夫人”，但与冠夫姓的习俗不同，此称呼并不改变女性的本姓。"
                    "宇宙奇兵,无敌英雄。", title="冠夫姓")
     asked = analyse("什么是冠夫姓？", EMPTY)
-    found = candidates(asked, _hits(chunk), Articles(None))
-    for candidate in found:
-        candidate.score = 1.0 if candidate.text.startswith("魏晋") else 0.5
-    ranked = _defining_first(asked, sorted(found, key=lambda c: c.score, reverse=True), 1.0)
+    ranked = _defining_first(asked, _ranked_by_opening(asked, [chunk], "魏晋"), 1.0)
     assert ranked[0].text.startswith("冠夫姓（或从夫姓），指")
     song = analyse("《宇宙奇兵》是什么？", EMPTY)
     assert song.defined == "宇宙奇兵"
-    found = candidates(song, _hits(chunk), Articles(None))
-    for candidate in found:
-        candidate.score = 0.5 if candidate.text.startswith("宇宙奇兵") else 1.0
-    ranked = _defining_first(song, sorted(found, key=lambda c: c.score, reverse=True), 1.0)
+    ranked = _defining_first(song, _ranked_by_opening(song, [chunk], "宇宙奇兵", 0.5), 1.0)
     assert any(c.text.startswith("宇宙奇兵") for c in ranked) and not ranked[0].text.startswith("宇宙奇兵")
 
 
@@ -998,10 +998,7 @@ def test_an_attribute_may_follow_an_opener() -> None:
     chunk = _chunk("拉萨河在嘉黎县附近与左岸支流麦曲汇合后改称色绒藏布，有右岸支流桑曲汇入。主要支流有：麦曲、桑曲、拉曲及堆龙曲等。",
                    title="拉萨河")
     asked = analyse("拉萨河的支流有哪些？", EMPTY)
-    found = candidates(asked, _hits(chunk), Articles(None))
-    for candidate in found:
-        candidate.score = 1.0 if candidate.text.startswith("拉萨河") else 0.5
-    ranked = _attribute_first(asked, sorted(found, key=lambda c: c.score, reverse=True), 1.0)
+    ranked = _attribute_first(asked, _ranked_by_opening(asked, [chunk], "拉萨河"), 1.0)
     assert ranked[0].text.startswith("主要支流有")
 
 
