@@ -1442,6 +1442,11 @@ def test_reports_mentioning_an_unquoted_name_are_listed_with_their_reporters() -
     assert "记者 衣涛" in signed.text and "记者 王冰洁" in signed.text and "余瑞新" not in signed.text
     river = answerer.answer("这几期报纸里哪些报道提到了张村河？", [], _hits(other))
     assert {c.chunk.article_id for c in river.citations} == {"b.txt#0", "c.txt#0"}
+    # "X在这几期报纸里露过几回面" asks the same; "署没署记者的名" asks for the bylines
+    asked = "崂山区在这几期报纸里露过几回面？分别是哪篇报道、署没署记者的名？"
+    assert analyse(asked, EMPTY).mentions == ("崂山区",)
+    appeared = answerer.answer(asked, [], _hits(other))
+    assert appeared.text.splitlines()[0] == "提到“崂山区”的报道有2篇：" and "记者 衣涛" in appeared.text
 
 
 def test_a_sentence_two_parts_quote_is_printed_once() -> None:

@@ -55,7 +55,7 @@ _RUN = "(?:刊登|登出|登的|登在|刊发|发表|见报)"
 _ASKS_RUN = re.compile(rf"{_REPORT}[^。？?]{{0,15}}{_RUN}|{_RUN}[^，。？?]{{0,8}}{_REPORT}"
                        r"|\bwhen (?:was|were|did) (?:the|that|this) (?:reports?|articles?|stor(?:y|ies))\b", re.I)
 _INSIDE_REPORT = re.compile(r"(?:报道|文章|新闻|稿件|文)[中里]")  # "文章中…发表了什么讲话" asks about the text
-_ASKS_SIGNED = re.compile(r"记者是谁|哪几?位记者|哪些记者|哪个记者|记者是哪|谁写|谁采写|署名|\b(?:which|what) reporters?\b|\bwho (?:wrote|reported|signed)\b|\bwritten by\b|\bbyline\b", re.I)
+_ASKS_SIGNED = re.compile(r"记者是谁|哪几?位记者|哪些记者|哪个记者|记者是哪|谁写|谁采写|署[^，。？?]{0,4}名|\b(?:which|what) reporters?\b|\bwho (?:wrote|reported|signed)\b|\bwritten by\b|\bbyline\b", re.I)
 # "写A的那篇，和写B的那篇，各是哪位记者写的": two reports, each found by what it is about.
 _DESCRIBED = re.compile(r"(?:写|讲|报道)?([^，。？?]{4,40}?)的?那篇(?:报道|文章|稿子)?[，,]?\s*(?:和|与|跟|还有|以及)\s*"
                         r"(?:写|讲|报道)?([^，。？?]{4,40}?)的?那篇"
