@@ -1870,6 +1870,8 @@ def test_a_pinyin_name_no_passage_spells_is_refused_in_every_part() -> None:
     assert unspelt_names(asked, [passage]) == ["qianwan"]
     # English words that happen to read as pinyin ("Once") and names the passage spells are no such name
     assert unspelt_names("Once the Haier project in the bonded zone opens, how many jobs?", ["海尔项目落户保税区。"]) == []
+    # nor is a function word opening a later sentence, which CC-CEDICT glosses with no Chinese word
+    assert unspelt_names("Haier opened a plant in the zone. Are its floors designed for 1,000 kg?", ["海尔在保税区建厂。"]) == []
     chunk = _chunk(passage)
     answer = _answerer(chunk).answer(asked, [], _hits(chunk))
     assert answer.refused and "121.9亿元" not in answer.text and "15个" not in answer.text

@@ -14,6 +14,8 @@ import re
 from functools import cache
 from importlib.metadata import files
 
+from ..lexical import STOPWORDS
+
 _MOST = 12  # a larger group is a loose category (人, 东西…), not synonyms
 
 
@@ -70,5 +72,7 @@ def is_english_word(word: str) -> bool:
     an English word, not a name in pinyin ("Qianwan"). Loading the table takes about a
     second, once, on the first English question that needs it."""
     lowered = word.lower()
+    if lowered in STOPWORDS:  # "Are the floors…": a function word, which no gloss is
+        return True
     return any(lowered.endswith(ending) and lowered[: len(lowered) - len(ending)] + base in _english_glosses()
                for ending, base in _ENDINGS)
