@@ -2314,3 +2314,15 @@ def test_a_printed_mark_asked_is_not_explained_by_the_line_of_another() -> None:
     found = candidates(asked, _hits(legend), Articles(None))
     verdicts = {c.text[7]: verify(asked, c).ok for c in found}
     assert verdicts == {"◎": False, "★": True}
+
+
+def test_moving_back_in_is_the_papers_return_of_residents() -> None:
+    """"要让哪个社区的居民搬回去住": the paper writes 回迁 ("推动坡前沟社区回迁"); the
+    sentence saying it matches the asker's words, as the district's targets do not."""
+    targets = _chunk("崂山区2023年将力争实现全区生产总值增长6.5%以上，居民人均可支配收入与经济增长基本同步。", title="崂山区两会")
+    back = _chunk("加快推进张村河南、刘家下庄等8个安置区主体施工，推动坡前沟社区回迁。", title="崂山区两会", start=100)
+    asked = analyse("崂山区2023年要让哪个社区的居民搬回去住？", EMPTY)
+    assert any("回迁" in term.alternatives for term in asked.terms)
+    found = {c.text: c for c in candidates(asked, _hits(targets, back), Articles(None))}
+    returned = next(c for text, c in found.items() if text.endswith("推动坡前沟社区回迁。"))
+    assert {"搬回", "搬回去"} & returned.matched
