@@ -2326,3 +2326,14 @@ def test_moving_back_in_is_the_papers_return_of_residents() -> None:
     found = {c.text: c for c in candidates(asked, _hits(targets, back), Articles(None))}
     returned = next(c for text, c in found.items() if text.endswith("推动坡前沟社区回迁。"))
     assert {"搬回", "搬回去"} & returned.matched
+
+
+def test_what_a_figure_symbolises_is_what_it_hints_at() -> None:
+    """"塔身高23.5米象征着什么": the article says the height 暗示 the tropic's latitude;
+    "哪些地方种植黄蝉": it says where the plant is 引种栽培."""
+    tower = _chunk("塔身为直立火箭形，高23.5米，暗示北回归线的纬度值，塔身连塔基共高30.4米。", title="北回归线标志塔")
+    asked = analyse("塔身高23.5米象征着什么？", EMPTY)
+    assert "象征" in next(c for c in candidates(asked, _hits(tower), Articles(None)) if "暗示" in c.text).matched
+    grown = _chunk("黄蝉原生于巴西。台湾以及中国大陆的广西、福建、广东、北京等地皆有人工引种栽培。", title="黄蝉")
+    asked = analyse("哪些地方种植黄蝉？", EMPTY)
+    assert "种植" in next(c for c in candidates(asked, _hits(grown), Articles(None)) if "栽培" in c.text).matched
