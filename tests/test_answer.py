@@ -2046,6 +2046,26 @@ def test_two_reports_described_by_their_content_are_listed_with_bylines_and_date
     assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "b.txt#0"} and "记者 吴帅" in answer.text
 
 
+def test_a_described_report_is_the_hit_holding_most_of_its_description() -> None:
+    """"市城管局划供热服务网格的那篇": a two-line notice naming the same bureau and 供热服务网格
+    is BM25's first hit (a short text), but the report itself holds more of the description
+    (划分出563个供热服务网格) and is the one listed."""
+    grids = _chunk("为打通供热服务“最后一米”，今年组织在集中供热区域划分了563个供热服务网格，每个网格内配备1名服务管家。"
+                   "11月28日早晨9点，供热服务管家姜涛轻轻敲响延福花园2号楼一户居民的家门，回访老人家里的室温情况。",
+                   title="市城市管理局划分出563个供热服务网格", article="a.txt#0", date="2022-12-06", byline="贾臻")
+    notice = _chunk("今冬供热季已经开始，市城市管理局提醒市民关注供热服务网格情况。", title="市城市管理局发布今冬供热服务提示",
+                    article="b.txt#0", date="2022-12-07", byline="李明")
+    meeting = _chunk("赵豪志主持召开化工产业安全生产转型升级专项行动领导小组会议。", title="化工产业领导小组会议", article="c.txt#0",
+                     date="2022-12-06", byline="薛华飞")
+    chunks = (grids, notice, meeting)
+    lexical = _lexical(*chunks)
+    assert lexical.article_of(lexical.search("市城市管理局划供热服务网格", 1)[0].chunk_id) == "b.txt#0"  # the trap
+    answerer = ExtractiveAnswerer(lexical, AnswerSettings(min_support=0.0),
+                                  lambda ids: {i: [c for c in chunks if c.article_id == i] for i in ids}, lambda: list(chunks))
+    answer = answerer.answer("赵豪志开化工产业领导小组会的那篇，和市城管局划供热服务网格的那篇，各是哪位记者写的？", [], _hits(meeting))
+    assert {c.chunk.article_id for c in answer.citations} == {"a.txt#0", "c.txt#0"} and "李明" not in answer.text
+
+
 def test_a_headline_joined_to_its_lead_by_a_dash_is_cut_at_the_dash() -> None:
     """"2023年力争…增长6.5%以上——崂山区：抓好…": one printed line, too long for a list of
     reports, keeps its part before the dash rather than pushing the answer past 300 characters."""

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from ..chunk import Chunk, sentence_spans
-from ..lexical import LexicalIndex, is_english
+from ..lexical import LexicalIndex, is_english, spelt_out
 from ..retrieve import Hit, Turn, asked_before, is_follow_up, last_answer
 from ..tagging import tagged
 from ..settings import AnswerSettings
@@ -54,6 +54,7 @@ _TIGHT_CHARS = 100
 _CLAUSE = clause_ends("，,；;。！？")
 _LIST_PART = re.compile(r"[，,；;。！？：:“”「」]")  # what bounds a list of 、-parted items
 _MENTION_CHUNKS = 200  # chunks searched for the articles that mention a word
+_DESCRIBED_HITS = 3  # BM25 hits weighed for a described report
 _MENTIONED = 10  # articles listed at most
 
 
@@ -224,12 +225,18 @@ class ExtractiveAnswerer:
         return Finding("list", listed.quotes, intro=listed.intro, support=1.0)
 
     def _best_passage(self, description: str) -> tuple[Chunk, int, int] | None:
-        """The passage that best matches a report's description, quoted by its first clause."""
-        hits = self.lexical.search(description, 1)
+        """The passage that best matches a report's description, quoted by its first clause.
+        Of the best few BM25 hits, the one whose headline and text hold most of the
+        description's character pairs: BM25 alone favours a short article that names the
+        same bureau and topic ("市城管局划供热服务网格" and a two-line notice on 供热服务网格)."""
+        hits = self.lexical.search(description, _DESCRIBED_HITS)
         if not hits or self.article_chunks is None:
             return None
-        article = self.lexical.article_of(hits[0].chunk_id)
-        chunk = next((c for c in self.article_chunks([article])[article] if c.id == hits[0].chunk_id), None)
+        articles = list(dict.fromkeys(self.lexical.article_of(hit.chunk_id) for hit in hits))
+        by_id = {c.id: c for chunks in self.article_chunks(articles).values() for c in chunks}
+        found = [by_id[hit.chunk_id] for hit in hits if hit.chunk_id in by_id]
+        wanted = spelt_out(description)
+        chunk = max(found, key=lambda c: bigram_share(wanted, f"{c.title} {c.text}"), default=None)  # ties: the best-ranked
         return (chunk, 0, opening(chunk)) if chunk else None
 
     def _holding(self, word: str, openings: list[Chunk]) -> list[Quote]:

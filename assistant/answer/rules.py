@@ -94,7 +94,7 @@ class Rules:
     several: re.Pattern[str]  # a figure asked for each of several things ("各有多少个")
     attribute: re.Pattern[str]
     attribute_openers: tuple[str, ...]  # "主要" of "主要支流有：…", longest first
-    defined: re.Pattern[str]
+    defined: re.Pattern[str]  # "什么是冠夫姓": group 1 is the term asked to be defined
     mentions: re.Pattern[str]  # "提到了“三年”": group 1 is the word looked for in every article
     recurring: re.Pattern[str]  # "“1500”…在两篇报道里都出现过": group 1, looked for as a mention is
     across: re.Pattern[str]  # the question asks across the paper ("这几期报纸里")
