@@ -401,7 +401,8 @@ def _defining_first(asked: Question, ranked: list[Candidate], margin: float) -> 
     term ("…与冠夫姓的习俗不同…") can share more of the article's words."""
     if not asked.defined or not ranked:
         return ranked
-    opens = re.compile(rf"^(?:在[^，。]{{1,12}}中，)?[“「\"]?{re.escape(asked.defined)}[”」\"]?(?:[（(][^）)]*[）)])?[，,]?(?:是|指|为|即|又|也|亦|或|简称|全称)", re.IGNORECASE)
+    words = "|".join(map(re.escape, rules().defining))
+    opens = re.compile(rf"^(?:在[^，。]{{1,12}}中，)?[“「\"]?{re.escape(asked.defined)}[”」\"]?(?:[（(][^）)]*[）)])?[，,]?(?:{words})", re.IGNORECASE)
     defining = [c for c in ranked if c.score >= ranked[0].score - margin and opens.match(c.text)]
     return _first(defining, ranked)
 

@@ -95,6 +95,7 @@ class Rules:
     attribute: re.Pattern[str]
     attribute_openers: tuple[str, ...]  # "主要" of "主要支流有：…", longest first
     defined: re.Pattern[str]  # "什么是冠夫姓": group 1 is the term asked to be defined
+    defining: tuple[str, ...]  # "冠夫姓（或从夫姓），指…": what follows the term in its definition
     mentions: re.Pattern[str]  # "提到了“三年”": group 1 is the word looked for in every article
     recurring: re.Pattern[str]  # "“1500”…在两篇报道里都出现过": group 1, looked for as a mention is
     across: re.Pattern[str]  # the question asks across the paper ("这几期报纸里")
@@ -227,6 +228,7 @@ def rules() -> Rules:
         attribute=_any(data["lists"]["attribute"]),
         attribute_openers=tuple(sorted(data["lists"]["attribute_openers"], key=len, reverse=True)),
         defined=_any(data["lists"]["defined"]),
+        defining=tuple(data["lists"]["defining"]),
         mentions=_any(data["lists"]["mentions"]),
         recurring=_any(data["lists"]["recurring"]),
         across=_any(data["lists"]["across"]),
