@@ -2357,3 +2357,39 @@ def test_what_a_figure_symbolises_is_what_it_hints_at() -> None:
     grown = _chunk("黄蝉原生于巴西。台湾以及中国大陆的广西、福建、广东、北京等地皆有人工引种栽培。", title="黄蝉")
     asked = analyse("哪些地方种植黄蝉？", EMPTY)
     assert "种植" in next(c for c in candidates(asked, _hits(grown), Articles(None)) if "栽培" in c.text).matched
+
+
+@pytest.mark.parametrize(
+    ("question", "given"),
+    [
+        ("光东岸城区一年就能少排492吨的东西。这492吨说的是哪种污染物？", "492吨"),
+        ("人社局那篇里有个“认证率达到97%”的说法，这认证的到底是什么？", "97%"),
+        ("市北区的目标里有一个“超过420家”，说的是哪一类企业？", "420家"),
+        ("“259”这个数出现了两回，分别说的是什么？", "259"),
+        ("人社局说的那个“认证率达到97%”，这里认证的是什么？", "97%"),
+        ("这5亿元的债券期限是多少年？", ""),  # the figure sets the scene; a length is asked
+        ("崂山区引进亿元以上项目多少个？", ""),
+    ],
+)
+def test_a_figure_the_question_points_at_is_given(question: str, given: str) -> None:
+    assert analyse(question, EMPTY).given == given
+
+
+def test_the_sentences_holding_a_figure_pointed_at_answer_what_it_is_of() -> None:
+    """"“259”这个数出现了两回，分别说的是什么": both sentences holding 259 are quoted, not
+    the one that shares most of the question's other words."""
+    chunk = _chunk("市北区作风建设出现了新气象，分别在多个领域说出了新成效。"
+                   "259栋老旧小区改造和7.3公里生态绿道建设全面开工。"
+                   "加快推进259个城市更新项目。", title="市北区作风建设")
+    answer = _answerer(chunk).answer("市北区作风建设那篇里，“259”这个数出现了两回，分别说的是什么？", [], _hits(chunk))
+    assert "259栋老旧小区" in answer.text and "259个城市更新项目" in answer.text
+    assert "新气象" not in answer.text
+
+
+def test_seed_figure_pointed_at(lexical_assistant) -> None:
+    """The reader's words (少排, 污染物) are not the article's; the figure is, and the
+    gate's doubt about the other words does not refuse it."""
+    data = lexical_assistant.ask("供暖改用天然气那篇讲东岸一年少排492吨的东西，这492吨是啥污染物？").to_json()
+    assert not data["refused"] and "二氧化硫492吨" in data["answer"]
+    data = lexical_assistant.ask("人社局说的那个“认证率达到97%”，这里认证的是什么？").to_json()
+    assert not data["refused"] and "养老待遇领取资格认证" in data["answer"]

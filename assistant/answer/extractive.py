@@ -161,6 +161,8 @@ class ExtractiveAnswerer:
             return found
         if asked.key and (keyed := self._keyed(asked, ranked)):
             return keyed
+        if asked.given and (pointed := self._pointed_at(asked, ranked)):
+            return pointed
         ranked = _titled_first(asked, ranked)
         ranked = _attribute_first(asked, _defining_first(asked, ranked, self.model.keep), self.model.keep)
         ranked = _several_first(asked, ranked, self.model.keep)
@@ -297,6 +299,22 @@ class ExtractiveAnswerer:
                 quotes = [Quote(p.chunk, p.start, p.end, p.label) for p in listed[: asked.count or None]]
                 return Finding("list", quotes, support=candidate.confidence)
         return None
+
+    def _pointed_at(self, asked: Question, ranked: list[Candidate]) -> Finding | None:
+        """"这492吨说的是哪种污染物": the spans holding the figure the question points at
+        (every one, in rank order: "“259”这个数出现了两回"), each meeting the question's
+        conditions. The figure is the evidence that the span is the one meant, so the
+        gate's doubt about the reader's other words does not apply (as for `_keyed`)."""
+        figure = re.compile(rf"(?<![\d.]){re.escape(asked.given)}(?!\d)")
+        holding: list[Candidate] = []
+        for candidate in ranked:
+            if len(holding) == self.settings.max_sentences:
+                break
+            if figure.search(candidate.text) and not candidate.overlaps(holding) and verify(asked, candidate, _before(candidate)).ok:
+                holding.append(candidate)
+        if not holding:
+            return None
+        return Finding("answer", _distinct([_quote(c, asked) for c in holding]), support=holding[0].confidence)
 
     def _eligible(self, asked: Question, candidate: Candidate) -> bool:
         return has_asked_form(asked, candidate) and candidate.confidence >= self.threshold

@@ -97,6 +97,7 @@ class Question:
     defined: str = ""  # "什么是冠夫姓" -> 冠夫姓: the term whose defining sentence answers
     mentions: tuple[str, ...] = ()  # "哪些报道提到了“上合”" -> 上合: listed from every article that holds one
     counted: str = ""  # "多少吨啤酒废水" -> 啤酒: the thing a figure must be of
+    given: str = ""  # "这492吨说的是哪种污染物" -> 492吨: the figure whose sentence answers
     saving: bool = False  # "帮它省下了多少时间": only a figure said to be saved answers ([saving])
     total_asked: str = ""  # "到现在一共…" -> 到现在: a total since the start is asked ([running_total])
     event: tuple[str, ...] = ()  # "什么时候开工的" -> the words of its event ([events]): the focus's, else the first named
@@ -146,6 +147,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         mentions=_mentioned(text) if wants_list and table.across.search(text) else _recurring(text),
         counted=_counted_thing(text, units) if answer_type == "quantity" and not english and not wants_list
         else _rated_thing(text) if answer_type == "percent" and not english and not wants_list else "",
+        given=_first_group(table.given, text) if not english and answer_type not in _FIGURE_ASKED else "",
         saving=any(word in text for word in table.saving[0]),
         total_asked=next((word for word in table.running_total[0] if word in text), ""),
         event=_asked_event(text, focus),
@@ -222,6 +224,7 @@ def leans_on_part_before(part: str) -> bool:
     return bare or _QUESTION_WORD.match(part.strip()) is not None or bool(words and words[0][1].startswith("v"))
 
 
+_FIGURE_ASKED = frozenset({"quantity", "duration", "range", "date", "rank"})  # "这5亿元用了多少年": the figure is not the pointer
 _CARRIED_KINDS = ("year", "relative_year", "period", "phase", "place")
 _RATE = re.compile("增长率|增速|增幅|降幅|增长|占比|占[^，。？?]{1,12}?(?:比重|比例|份额)")  # a share too: "X占生产总值的比重" is X's
 _RATED_TAGS = frozenset({"n", "nz", "vn", "l", "j"})  # 投资 (vn), 固定资产 (l); not a place

@@ -98,6 +98,7 @@ class Rules:
     defining: tuple[str, ...]  # "冠夫姓（或从夫姓），指…": what follows the term in its definition
     mentions: re.Pattern[str]  # "提到了“三年”": group 1 is the word looked for in every article
     recurring: re.Pattern[str]  # "“1500”…在两篇报道里都出现过": group 1, looked for as a mention is
+    given: re.Pattern[str]  # "这492吨说的是哪种污染物": group 1 is the figure pointed at
     across: re.Pattern[str]  # the question asks across the paper ("这几期报纸里")
     ellipsis: re.Pattern[str]  # "那崂山区呢？": group 1 is what changes
     what_next: re.Pattern[str]  # a follow-up asking what the article tells after the last answer
@@ -231,6 +232,7 @@ def rules() -> Rules:
         defining=tuple(data["lists"]["defining"]),
         mentions=_any(data["lists"]["mentions"]),
         recurring=_any(data["lists"]["recurring"]),
+        given=_any(data["lists"]["given"]),
         across=_any(data["lists"]["across"]),
         ellipsis=re.compile(data["follow_up"]["ellipsis"]),
         what_next=_any(data["follow_up"]["what_next"]),
