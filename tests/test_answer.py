@@ -627,12 +627,21 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         ("产业园什么时候开工？", "产业园项目于2022年3月开工建设。"),
         ("产业园是哪天交付使用的？", "产业园项目已于2023年8月交付使用。"),
         ("产业园预计什么时候交付使用？", "产业园项目预计2023年8月份交付使用。"),
+        ("崂山区是哪一年入选中国工业百强区的？", "崂山区2021年首次入选中国工业百强区。"),
         # a growth written 增长 is the rate asked, though 零售总额 names a total in the same sentence
         ("市北区2023年固定资产投资增速目标是多少？", "市北区2023年社会消费品零售总额增长3%以上，固定资产投资增长10%左右。"),
     ],
 )
 def test_verification_accepts_the_asked_fact(question: str, text: str) -> None:
     assert _verdict(question, text).ok
+
+
+def test_a_date_of_another_doing_does_not_say_when_a_district_was_selected() -> None:
+    """"崂山区是从哪一年开始入选中国工业百强区的": 入选 is an event of [events]; a sentence
+    dated 2023 that tells of the district's industrial drive says nothing of when it was
+    selected (the article says only 连续两年入选, with no year)."""
+    verdict = _verdict("崂山区是从哪一年开始入选中国工业百强区的？", "2023年，崂山区深入实施工业强区战略，全年规上工业增加值同比增长14.4%。")
+    assert not verdict.ok and verdict.missing.kind == "event"
 
 
 def test_figures_asked_of_a_place_qualified_thing_and_a_named_one_accept_either() -> None:
