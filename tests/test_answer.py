@@ -644,6 +644,14 @@ def test_a_date_of_another_doing_does_not_say_when_a_district_was_selected() -> 
     assert not verdict.ok and verdict.missing.kind == "event"
 
 
+def test_a_year_asked_is_not_given_by_a_time_without_one() -> None:
+    """"是从哪年到哪年": "当前和今后一个时期" is a time, but names no year; "去年" and "2018年" do."""
+    verdict = _verdict("实体经济振兴发展三年行动是从哪年到哪年？", "市发展改革委把这项工作作为当前和今后一个时期的首要政治任务。")
+    assert not verdict.ok and verdict.missing.kind == "type"
+    assert _verdict("这项行动是哪一年启动的？", "这项行动于去年启动。").ok
+    assert _verdict("张村河水净化厂是哪一年投入使用的？", "张村河水净化厂2018年投入运行。").ok
+
+
 def test_figures_asked_of_a_place_qualified_thing_and_a_named_one_accept_either() -> None:
     """"城阳的A和B…各是多少": a quote about B answers its part though it names no 城阳,
     and one about A though it does not name B."""
