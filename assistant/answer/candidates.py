@@ -352,7 +352,7 @@ def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
         if kind != "percent" and question.saving:
             found = _saved(span, found)
         # a figure the question gives ("查了2万余台次，查出多少台次…") is what it knows already
-        return sorted((s, e) for s, e in found if not _given(span[s:e], question.text))
+        return sorted((s, e) for s, e in found if not says_figure(question.text, span[s:e]))
     if kind in table.evidence:
         return [m.span() for m in table.evidence[kind].finditer(span)]
     if kind in {"person", "org", "place"}:  # a name the question gives is what it asks about, not its answer
@@ -372,9 +372,10 @@ def _saved(span: str, found: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return {(s, e) for s, e in found if any(0 <= s - end <= reach for end in ends)}
 
 
-def _given(figure: str, question: str) -> bool:
+def says_figure(text: str, figure: str) -> bool:
+    """Whether `text` states `figure` whole: 30亿元 is not in 330亿元, nor 259 in 2590."""
     figure = figure.replace(" ", "")
-    return bool(re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", question.replace(" ", "")))
+    return bool(re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", text.replace(" ", "")))
 
 
 def _figure(fact: str) -> str:

@@ -460,8 +460,7 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
         # "哪一年获批设立的", and the sentence gives neither a time nor the asked event: whatever
         # it says, not when ("推动二期建成运营" for "二期什么时候建成" is the articles' nearest)
         dates = type_spans(question, candidate.text) or []
-        asked, said = rules().years
-        if dates and asked.search(question.text) and not any(said.search(candidate.text[start:end]) for start, end in dates):
+        if dates and question.year_asked and not any(rules().years[1].search(candidate.text[start:end]) for start, end in dates):
             return Verdict(False, Constraint("type", "年份"))  # "当前和今后一个时期" for "是从哪年到哪年"
         if dates or type_positions(question, _last_sentence(before)):
             return _dated_event(question, candidate.text, dates)

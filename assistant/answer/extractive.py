@@ -20,7 +20,8 @@ from ..retrieve import Hit, Turn, asked_before, is_follow_up, last_answer
 from ..tagging import tagged
 from ..settings import AnswerSettings
 from .base import Answer
-from .candidates import Articles, Candidate, bigram_share, candidates, clause_runs, key_value, person_spans, rare_weight, type_spans
+from .candidates import (Articles, Candidate, bigram_share, candidates, clause_runs, key_value, person_spans, rare_weight, says_figure,
+                         type_spans)
 from .checks import quotation_speaker, role_holder, verify
 from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import asks_for_report, described_reports, labelled, listing, opening, printed_conditions, printed_listing, reports
@@ -305,12 +306,11 @@ class ExtractiveAnswerer:
         (every one, in rank order: "“259”这个数出现了两回"), each meeting the question's
         conditions. The figure is the evidence that the span is the one meant, so the
         gate's doubt about the reader's other words does not apply (as for `_keyed`)."""
-        figure = re.compile(rf"(?<![\d.]){re.escape(asked.given)}(?!\d)")
         holding: list[Candidate] = []
         for candidate in ranked:
             if len(holding) == self.settings.max_sentences:
                 break
-            if figure.search(candidate.text) and not candidate.overlaps(holding) and verify(asked, candidate, _before(candidate)).ok:
+            if says_figure(candidate.text, asked.given) and not candidate.overlaps(holding) and verify(asked, candidate, _before(candidate)).ok:
                 holding.append(candidate)
         if not holding:
             return None

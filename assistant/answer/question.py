@@ -101,6 +101,7 @@ class Question:
     saving: bool = False  # "帮它省下了多少时间": only a figure said to be saved answers ([saving])
     total_asked: str = ""  # "到现在一共…" -> 到现在: a total since the start is asked ([running_total])
     event: tuple[str, ...] = ()  # "什么时候开工的" -> the words of its event ([events]): the focus's, else the first named
+    year_asked: bool = False  # "是从哪年到哪年": only a date holding a year answers ([years])
     after: str = ""  # "那他当时是怎么处理的？": the last answer, whose sequel in the article answers
 
     @property
@@ -151,6 +152,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         saving=any(word in text for word in table.saving[0]),
         total_asked=next((word for word in table.running_total[0] if word in text), ""),
         event=_asked_event(text, focus),
+        year_asked=bool(table.years[0].search(text)),
     )
 
 

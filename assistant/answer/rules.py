@@ -233,7 +233,7 @@ def rules() -> Rules:
         defining=tuple(data["lists"]["defining"]),
         mentions=_any(data["lists"]["mentions"]),
         recurring=_any(data["lists"]["recurring"]),
-        given=_any(data["lists"]["given"]),
+        given=_any([pattern.replace("{figure}", data["lists"]["given_figure"]) for pattern in data["lists"]["given"]]),
         across=_any(data["lists"]["across"]),
         ellipsis=re.compile(data["follow_up"]["ellipsis"]),
         what_next=_any(data["follow_up"]["what_next"]),
