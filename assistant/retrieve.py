@@ -4,9 +4,9 @@ The default fusion is score-aware (see `fuse`): measured on the train parts of
 eval/split.json, equal-weight reciprocal rank fusion lowered hit@1 where BM25 was
 right, because it throws away how clearly BM25 preferred its first chunk. The dense
 leg searches what is embedded so far, so text is findable (lexically) the moment it
-is stored. English questions reach the Chinese articles through the dense leg and
+is stored. English questions reach the Chinese articles through the dense leg,
 through the glossary (assistant/glossary_en_zh.tsv), which still measurably helps
-their lexical leg (README, Benchmarks).
+their lexical leg (README, Benchmarks), and through the names their pinyin spells.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Literal, TypedDict
 
 from .chunk import Chunk
 from .embed import Embedder, EmbeddingError
-from .lexical import LexicalHit, LexicalIndex, expand_abbreviations, expand_english, is_english, tokenize
+from .lexical import LexicalHit, LexicalIndex, english_equivalents, expand_abbreviations, expand_english, is_english, tokenize
 from .settings import RetrievalSettings
 from .store import ChunkStore, Filters, VectorStore
 
@@ -151,19 +151,39 @@ class Retriever:
         with the full names of its abbreviations) and the dense leg (the query as
         asked: the model reads English). `glossary=False` searches the words as asked."""
         depth = depth or self.settings.candidates
-        searched = (expand_english(query) if is_english(query) else expand_abbreviations(query)) if glossary else query
-        legs = Legs(self.lexical.search(searched, depth, self.lexical.mask(filters)), english=is_english(query))
-        if self.mode == "hybrid" and (self.settings.dense_weight_english if legs.english else self.settings.dense_weight) > 0:
+        english = is_english(query)
+        searched = (expand_english(query) if english else expand_abbreviations(query)) if glossary else query
+        mask = self.lexical.mask(filters)
+        legs = Legs(self.lexical.search(searched, depth, mask), english=english)
+        vector = None
+        if self.mode == "hybrid" and (self.settings.dense_weight_english if english else self.settings.dense_weight) > 0:
             try:
                 vector = self.embedder.embed_query(query)
             except EmbeddingError as error:  # answer from the lexical leg rather than not at all
                 self.notice = f"{error}; this question was searched lexically only."
-                return legs
-            legs.dense = self.vectors.search(vector, depth, filters)
+            else:
+                legs.dense = self.vectors.search(vector, depth, filters)
+        if glossary and english and (names := self._names_spelt(query, legs)):
+            legs.lexical = self.lexical.search(" ".join([searched, *names]), depth, mask)
+        if vector is not None:
             legs.similarity = dict(legs.dense)
             others = [hit.chunk_id for hit in legs.lexical if hit.chunk_id not in legs.similarity]
             legs.similarity.update(self.vectors.similarities(vector, others))
         return legs
+
+    def _names_spelt(self, query: str, legs: Legs) -> list[str]:
+        """The Chinese names that an English question's pinyin ("Li Jianmin", "Shangliu
+        Jiayuan") spells in either leg's candidates. The glossary lists only common names,
+        so without these BM25 matches the question's generic words and may rank the chunk
+        naming the person below the answer step's passages. Looked up in the candidates,
+        not the whole vocabulary: a pinyin table of a years-long archive's words would
+        cost seconds and hundreds of megabytes. Names the glossary already gives (Laoshan)
+        are not added twice."""
+        from .answer.names import pinyin_names  # the English path only; imports pypinyin
+
+        ids = list(dict.fromkeys([hit.chunk_id for hit in legs.lexical] + [chunk_id for chunk_id, _ in legs.dense]))
+        texts = [chunk.text for chunk in self.chunks.get(ids)]
+        return [form for name, forms in pinyin_names(query, texts).items() if not english_equivalents(name) for form in forms]
 
     def retrieve(self, query: str, filters: Filters = Filters(), k: int | None = None) -> list[Hit]:
         k = k or self.settings.top_k

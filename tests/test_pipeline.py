@@ -250,6 +250,18 @@ def test_factual_question_is_answered_with_citation(any_assistant) -> None:
     assert numbers == set(range(1, len(numbers) + 1))
 
 
+def test_an_english_question_finds_the_passage_of_the_names_its_pinyin_spells(any_assistant) -> None:
+    # No glossary lists 李建民 or 上流佳苑; their pinyin, spelt in a candidate chunk,
+    # joins the BM25 query, so the chunk naming them reaches the answer step's passages
+    question = ("How many years has Li Jianmin, the Shangliu Jiayuan resident who called 'Xiao Qiao' "
+                "about his underfloor heating, been living in his flat?")
+    response = any_assistant.ask(question)
+    passages = [hit.chunk.text for hit in response.hits[: any_assistant.settings.llm.passages]]
+    assert any("李建民家的房子已经入住了11年" in text for text in passages)
+    assert not response.answer.refused and "11年" in response.answer.text
+    assert "李建民家的房子已经入住了11年" in response.answer.citations[0].chunk.text
+
+
 def test_unanswerable_question_is_refused(any_assistant) -> None:
     response = any_assistant.ask(ABSENT_QUESTION)
     assert response.answer.refused is True
