@@ -1145,6 +1145,17 @@ def test_an_english_question_about_another_district_is_not_answered() -> None:
     assert _answerer(chunk).answer(asked.format("Jimo District"), [], _hits(chunk)).refused
 
 
+def test_an_english_rate_is_of_the_thing_named_beside_it() -> None:
+    chunk = _chunk("西海岸新区将积蓄发力生物医药产业，力争目标产业产值增长15%。青岛高新区以不足全市1%的土地，培育了全市8%的国家专精特新“小巨人”企业。")
+    answerer = _answerer(chunk)
+    grown = answerer.answer("By how much does the West Coast New Area aim to grow the output value of its target industries?", [], _hits(chunk))
+    assert not grown.refused and "15%" in grown.text
+    share = answerer.answer("What share of Qingdao's 'little giant' enterprises has the High-tech Zone cultivated?", [], _hits(chunk))
+    assert not share.refused and "8%" in share.text  # a share's thing follows its figure
+    # the figures beside 产值 and 土地 are no rate of exports
+    assert answerer.answer("By what percentage does the West Coast New Area aim to increase its agricultural exports?", [], _hits(chunk)).refused
+
+
 def test_a_title_naming_a_city_states_no_place() -> None:
     """"China Digital City Competitiveness" names a report, not a city called 数字市."""
     chunk = _chunk("在《2022中国数字城市竞争力研究报告》中，青岛名列第七，稳居第一梯队。")

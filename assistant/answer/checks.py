@@ -90,7 +90,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
                   _relation_said(question, span, before),
                   _counted(question, span, before, article.text),
                   _named_by_number(question, span, before, article.text), _one_batch(question, span),
-                  _running_total(question, span)):
+                  _running_total(question, span), _english_rated(question, span)):
         if not check.ok:
             return check
     return _answer_type(question, candidate, before)
@@ -350,6 +350,33 @@ def _counted(question: Question, span: str, before: str, article: str) -> Verdic
     if any(_figure().search(span[max(0, m.start() - reach_back) : m.end() + reach]) for m in re.finditer(re.escape(thing), span)):
         return OK
     return Verdict(False, Constraint("counted", thing))
+
+
+def _english_rated(question: Question, span: str) -> Verdict:
+    """"By what percentage does Qingdao aim to increase its agricultural exports": a rate
+    is of the thing named beside it ("产业产值增长15%" is no rate of 出口), so one of the
+    question's words for the thing (its glossary Chinese) stands just before a
+    percentage of the span, or just after it for a share ("8%的…“小巨人”企业"). A Chinese
+    question's rated thing is parsed (`Question.counted`); an English one has only its
+    glossary words, so rate words, places and one-character words are set aside and any
+    word left will do. Measured for counts too ("how many …"), which lost more than it
+    gained (README)."""
+    if not (question.english and question.answer_type == "percent"):
+        return OK
+    table = rules()
+    things = [term for term in question.terms
+              if len(term.text) > 1 and not term.text.isdigit() and term.text not in table.rate_words
+              and term.text not in table.ubiquitous and not any(term.text in place for place in table.places)]
+    for match in _PERCENTAGE.finditer(span):
+        near = span[max(0, match.start() - _RATED_BEFORE) : match.start()] + span[match.end() : match.end() + _RATED_AFTER]
+        if any(term.found_in(near) for term in things):
+            return OK
+    return Verdict(False, Constraint("counted", things[0].text)) if things else OK
+
+
+_PERCENTAGE = re.compile(r"\d+(?:\.\d+)?\s*[%％]")
+_RATED_BEFORE = 20  # "债券规模为5亿元，期限5(3+2)年，票面利率3.50%": the thing may stand a clause back
+_RATED_AFTER = 10  # "以不足全市1%的土地", "10%以上的国家制造业“单项冠军”": a share's thing follows it
 
 
 def _another_of_its_kind(thing: str, span: str) -> bool:
