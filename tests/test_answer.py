@@ -1156,6 +1156,27 @@ def test_an_english_rate_is_of_the_thing_named_beside_it() -> None:
     assert answerer.answer("By what percentage does the West Coast New Area aim to increase its agricultural exports?", [], _hits(chunk)).refused
 
 
+def test_a_batch_counts_only_the_figures_of_its_own_clause() -> None:
+    """"一期投资2.2亿美元，总建筑面积约6.5万平方米": the area is the whole project's, so a
+    question for its total is answered, not told that only phase one is given."""
+    chunk = _chunk("芯恒源存储芯片项目签约落户青岛空港综合保税区。项目总投资约55亿元，一期投资2.2亿美元，总建筑面积约6.5万平方米。")
+    answer = _answerer(chunk).answer("芯恒源项目总共要盖多大面积的房子？", [], _hits(chunk))
+    assert not answer.refused and "6.5万平方米" in answer.text
+    batch = _chunk("第二期“双百跨越”污水处理标杆比选活动中，共有33座污水厂榜上有名。")
+    assert _answerer(batch).answer("到现在一共有几座污水厂评上过标杆？", [], _hits(batch)).refused
+
+
+def test_a_follow_up_opening_with_it_is_about_the_earlier_subject() -> None:
+    """"它总共要盖多大面积的房子？" after a question about 芯恒源's project: a sentence that
+    opens with another project's name gives that one's area."""
+    other = _chunk("海程邦达半导体芯片项目总投资2.63亿元，总占地面积65亩，建筑面积4.4万平方米。", article="b.txt#0")
+    asked = _chunk("日前，芯恒源存储芯片切割研磨及封测项目签约落户青岛空港综合保税区。项目总投资约55亿元，一期投资2.2亿美元，总建筑面积约6.5万平方米。")
+    history = [{"role": "user", "content": "芯恒源那个存储芯片项目落户在哪儿？"},
+               {"role": "assistant", "content": "签约落户青岛空港综合保税区。"}]
+    answer = _answerer(other, asked).answer("它总共要盖多大面积的房子？", history, _hits(other, asked))
+    assert "6.5万平方米" in answer.text and "4.4万平方米" not in answer.text
+
+
 def test_a_title_naming_a_city_states_no_place() -> None:
     """"China Digital City Competitiveness" names a report, not a city called 数字市."""
     chunk = _chunk("在《2022中国数字城市竞争力研究报告》中，青岛名列第七，稳居第一梯队。")

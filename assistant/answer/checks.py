@@ -161,9 +161,25 @@ def _one_batch(question: Question, span: str) -> Verdict:
     batches = stated_at("phase", span) if total else []
     if not batches:
         return OK
-    figures = type_positions(question, span) or [0]  # the batch the figure counts, not the forum's 第十四届
+    figures = type_positions(question, span)
+    # "一期投资2.2亿美元，总建筑面积约6.5万平方米": a batch whose clause has a figure of its
+    # own counts that one; "第二期…比选活动中，共有33座" scopes the whole sentence
+    batches = [(at, batch) for at, batch in batches
+               if not _OWN_FIGURE.search(_clause_at(span, at).replace(batch, "")) or any(_clause_at(span, at) == _clause_at(span, f) for f in figures)]
+    if not batches:
+        return OK
+    figures = figures or [0]  # the batch the figure counts, not the forum's 第十四届
     _, batch = min(batches, key=lambda stated: min(abs(stated[0] - at) for at in figures))
     return Verdict(False, total, _spelt("phase", batch))
+
+
+_OWN_FIGURE = re.compile(r"\d")
+
+
+def _clause_at(text: str, at: int) -> str:
+    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, at)), default=0)
+    end = m.start() if (m := _CLAUSE_END.search(text, at)) else len(text)
+    return text[start:end]
 
 
 def _in_article(constraint: Constraint, article: str) -> Verdict:

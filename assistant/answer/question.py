@@ -141,7 +141,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         # the same conversation is not.
         history_terms=tuple(t for turn in history or [] for t in _terms(turn, lexical, is_english(turn)))
         if is_follow_up(text) else (),
-        subject="" if english else _subject(text),
+        subject="" if english else _subject_of(text, history),
         key=_list_key(text) if wants_list else "",
         attribute=attribute,
         defined="" if english else _first_group(table.defined, text.strip()),
@@ -252,6 +252,15 @@ def unspelt_conditions(text: str, passages: list[str]) -> tuple[Constraint, ...]
     return tuple(Constraint("entity", name) for name in unspelt_names(text, passages))
 
 
+def _subject_of(text: str, history: list[str] | None) -> str:
+    """A follow-up that opens with 它 ("它总共要盖多大面积的房子？") is about the earlier
+    question's subject ("芯恒源那个存储芯片项目落户在哪儿？")."""
+    if history and text.lstrip().startswith(_THING_PRONOUNS) and len(earlier := _subject(history[-1])) >= 2:
+        return earlier
+    return _subject(text)
+
+
+_THING_PRONOUNS = ("它", "该")
 _ASIDE = re.compile(r"[（(][^（()）]{1,10}[）)]")  # "（南京）" inside a name
 _SUBJECT_END = re.compile(r"的|是|在|有|为|于|被|把|将|对|和|与|如何|怎么|怎样|什么|哪|谁|多少|几|为什么|为何|[，,。？?！!、：:；;（(\s]")
 
