@@ -22,7 +22,7 @@ from assistant.answer.extractive import _attribute_first, _defining_first, _drop
 from assistant.answer.names import pinyin_names, unspelt_names
 from assistant.answer.metadata import asks_for_report, described_reports, headlines, printed_conditions
 from assistant.answer.points import points
-from assistant.answer.question import Constraint, Question, analyse, resolve_follow_up, split_question, values_of
+from assistant.answer.question import Constraint, Question, analyse, constraints_in, resolve_follow_up, split_question, values_of
 from assistant.answer.rules import rules
 from assistant.chunk import Chunk, chunk_id
 from assistant.lexical import Catalog, LexicalIndex, TokenTable, expand_abbreviations, expand_english, is_english, tokenize_batch
@@ -1175,6 +1175,17 @@ def test_a_follow_up_opening_with_it_is_about_the_earlier_subject() -> None:
                {"role": "assistant", "content": "签约落户青岛空港综合保税区。"}]
     answer = _answerer(other, asked).answer("它总共要盖多大面积的房子？", history, _hits(other, asked))
     assert "6.5万平方米" in answer.text and "4.4万平方米" not in answer.text
+
+
+def test_words_jieba_mistakes_for_names_are_no_conditions() -> None:
+    """jieba finds 里海 (the Caspian) in "综保区里海程邦达" and tags 普普通通 as a name: neither
+    is a place or a thing the answer must name."""
+    chunk = _chunk("目前已引入海程邦达半导体芯片项目。")
+    cut = constraints_in("空港综保区里海程邦达那个半导体芯片项目，总投资是多少？", _lexical(chunk))
+    assert not any(c.value == "里海" for c in cut)
+    assert ("place", "里海") in {(c.kind, c.value) for c in constraints_in("里海沿岸有几个国家？", _lexical(chunk))}
+    plain = constraints_in("高质量发展只是众多任务里普普通通的一项吗？", _lexical(chunk))
+    assert not any(c.value == "普普通通" for c in plain)
 
 
 def test_a_title_naming_a_city_states_no_place() -> None:

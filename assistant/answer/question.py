@@ -498,7 +498,7 @@ def constraints_in(text: str, lexical: LexicalIndex | None = None) -> tuple[Cons
         if word[-1] in "来去" and word[:-1] in table.ubiquitous:  # jieba's 上门来 is 上门 with its direction
             continue
         if flag == "ns" or word.endswith(table.place_suffixes) and flag.startswith("n") and len(word) >= 3:
-            if not table.evidence["date"].fullmatch(word):  # jieba's 开春 is a time, no place
+            if not table.evidence["date"].fullmatch(word) and not _cut_across(text, words, index, lexical):  # jieba's 开春 is a time, no place
                 found.append(Constraint("place", word))
         elif flag in _NAME_TAGS and _is_a_name(words, index) and (lexical is None or lexical.share(word) < _RARE):
             found.append(Constraint("entity", word))
@@ -587,9 +587,25 @@ def _is_a_name(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
     thing (亚太/基金会); otherwise the tag is wrong (师傅, 今天下午), as it is for the
     everyday words of rules.toml not_names whatever the tag (普通 is tagged nz)."""
     word, flag, _ = words[index]
-    if word in rules().not_names or _straddles(words, index):
+    if word in rules().not_names or _straddles(words, index) or _reduplicated(word):
         return False
     return flag not in PERSON_TAGS or rules().is_person_name(word) or names_a_thing(words, index)
+
+
+def _reduplicated(word: str) -> bool:
+    """普普通通, 明明白白: a word of two doubled characters describes; it names nobody."""
+    return len(word) == 4 and word[0] == word[1] and word[2] == word[3]
+
+
+def _cut_across(text: str, words: tuple[tuple[str, str, int], ...], index: int, lexical: LexicalIndex | None) -> bool:
+    """"综保区里海程邦达那个项目": jieba finds 里海 (the Caspian) where the question runs
+    区里 into 海程邦达. A place the collection never names, whose last character starts
+    a word the collection has with the characters after it (海程), is such a cut."""
+    word, _, at = words[index]
+    if lexical is None or lexical.frequency(word.lower()) or index + 1 >= len(words):
+        return False
+    tail = text[at + len(word) - 1 : at + len(word) + 1].lower()
+    return len(tail) == 2 and lexical.frequency(tail) > 0
 
 
 def _straddles(words: tuple[tuple[str, str, int], ...], index: int) -> bool:
