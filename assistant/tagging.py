@@ -44,6 +44,13 @@ def _tagged_piece(text: str) -> Tags:
     return tuple(words)
 
 
+def dictionary_tag(word: str) -> str:
+    """The tag jieba's dictionary gives `word` ("n" for 关心), or "" for a word it lacks."""
+    table = _posseg().dt
+    table.word_tag_tab or table.initialize()
+    return table.word_tag_tab.get(word, "")
+
+
 @cache
 def _posseg() -> ModuleType:
     import jieba.posseg

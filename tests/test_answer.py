@@ -15,7 +15,7 @@ import re
 import pytest
 
 from assistant.answer import ExtractiveAnswerer
-from assistant.answer.candidates import Article, Articles, Candidate, candidates, clause_windows, spans_of, topic, type_spans
+from assistant.answer.candidates import Article, Articles, Candidate, candidates, clause_windows, person_spans, spans_of, topic, type_spans
 from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english, compose
 from assistant.answer.extractive import _attribute_first, _defining_first, _dropped_one
@@ -1186,6 +1186,17 @@ def test_words_jieba_mistakes_for_names_are_no_conditions() -> None:
     assert ("place", "里海") in {(c.kind, c.value) for c in constraints_in("里海沿岸有几个国家？", _lexical(chunk))}
     plain = constraints_in("高质量发展只是众多任务里普普通通的一项吗？", _lexical(chunk))
     assert not any(c.value == "普普通通" for c in plain)
+
+
+def test_an_english_who_question_needs_a_person_other_than_its_own() -> None:
+    """"Who hosted the session in which Teng Junhong answered…": the sentence names only
+    滕军红, whom the question gives, and jieba's 网友/关心 is no 网友 named 关心."""
+    chunk = _chunk("有网友关心青钢片区的建设计划，据滕军红介绍，2023年青钢片区计划继续实施四流北路等市政道路的施工。")
+    assert [chunk.text[start:end] for start, end in person_spans(chunk.text)] == ["滕军红"]
+    answerer = _answerer(chunk)
+    assert answerer.answer("Who hosted the online session in which Teng Junhong answered netizens' questions?", [], _hits(chunk)).refused
+    said = answerer.answer("Who described the construction plan for the Qinggang area?", [], _hits(chunk))
+    assert not said.refused and "滕军红" in said.text
 
 
 def test_a_title_naming_a_city_states_no_place() -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..chunk import Chunk, sentence_spans
 from ..guard import instruction_spans, without_instructions
 from ..retrieve import Hit
-from ..tagging import tagged
+from ..tagging import dictionary_tag, tagged
 from .question import PERSON_TAGS, Constraint, Question, Term, names_a_thing, values_of
 from .rules import clause_ends, rules
 
@@ -438,13 +438,19 @@ def _name_spans(kind: str, span: str) -> list[tuple[int, int]]:
                 found.add((offset, offset + len(word)))
             elif word in table.person_titles and index + 1 < len(words) and words[index + 1][1] in PERSON_TAGS | {"n"}:
                 name, flag, at = words[index + 1]
-                if flag in PERSON_TAGS or table.is_person_name(name):  # not "专家现场办公"
+                # not "专家现场办公", nor "网友关心…", a word the dictionary knows as no name
+                if flag in PERSON_TAGS or table.is_person_name(name) and not _ordinary_word(name):
                     found.add((at, at + len(name)))
             elif name := _cut_name(words, index) or _split_name(words, index):
                 found.add(name)
         return sorted(_outermost(found))
     tags, suffixes = (_ORG_TAGS, table.org_suffixes) if kind == "org" else (_PLACE_TAGS, table.place_suffixes)
     return names_ending(words, tags, suffixes)
+
+
+def _ordinary_word(word: str) -> bool:
+    tag = dictionary_tag(word)
+    return bool(tag) and not tag.startswith("nr")
 
 
 def _cut_name(words: tuple[tuple[str, str, int], ...], index: int) -> tuple[int, int] | None:

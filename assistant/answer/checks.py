@@ -527,7 +527,7 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
     if orgs:
         start, end = orgs[0]
         return Verdict(False, who, candidate.text[start:end])
-    return Verdict(False, who) if role else OK
+    return Verdict(False, who) if role or question.english else OK
 
 
 def quotation_speaker(candidate: Candidate) -> str:
