@@ -527,7 +527,9 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
     if orgs:
         start, end = orgs[0]
         return Verdict(False, who, candidate.text[start:end])
-    return Verdict(False, who) if role or question.english else OK
+    # "Who hosted the session in which Teng Junhong answered…": the sentence names only the
+    # person the question gives; a name the tagger misses may still answer ("由大久保笃创作")
+    return Verdict(False, who) if role or question.english and person_spans(candidate.text) else OK
 
 
 def quotation_speaker(candidate: Candidate) -> str:
