@@ -126,6 +126,9 @@ def _scores(legs: Legs, settings: RetrievalSettings) -> list[tuple[str, float]]:
     return sorted(scores.items(), key=lambda item: item[1], reverse=True)
 
 
+_NAMES_FROM = 20  # candidates of each leg an English question's names are looked up in
+
+
 class Retriever:
     def __init__(
         self,
@@ -181,7 +184,7 @@ class Retriever:
         are not added twice."""
         from .answer.names import pinyin_names  # the English path only; imports pypinyin
 
-        ids = list(dict.fromkeys([hit.chunk_id for hit in legs.lexical] + [chunk_id for chunk_id, _ in legs.dense]))
+        ids = list(dict.fromkeys([hit.chunk_id for hit in legs.lexical[:_NAMES_FROM]] + [chunk_id for chunk_id, _ in legs.dense[:_NAMES_FROM]]))
         texts = [chunk.text for chunk in self.chunks.get(ids)]
         return [form for name, forms in pinyin_names(query, texts).items() if not english_equivalents(name) for form in forms]
 
