@@ -46,9 +46,10 @@ def _tagged_piece(text: str) -> Tags:
 
 def dictionary_tag(word: str) -> str:
     """The tag jieba's dictionary gives `word` ("n" for 关心), or "" for a word it lacks."""
-    table = _posseg().dt
-    table.word_tag_tab or table.initialize()
-    return table.word_tag_tab.get(word, "")
+    tokenizer = _posseg().dt
+    if not tokenizer.word_tag_tab:  # filled with jieba's dictionary on its first use
+        tokenizer.initialize()
+    return tokenizer.word_tag_tab.get(word, "")
 
 
 @cache

@@ -164,8 +164,9 @@ def _one_batch(question: Question, span: str) -> Verdict:
     figures = type_positions(question, span)
     # "一期投资2.2亿美元，总建筑面积约6.5万平方米": a batch whose clause has a figure of its
     # own counts that one; "第二期…比选活动中，共有33座" scopes the whole sentence
+    counted_clauses = {_clause_at(span, at) for at in figures}
     batches = [(at, batch) for at, batch in batches
-               if not _OWN_FIGURE.search(_clause_at(span, at).replace(batch, "")) or any(_clause_at(span, at) == _clause_at(span, f) for f in figures)]
+               if _clause_at(span, at) in counted_clauses or not _OWN_FIGURE.search(_clause_at(span, at).replace(batch, ""))]
     if not batches:
         return OK
     figures = figures or [0]  # the batch the figure counts, not the forum's 第十四届
