@@ -20,7 +20,7 @@ from ..chunk import sentence_spans
 from ..lexical import english_equivalents, is_english
 from ..tagging import tagged
 from .question import NO_PERSON, Constraint, Question, Term, stated_at, values_of
-from .rules import clause_ends, question_sentence, rules
+from .rules import clause_around, clause_ends, question_sentence, rules
 
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
 _RELATIVE = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
@@ -166,7 +166,7 @@ def _one_batch(question: Question, span: str) -> Verdict:
     # own counts that one; "第二期…比选活动中，共有33座" scopes the whole sentence
     counted_clauses = {_clause_at(span, at) for at in figures}
     batches = [(at, batch) for at, batch in batches
-               if _clause_at(span, at) in counted_clauses or not _OWN_FIGURE.search(_clause_at(span, at).replace(batch, ""))]
+               if (clause := _clause_at(span, at)) in counted_clauses or not _OWN_FIGURE.search(clause.replace(batch, ""))]
     if not batches:
         return OK
     figures = figures or [0]  # the batch the figure counts, not the forum's 第十四届
@@ -178,8 +178,7 @@ _OWN_FIGURE = re.compile(r"\d")
 
 
 def _clause_at(text: str, at: int) -> str:
-    start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, at)), default=0)
-    end = m.start() if (m := _CLAUSE_END.search(text, at)) else len(text)
+    start, end = clause_around(text, at, at, _CLAUSE_END)
     return text[start:end]
 
 

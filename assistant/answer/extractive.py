@@ -29,7 +29,7 @@ from .model import Model, model
 from .points import points
 from .question import (Constraint, Question, analyse, leans_on_part_before, quoted_phrases, resolve_follow_up, split_question,
                        unspelt_conditions, with_conditions_of, with_pinyin_names)
-from .rules import clause_ends, rules
+from .rules import clause_around, clause_ends, rules
 
 _NEW_TERMS = 0.1  # a second quote must add this share of the question's weight
 # Answer types whose surface form is reliably found (numbers with units, dates, colour
@@ -256,7 +256,7 @@ class ExtractiveAnswerer:
         for chunks in self.article_chunks(articles).values():
             if chunk := next((c for c in chunks if word in c.text.lower()), None):
                 at = chunk.text.lower().index(word)
-                quotes.append(Quote(chunk, *_clause_around(chunk.text, at, at + len(word))))
+                quotes.append(Quote(chunk, *clause_around(chunk.text, at, at + len(word), _CLAUSE)))
         held = {quote.chunk.article_id for quote in quotes}  # a kicker ("深入学习宣传贯彻党的二十大精神" above the headline)
         quotes += [Quote(c, 0, opening(c)) for c in openings if word in f"{c.kicker} {c.title}".lower() and c.article_id not in held]
         return quotes
@@ -485,13 +485,6 @@ def _first_word(text: str) -> str:
     """"花为…" opens with 花, "花期为…" with 花期."""
     words = tagged(text[:12])
     return words[0][0] if words else ""
-
-
-def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause of `text` holding text[start:end]."""
-    first = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
-    last = next((m.start() for m in _CLAUSE.finditer(text, end)), len(text))
-    return first, last
 
 
 def _distinct(quotes: list[Quote]) -> list[Quote]:

@@ -38,6 +38,13 @@ def clause_ends(marks: str) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+def clause_around(text: str, start: int, end: int, boundary: re.Pattern[str]) -> tuple[int, int]:
+    """Where the clause of `text` holding text[start:end] begins and ends, clauses ending at `boundary`."""
+    first = max((m.end() for m in boundary.finditer(text, 0, start)), default=0)
+    last = m.start() if (m := boundary.search(text, end)) else len(text)
+    return first, last
+
+
 def _any(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
