@@ -754,6 +754,22 @@ def test_a_figure_of_another_thing_the_article_counts_is_not_the_answer() -> Non
     assert _verdict("冰雪皇后的店铺遍布多少个国家？", "冰雪皇后5600家店铺遍布世界十多个国家。").ok
 
 
+def test_an_amount_asked_after_its_thing_is_of_that_thing() -> None:
+    """"“四新”经济增加值达到多少亿元": nothing follows the unit, so the thing counted is the
+    nouns before the verb that asks; the article's other 亿元 (理财公司管理规模) is not it."""
+    question = "崂山区要让“四新”经济增加值达到多少亿元？"
+    assert analyse(question, EMPTY).counted == "经济增加值"
+    text = ("崂山区“四新”经济增加值占生产总值比重提升至43%。"
+            "崂山区新引进金融机构和类金融企业100家，力争理财公司管理规模突破2万亿元。")
+    asked = analyse(question, EMPTY)
+    other = next(c for c in candidates(asked, _hits(_chunk(text)), Articles(None)) if "2万亿元" in c.text)
+    verdict = verify(asked, other)
+    assert not verdict.ok and verdict.missing is not None and verdict.missing.kind == "counted"
+    assert _verdict(question, "崂山区“四新”经济增加值将达到1200亿元。").ok
+    # the thing stands in the asking clause: "各是多少个" after another clause names none
+    assert analyse("市北区和崂山区谁定的目标更高？各是多少个？", EMPTY).counted == ""
+
+
 def test_a_figure_of_a_list_is_not_the_figure_of_its_item() -> None:
     question = "海尔日日顺跨境电商保税服务基地项目总投资约多少？"
     group = _verdict(question, "目前已引入海程邦达半导体芯片项目、海尔日日顺跨境电商保税服务基地项目等总投资额121.9亿元的15个项目。")

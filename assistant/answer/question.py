@@ -230,6 +230,7 @@ _FIGURE_ASKED = frozenset({"quantity", "duration", "range", "date", "rank"})  # 
 _CARRIED_KINDS = ("year", "relative_year", "period", "phase", "place")
 _RATE = re.compile("增长率|增速|增幅|降幅|增长|占比|占[^，。？?]{1,12}?(?:比重|比例|份额)")  # a share too: "X占生产总值的比重" is X's
 _RATED_TAGS = frozenset({"n", "nz", "vn", "l", "j"})  # 投资 (vn), 固定资产 (l); not a place
+_REACHES = re.compile(r"(?:达到|达|突破|超过|为|是|有)$")  # the verb before 多少亿元 that names no thing of its own
 _RATED_REACH = 3  # words between the thing and its rate: 交易额/定/的/增长率, 投资/的/预期/增长
 _BARE_PART_CHARS = 6  # a part this short names nothing of its own: "规模多大", "投了多少钱"
 
@@ -286,16 +287,28 @@ def _counted_thing(text: str, units: tuple[str, ...]) -> str:
         return ""
     after = [(word, tag) for word, tag, at in tagged(text) if at >= match.end()]
     word, tag = next(((word, tag) for word, tag in after if tag not in _QUALIFIER_TAGS), ("", ""))  # 老/旧 街区
-    return word if tag[:1] in {"n", "s"} and len(word) >= 2 else ""
+    if tag[:1] in {"n", "s"} and len(word) >= 2:
+        return word
+    # "“四新”经济增加值达到多少亿元": nothing follows the unit, and the figure is of the nouns
+    # before the verb that asks it, in the same clause ("谁的目标更高？各是多少个" names none)
+    ends = not re.sub(r"[？?。！!，,\s呢啊呀]", "", text[match.end() :])
+    clause = re.split(r"[，,。？?！!；;]", text[: match.start()])[-1]
+    reached = _REACHES.search(clause) if ends else None
+    return _nouns_before(clause[: reached.start()]) if reached else ""
 
 
 def _rated_thing(text: str) -> str:
     """The nouns whose rate or share is asked ("技术合同交易额定的增长率" -> 技术合同交易额,
     "数字经济核心产业增加值占生产总值的比重" -> 数字经济核心产业增加值): a sentence of other
     targets' rates (地区生产总值增长5.5%…) does not give it."""
-    if not (rate := _RATE.search(text)):
-        return ""
-    words = tagged(text[: rate.start()])
+    rate = _RATE.search(text)
+    return _nouns_before(text[: rate.start()]) if rate else ""
+
+
+def _nouns_before(text: str) -> str:
+    """The run of nouns that ends `text`, bar a few qualifying words after it (定/的,
+    的/预期): the thing a rate or an amount asked after it is of."""
+    words = tagged(text)
     qualifiers = rules().rate_qualifiers
     end = len(words)
     while end and (words[end - 1][1] not in _RATED_TAGS or words[end - 1][0] in qualifiers) and len(words) - end < _RATED_REACH:
