@@ -204,6 +204,7 @@ def test_units_follow_the_question() -> None:
         ("项目装机容量是多少？", "项目装机容量为50MW，年发电量约1亿度电。", ["50MW", "1亿度电"]),
         ("雷达的有效距离是多少？", "该公司市值达5 million美元。", []),  # "5 m…" is not five metres
         ("她获得过几次冠军？", "她曾获得10次WTA赛事冠军。", ["10次"]),
+        ("他家往年冬天屋里一般能有多少度？", "往年23℃的室温，不同房间温差超过4摄氏度。", ["23℃", "4摄氏度"]),  # 度 written ℃
     ],
 )
 def test_units_are_found_in_their_latin_spellings(question: str, text: str, found: list[str]) -> None:
