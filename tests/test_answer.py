@@ -449,6 +449,8 @@ def test_a_quoted_word_no_article_uses_is_the_askers_wording() -> None:
     assert "五大恶人" in named("中国足球“五大恶人”是哪些人？")  # the question is about it
     # a quote that reads as a clause (带着: a verb with its aspect particle) describes; it names nothing
     assert named("还要提升一种“一个大平台带着一批专业平台”的平台功能，这种平台叫什么？") == set()
+    # a quoted verb describes what the thing does, even in the subject: a name has a noun
+    assert "看透" not in named("凤麟核那台能“看透”物件里头的中子相机，是哪一年弄出来的？")
 
 
 def test_a_pointer_and_the_naming_question_are_no_terms() -> None:

@@ -40,6 +40,7 @@ _LINKS = frozenset("是 有 为 要 会 能 的 了 在 由 被 把 将".split()
 _JOINED_QUOTE = re.compile(r"[和与或、]“([^”]{1,20})”")
 _PLACEHOLDER = re.compile(r"…|××|\.\.\.|ＸＸ|XX")
 _ASPECT_TAGS = frozenset({"uz", "ul", "ug"})  # jieba's 着, 了, 过 after a verb
+_DESCRIBING_TAGS = frozenset("vad")  # verbs, adjectives, adverbs
 _QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,30})”|「([^」]{2,30})」|\"([^\"]{2,30})\"")
 
 
@@ -484,8 +485,11 @@ def _in_own_words(phrase: str, text: str, lexical: LexicalIndex | None) -> bool:
     wording: "中国足球“五大恶人”是哪些人" asks about a name, and no article has it."""
     if f"《{phrase}》" in text:
         return False
-    if any(flag in _ASPECT_TAGS for _, flag, _ in tagged(phrase)):
+    words = tagged(phrase)
+    if any(flag in _ASPECT_TAGS for _, flag, _ in words):
         return True  # "一个大平台带着一批专业平台": a clause describing, where a name has no 着/了/过
+    if all(flag[:1] in _DESCRIBING_TAGS for _, flag, _ in words):
+        return True  # "能“看透”物件的相机": a verb or an adjective describes; a name has a noun
     if phrase.lower() in _subject(text):
         return False
     if _PLACEHOLDER.search(phrase):
