@@ -40,7 +40,7 @@ _LINKS = frozenset("是 有 为 要 会 能 的 了 在 由 被 把 将".split()
 _JOINED_QUOTE = re.compile(r"[和与或、]“([^”]{1,20})”")
 _PLACEHOLDER = re.compile(r"…|××|\.\.\.|ＸＸ|XX")
 _ASPECT_TAGS = frozenset({"uz", "ul", "ug"})  # jieba's 着, 了, 过 after a verb
-_DESCRIBING_TAGS = frozenset("vad")  # verbs, adjectives, adverbs
+_DESCRIBING_TAGS = frozenset("vad")  # the first letter of jieba's tags for verbs, adjectives, adverbs
 _QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,30})”|「([^」]{2,30})」|\"([^\"]{2,30})\"")
 
 
@@ -232,6 +232,8 @@ _CARRIED_KINDS = ("year", "relative_year", "period", "phase", "place")
 _RATE = re.compile("增长率|增速|增幅|降幅|增长|占比|占[^，。？?]{1,12}?(?:比重|比例|份额)")  # a share too: "X占生产总值的比重" is X's
 _RATED_TAGS = frozenset({"n", "nz", "vn", "l", "j"})  # 投资 (vn), 固定资产 (l); not a place
 _REACHES = re.compile(r"(?:达到|达|突破|超过|为|是|有)$")  # the verb before 多少亿元 that names no thing of its own
+_ENDING = re.compile(r"[？?。！!，,\s呢啊呀]")  # what may follow the asked unit at a question's end
+_CLAUSE_MARKS = re.compile(r"[，,。？?！!；;]")
 _RATED_REACH = 3  # words between the thing and its rate: 交易额/定/的/增长率, 投资/的/预期/增长
 _BARE_PART_CHARS = 6  # a part this short names nothing of its own: "规模多大", "投了多少钱"
 
@@ -283,17 +285,18 @@ def _subject(text: str) -> str:
 
 def _counted_thing(text: str, units: tuple[str, ...]) -> str:
     """The noun right after the asked unit ("多少吨啤酒废水" -> 啤酒, "多少家媒体代表" ->
-    媒体): what the figure counts. "哪几个方面" lists, and counts nothing."""
+    媒体): what the figure counts; where the question ends at the unit, the nouns before
+    the verb that asks it ("“四新”经济增加值达到多少亿元" -> 经济增加值). "哪几个方面" lists,
+    and counts nothing."""
     if not units or not (match := _asked_unit(text)):
         return ""
     after = [(word, tag) for word, tag, at in tagged(text) if at >= match.end()]
     word, tag = next(((word, tag) for word, tag in after if tag not in _QUALIFIER_TAGS), ("", ""))  # 老/旧 街区
     if tag[:1] in {"n", "s"} and len(word) >= 2:
         return word
-    # "“四新”经济增加值达到多少亿元": nothing follows the unit, and the figure is of the nouns
-    # before the verb that asks it, in the same clause ("谁的目标更高？各是多少个" names none)
-    ends = not re.sub(r"[？?。！!，,\s呢啊呀]", "", text[match.end() :])
-    clause = re.split(r"[，,。？?！!；;]", text[: match.start()])[-1]
+    # the nouns stand in the asking clause: "谁的目标更高？各是多少个" names none
+    ends = not _ENDING.sub("", text[match.end() :])
+    clause = _CLAUSE_MARKS.split(text[: match.start()])[-1]
     reached = _REACHES.search(clause) if ends else None
     return _nouns_before(clause[: reached.start()]) if reached else ""
 
