@@ -18,6 +18,7 @@ from typing import Literal, TypedDict
 from .chunk import Chunk
 from .embed import Embedder, EmbeddingError
 from .lexical import LexicalHit, LexicalIndex, english_equivalents, expand_abbreviations, expand_english, is_english, tokenize
+from .pinyin import pinyin_names
 from .settings import RetrievalSettings
 from .store import ChunkStore, Filters, VectorStore
 
@@ -182,8 +183,6 @@ class Retriever:
         not the whole vocabulary: a pinyin table of a years-long archive's words would
         cost seconds and hundreds of megabytes. Names the glossary already gives (Laoshan)
         are not added twice."""
-        from .answer.names import pinyin_names  # the English path only; imports pypinyin
-
         ids = list(dict.fromkeys([hit.chunk_id for hit in legs.lexical[:_NAMES_FROM]] + [chunk_id for chunk_id, _ in legs.dense[:_NAMES_FROM]]))
         texts = [chunk.text for chunk in self.chunks.get(ids)]
         return [form for name, forms in pinyin_names(query, texts).items() if not english_equivalents(name) for form in forms]

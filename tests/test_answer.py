@@ -19,7 +19,7 @@ from assistant.answer.candidates import Article, Articles, Candidate, candidates
 from assistant.answer.checks import verify
 from assistant.answer.compose import Finding, Quote, _in_english, compose
 from assistant.answer.extractive import _attribute_first, _defining_first, _dropped_one
-from assistant.answer.names import pinyin_names, unspelt_names
+from assistant.pinyin import pinyin_names, unspelt_names
 from assistant.answer.metadata import asks_for_report, described_reports, headlines, printed_conditions
 from assistant.answer.points import points
 from assistant.answer.question import Constraint, Question, analyse, constraints_in, resolve_follow_up, split_question, values_of

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..chunk import Chunk, sentence_spans
 from ..lexical import is_english
 from .compose import MOST_CHARS, Quote
-from .names import spelling_of
+from ..pinyin import spelling_of
 from .question import Question, quoted_spans
 from .rules import rules
 

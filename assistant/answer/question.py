@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..lexical import LexicalIndex, english_equivalents, in_dictionary, is_english, spelt_out, tokenize, ungrouped
+from ..pinyin import pinyin_names, unspelt_names
 from ..retrieve import is_follow_up
 from ..tagging import Tags, tagged
-from .thesaurus import is_english_word, synonyms_of
+from ..thesaurus import is_english_word, synonyms_of
 from .rules import rules
 
 PERSON_TAGS = {"nr", "nrt", "nrfg"}
@@ -196,14 +197,12 @@ def _first_group(pattern: re.Pattern[str], text: str) -> str:
 
 def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalIndex, absent: tuple[Constraint, ...] = ()) -> Question:
     """An English question with the Chinese names its pinyin spells in the passages
-    ("Sun Aijun" -> 孙爱军) as terms of their own: names.py says why. `absent` are the
+    ("Sun Aijun" -> 孙爱军) as terms of their own: pinyin.py says why. `absent` are the
     conditions of names no passage spells (`unspelt_conditions`), found once for the
     question a part was split from and binding every part ("…, and what is their total
     investment?")."""
     if not question.english:
         return question
-    from .names import pinyin_names
-
     known = {term.text for term in question.terms}
     added = tuple(
         Term(forms[0], max(lexical.idf(form) for form in forms), tuple(forms[1:]))
@@ -251,8 +250,6 @@ def unspelt_conditions(text: str, passages: list[str]) -> tuple[Constraint, ...]
     answer meets: the question is refused, not answered with a sentence about another zone."""
     if not is_english(text):
         return ()
-    from .names import unspelt_names
-
     return tuple(Constraint("entity", name) for name in unspelt_names(text, passages))
 
 

@@ -14,7 +14,7 @@ import re
 from functools import cache
 from importlib.metadata import files
 
-from ..lexical import STOPWORDS
+from .lexical import STOPWORDS
 
 _MOST = 12  # a larger group is a loose category (人, 东西…), not synonyms
 

@@ -5,7 +5,9 @@ An English question names people, companies and places in pinyin ("Sun Aijun",
 English question keeps only its glossary words (投资, 企业), which many sentences share:
 the answerer then quotes a sentence about something else. A capitalised word (or a
 run of them) whose letters are exactly the pinyin of two or more consecutive Chinese
-characters in a retrieved passage is taken to name those characters.
+characters in a retrieved passage is taken to name those characters. Retrieval adds
+them to an English question's BM25 query, and the answer step weighs them as
+question words, so the module sits beside lexical.py rather than in either.
 
 pypinyin is imported here only, on the English-question path.
 """
@@ -17,6 +19,9 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from .lexical import english_equivalents
+from .thesaurus import is_english_word
+
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-' ][A-Z][a-z]+)*")
 _MIN_CHARS = 2  # one syllable ("Sun") matches too many characters to mean anything
 _MAX_MATCHES = 3  # spellings kept per name: homophones beyond these are noise
@@ -26,8 +31,6 @@ _LONGEST_SYLLABLE = 6  # zhuang, chuang, shuang
 def names_in(question: str) -> list[str]:
     """Lower-case pinyin candidates: each run of capitalised words joined ("Sun Aijun" ->
     "sunaijun") and each of its words, longest first."""
-    from .thesaurus import is_english_word
-
     found: dict[str, None] = {}
     for run in _CAPITALISED.finditer(question):
         words = _words(run.group(0))
@@ -126,9 +129,6 @@ def unspelt_names(question: str, passages: Iterable[str]) -> list[str]:
     """The question's words that read as a Chinese name in pinyin ("Qianwan": two
     syllables or more, neither a glossary word nor an English one) that no passage
     spells: the question asks about a place or person the retrieved articles do not name."""
-    from ..lexical import english_equivalents
-    from .thesaurus import is_english_word
-
     texts = list(passages)
     return [word for run in _CAPITALISED.finditer(question) for word in _words(run.group(0))
             if _syllable_count(word) >= _MIN_CHARS and not english_equivalents(word) and not is_english_word(word)
