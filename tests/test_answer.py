@@ -738,6 +738,20 @@ def test_a_paragraph_about_another_of_the_collection_s_districts_is_not_about_a_
     assert verify(western, next(c for c in candidates(western, _hits(chunk), Articles(None)) if "500亿元" in c.text)).ok
 
 
+def test_a_thing_named_only_in_the_name_of_what_handles_it_is_counted_by_that_one_s_figure() -> None:
+    """"团岛污水厂一天能处理多少吨污水": the sentence writes 污水 only in 标杆污水处理厂, far
+    from 日处理能力10万吨, but the plant that 处理s the 污水 is the one whose capacity it
+    gives. 啤酒废水, which the sentence does not name, is still not counted by it."""
+    text = ("2021年团岛污水处理厂与青岛啤酒厂合作实现啤酒废水与市政污水分类处理。"
+            "团岛污水处理厂作为此次唯一一座入选的生产环节资源化利用标杆污水处理厂，坚持全过程资源化综合利用和绿色低碳发展，"
+            "该厂1999年5月投入使用，2010年11月完成升级改造，日处理能力10万吨。")
+    chunk = _chunk(text, title="青岛两座污水处理厂获评全国“标杆”")
+    for question, answers in (("团岛污水厂一天最多能处理多少吨污水？", True), ("团岛污水处理厂每天能处理多少吨啤酒废水？", False)):
+        asked = analyse(question, EMPTY)
+        figure = next(c for c in candidates(asked, _hits(chunk), Articles(None)) if "10万吨" in c.text)
+        assert verify(asked, figure).ok is answers, question
+
+
 def test_a_figure_of_another_thing_the_article_counts_is_not_the_answer() -> None:
     """"每天能处理多少吨啤酒废水": the article speaks of 啤酒废水, but its tonnage is the
     plant's (日处理能力10万吨). A thing no article names is left to the gate."""
