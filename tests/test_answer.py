@@ -1913,6 +1913,10 @@ def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens()
     plan = expand_english("What development orientation will the group highlight next?").split()
     assert {"下一步", "突出", "导向"} <= set(plan)
     assert "下一步" not in expand_english("What is the target for next year?").split()
+    # a phrase before its words' everyday senses: the east bank's urban area is 东岸城区, no bank (银行) and no 面积
+    trips = expand_english("How many heavy-truck trips will the east-bank urban area avoid?").split()
+    assert {"东岸", "城区", "重型货车"} <= set(trips) and not {"银行", "面积"} & set(trips)
+    assert "创业" in expand_english("How many people will it help start their own businesses?").split()
     virtue = set(expand_english("Caring for the elderly is a traditional virtue; what is it a prominent reflection of?").split())
     assert {"美德", "突出", "体现"} <= virtue
     # digits grouped in English are one number, as the paper writes it (13600余名)
