@@ -569,6 +569,7 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
         ("市北区到现在一共有多少户家庭在领租赁补贴？", "市北区新增公共租赁住房租赁补贴家庭1200户。", "新增"),  # this year's additions, no total
         # the newly registered asked, the stock a place has given; one batch asked, a running total given
         ("胶州市新注册了多少家工业企业？", "胶州市拥有注册工业企业1.5万家。", "拥有"),
+        ("胶州市现在有多少家规上工业企业？", "胶州市拥有注册工业企业1.5万家。", "注册工业企业"),  # above a size, not all registered
         ("最新一批全国综合减灾示范社区里，青岛有几个社区入选？", "截至目前，我市共创建综合减灾示范社区424个，其中全国135个。", "截至目前"),
         ("2022年全年，市北区发放了多少救助资金？", "市北区累计发放低保、特困供养、临时救助等各类资金3.24亿元。", "累计"),
         ("全市地铁已经通车的线路有多少公里？", "轨道交通全部在建线路达到11条，共219公里。", "在建"),
