@@ -136,6 +136,8 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("By how many percentage points did retail sales grow in 2023?", "percent"),
         ("Over what period does the consumer season for the people run?", "date"),  # a span of dates, not the people counted
         ("Between which dates did the heavy rain fall?", "date"),
+        ("How long is the stretch of Tanghe Road that Shibei District opened?", "quantity"),  # a length
+        ("How long did the rain last?", "duration"),
         ("消费季活动持续哪段时间？", "date"),
         ("这些设施是照着谁的验收要求来完善的？", "org"),  # whose requirements: mostly an organisation's
         ("她是谁的女儿？", "person"),
