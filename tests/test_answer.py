@@ -783,10 +783,10 @@ def test_an_amount_asked_after_its_thing_is_of_that_thing() -> None:
     """"“四新”经济增加值达到多少亿元": nothing follows the unit, so the thing counted is the
     nouns before the verb that asks; the article's other 亿元 (理财公司管理规模) is not it."""
     question = "崂山区要让“四新”经济增加值达到多少亿元？"
-    assert analyse(question, EMPTY).counted == "经济增加值"
+    asked = analyse(question, EMPTY)
+    assert asked.counted == "经济增加值"
     text = ("崂山区“四新”经济增加值占生产总值比重提升至43%。"
             "崂山区新引进金融机构和类金融企业100家，力争理财公司管理规模突破2万亿元。")
-    asked = analyse(question, EMPTY)
     other = next(c for c in candidates(asked, _hits(_chunk(text)), Articles(None)) if "2万亿元" in c.text)
     verdict = verify(asked, other)
     assert not verdict.ok and verdict.missing is not None and verdict.missing.kind == "counted"

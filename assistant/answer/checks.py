@@ -12,8 +12,10 @@ X; they give Y"); a condition the article does not meet at all is a refusal.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 
 from .candidates import Article, Candidate, longest_run, names_ending, person_spans, type_positions, type_spans
 from ..chunk import sentence_spans
@@ -363,18 +365,20 @@ def _counted(question: Question, span: str, before: str, article: str) -> Verdic
         return OK
     rate = question.answer_type == "percent"  # a rate or share follows its thing: "投资增长10%", "X占生产总值比重提升至43%"
     reach_back, reach = (0, _SHARE_REACH) if rate else (_COUNTED_REACH, _COUNTED_REACH)
-    said = [*re.finditer(re.escape(thing), span), *_done_by(question, thing, span)]
+    said = chain(re.finditer(re.escape(thing), span), _done_by(question, thing, span))
     if any(_figure().search(span[max(0, m.start() - reach_back) : m.end() + reach]) for m in said):
         return OK
     return Verdict(False, Constraint("counted", thing))
 
 
-def _done_by(question: Question, thing: str, span: str) -> list[re.Match[str]]:
+def _done_by(question: Question, thing: str, span: str) -> Iterator[re.Match[str]]:
     """"团岛污水厂一天能处理多少吨污水": the sentence names the thing only in the name of
     what does the asking verb to it (标杆污水处理厂), and gives that one's 日处理能力10万吨.
-    The verb's figure counts the thing then: the places the verb is said again."""
-    verbs = [t.text for t in question.focus if len(t.text) >= 2 and thing + t.text in span]
-    return [m for verb in verbs for m in re.finditer(re.escape(verb), span)]
+    The verb's figure counts the thing then: the places the verb is said again. Looked
+    at only when no figure stands by the thing itself."""
+    for term in question.focus:
+        if len(term.text) >= 2 and thing + term.text in span:
+            yield from re.finditer(re.escape(term.text), span)
 
 
 def _english_rated(question: Question, span: str) -> Verdict:
