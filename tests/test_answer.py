@@ -545,6 +545,30 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
     return verify(asked, candidate)
 
 
+def test_the_issue_a_question_points_to_dates_the_article() -> None:
+    """"According to the November 2022 report" names the paper's month, not the fact's
+    year: an article of that month answers though its sentences name 2023, one of
+    another month does not, and an undated issue is judged by the year."""
+    asked = analyse("According to the November 2022 report, how many lifts were added in Shibei District?", EMPTY)
+    assert ("issue", "2022-11") in {(c.kind, c.value) for c in asked.constraints}
+    assert not any(c.kind == "year" for c in asked.constraints)
+    assert not any(term.text in {"报道", "报告", "11月"} for term in asked.terms)  # the issue is no topic
+    chinese = {(c.kind, c.value) for c in analyse("2022年11月那篇报道说市北区新增了多少个公办学位？", EMPTY).constraints}
+    assert ("issue", "2022-11") in chinese and ("year", "2022") not in chinese
+    # a year stated again, apart from the issue, stays a year asked
+    again = {(c.kind, c.value) for c in analyse("2024年2月那期说2023年完工了几个项目？", EMPTY).constraints}
+    assert {("issue", "2024-02"), ("year", "2023")} <= again
+    # a title's year is no issue: "the 2022 China Digital City Competitiveness report"
+    assert ("year", "2022") in {(c.kind, c.value) for c in analyse("Where did Qingdao rank in the 2022 China Digital City report?", EMPTY).constraints}
+    question = "According to the November 2022 report, how many lifts were added?"
+    assert _verdict(question, "预计2023年完工，107部既有住宅加装电梯。", date="2022-11-14").ok
+    assert not _verdict(question, "107部既有住宅加装电梯。", date="2023-01-05").ok
+    assert _verdict(question, "2022年，107部既有住宅加装电梯。", date="").ok  # undated: the year decides
+    assert not _verdict(question, "2023年，加装电梯100部以上。", date="").ok
+    both = "2022年11月那期和2024年2月那期里，各加装了多少部电梯？"
+    assert _verdict(both, "加装电梯100部。", date="2024-02-22").ok and _verdict(both, "加装电梯107部。", date="2022-11-14").ok
+
+
 @pytest.mark.parametrize(
     ("question", "text", "instead"),
     [

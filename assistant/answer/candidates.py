@@ -520,7 +520,7 @@ def _is_scope(word: str) -> bool:
 def constraint_share(constraints: tuple[Constraint, ...], span: str, near: str, whole: str) -> float:
     """Share of the question's stated conditions that hold in the span, its surroundings
     or its article (a year or place is often said once, in the headline or lead)."""
-    checked = [c for c in constraints if not c.kind.startswith("contrast")]
+    checked = [c for c in constraints if not c.kind.startswith("contrast") and c.kind != "issue"]  # an issue is its date's, checked in checks.py
     if not checked:
         return 1.0
     return sum(holds(c, span, near, whole) for c in checked) / len(checked)

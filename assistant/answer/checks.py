@@ -74,6 +74,9 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
                 verdict = _stated_near(constraint, span, heading, before, article)
             if not verdict.ok and any(_stated_near(other, span, heading, before, article).ok for other in _compared(question, constraint)):
                 verdict = OK  # "2022年和2023年的两篇报道里": a quote about either year answers a part
+        elif constraint.kind == "issue":  # "2023年1月那期和2024年2月22日那期里": either issue answers
+            issues = [c for c in question.constraints if c.kind == "issue"]
+            verdict = next((v for c in issues if (v := _in_issue(c, span, heading, before, article)).ok), Verdict(False, constraint))
         elif constraint.kind == "place":
             body, paragraph = article.text.lower(), _paragraph(candidate).lower()
             verdict = _place(constraint, span, heading, paragraph, body)
@@ -104,6 +107,14 @@ def _stated_near(constraint: Constraint, span: str, heading: str, before: str, a
     if verdict.ok and constraint.kind in {"year", "phase"}:
         verdict = _in_article(constraint, f"{heading} {article.date} {article.text}".lower())
     return verdict
+
+
+def _in_issue(constraint: Constraint, span: str, heading: str, before: str, article: Article) -> Verdict:
+    """The paper the question points to ("the November 2022 report"): an article printed
+    that month. An undated issue is judged by the year, as a year asked is."""
+    if article.date:
+        return OK if article.date.startswith(constraint.value) else Verdict(False, constraint)
+    return _stated_near(Constraint("year", constraint.value[:4]), span, heading, before, article)
 
 
 def _neighbour(constraint: Constraint, span: str, near: str, date: str) -> Verdict:

@@ -66,7 +66,7 @@ NO_PERSON = "具体人名"  # the "type" condition a sentence naming nobody fail
 class Constraint:
     """A condition the question states: the answer must hold for this year, place…"""
 
-    kind: str  # year, relative_year, period, phase, place, entity, contrast:…; a verdict may also name type or group
+    kind: str  # year, relative_year, period, phase, issue, place, entity, contrast:…; a verdict may also name type or group
     value: str  # as asked: "2023", "全年", "三期", "市北区", "累计"
     side: int = 0  # for contrasts: which of rules.toml's sides the question is on
 
@@ -122,7 +122,9 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
     units = _units(text, answer_type) if answer_type in {"quantity", "duration", "percent"} else ()
     searchable = text if english else spelt_out(text)  # _terms reads an English question's glossary words itself
     # "哪两场会议": the count is `count`, not a word the articles would repeat
-    terms = _terms(searchable if english else _COUNTED.sub(_without_count, table.filler_phrases.sub("，", searchable)), lexical, english)
+    # "according to the November 2022 report": the issue asked is no topic (`issue_dated`)
+    topical = table.issue_date.sub(" ", searchable)
+    terms = _terms(topical if english else _COUNTED.sub(_without_count, table.filler_phrases.sub("，", topical)), lexical, english)
     wants_list = bool(table.list_question.search(text))
     attribute = _first_group(table.attribute, text)
     focus = _focus(text, where or _QUESTION_WORD.search(text), terms, answer_type, attribute) if not english else ()
@@ -133,8 +135,8 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         units=units,
         terms=terms,
         focus=focus,
-        constraints=(*constraints_in(searchable, lexical), *_unknown_measure(text, where, answer_type, terms, lexical))
-        if not english else _stated_in_english(text),
+        constraints=issue_dated(text, (*constraints_in(searchable, lexical), *_unknown_measure(text, where, answer_type, terms, lexical))
+                                if not english else _stated_in_english(text)),
         wants_list=wants_list,
         several=bool(table.several.search(text)),
         summary=bool(table.summary_question.search(text)),
@@ -662,6 +664,27 @@ def _stated_in_english(text: str) -> tuple[Constraint, ...]:
                 stated.append(Constraint("place", place))
     stated.extend(_contrasts_in(text, english=True))
     return tuple(dict.fromkeys(stated))
+
+
+def issue_dated(text: str, constraints: tuple[Constraint, ...]) -> tuple[Constraint, ...]:
+    """"According to the November 2022 report", "2022年11月那篇报道说": the year dates the
+    paper the question points to, not the fact it asks, and becomes an "issue" condition
+    ("2022-11") on the article's date. It stays a year condition where the question
+    states it again elsewhere ("…那篇报道说2022年…")."""
+    found = list(rules().issue_date.finditer(text))
+    if not found:
+        return constraints
+    rest = text
+    issues = []
+    for match in found:
+        rest = rest.replace(match.group(0), " ")
+        year = re.search(r"(?:19|20)\d\d", match.group(0)).group(0)
+        # "November 2022" -> 11月 by the English conditions table; "2022年11月22日" has its own
+        months = (rules().english_conditions.get(word, "") for word in match.group(0).lower().split())
+        number = int(re.search(r"(\d{1,2})月", "".join(months) or match.group(0)).group(1))
+        issues.append(Constraint("issue", f"{year}-{number:02d}"))
+    again = set(values_of("year", rest))
+    return tuple(c for c in constraints if c.kind != "year" or c.value in again) + tuple(dict.fromkeys(issues))
 
 
 def values_of(kind: str, text: str) -> list[str]:

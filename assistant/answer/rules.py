@@ -139,6 +139,7 @@ class Rules:
     running_total: tuple[tuple[str, ...], re.Pattern[str]]  # words asking for a total since the start, a span's words giving one
     saving: tuple[tuple[str, ...], tuple[str, ...], int]  # words asking what was saved, words saying it, their reach to the figure
     years: tuple[re.Pattern[str], re.Pattern[str]]  # a year asked ("哪一年"), and a year said
+    issue_date: re.Pattern[str]  # the month of the paper a question points to ("the November 2022 report")
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
     rate_qualifiers: frozenset[str]  # "投资的预期增长目标": words between a thing and its rate that are not the thing
     kinds_of_place: frozenset[str]  # 城市, 县级市: what "哪个县级市" asks for, which no article need write
@@ -280,6 +281,7 @@ def rules() -> Rules:
         running_total=(tuple(data["running_total"]["asked"]), _any(data["running_total"]["said"])),
         saving=(tuple(data["saving"]["asked"]), tuple(data["saving"]["said"]), int(data["saving"]["reach"])),
         years=(_any(data["years"]["asked"]), _any(data["years"]["said"])),
+        issue_date=_any(data["issue_date"]["find"]),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         kinds_of_place=frozenset(data["ubiquitous"]["generic"]),
         rate_qualifiers=frozenset(data["rates"]["qualifiers"]),
