@@ -585,6 +585,11 @@ def test_the_issue_a_question_points_to_dates_the_article() -> None:
         ("崂山区2023年工业产值是多少？", "2023年，崂山区规上工业增加值同比增长14.4%。", "增加值"),
         ("港口集装箱吞吐量是多少？", "青岛港货物吞吐量6.6亿吨。", "货物吞吐量"),
         ("光伏电站的发电量是多少？", "光伏电站装机容量100兆瓦。", "装机容量"),
+        # an investment asked, an output value given (and the other way round in English,
+        # where the side said nearest "how much" is the one asked)
+        ("京东方项目总投资是多少？", "促进京东方等已投产重点项目达产满产，产值超过500亿元。", "产值"),
+        ("What is the total investment of the Jinzi R&D headquarters?", "新开工金字数字生态研发总部等项目，年内实现产值50亿元以上。", "产值"),
+        ("The services covered 3 billion yuan of direct investment. How much output value was involved?", "涉及投资规模30亿元的项目。", "投资规模"),
         ("社会消费品零售总额环比增长多少？", "社会消费品零售总额同比增长5%。", "同比"),
         ("学术年会线下到场的代表有多少名？", "共13600余名代表通过线上线下相结合的方式开展了探讨。", "线上线下"),
         ("那36个重点水利项目计划总投资一共多少？", "36个重点水利项目进展顺利，完成投资21.5亿元。", "完成投资"),

@@ -576,15 +576,22 @@ def _contrasts_in(text: str, english: bool) -> list[Constraint]:
             return [m.span() for m in re.finditer(re.escape(word), lowered)]
         return [m.span() for m in re.finditer(rf"\b{re.escape(word)}\b", lowered)] if word.isascii() else []
 
+    asking = _ENGLISH_ASKS.search(lowered) if english else None
     found = []
     for contrast in rules().contrasts:
         spans = [(side, at) for side, words in enumerate(contrast.sides) for word in words for at in said(word)]
         if any(a != b and _JOINED.fullmatch(lowered[x[1]:y[0]]) for a, x in spans for b, y in spans):
             continue  # "online and offline", "线上和线下": both sides asked together, neither one
-        for side, words in enumerate(contrast.sides):
-            if word := next((w for w in words if said(w)), None):
-                found.append(Constraint("contrast:" + contrast.name, word, side))
-                break
+        sides = [side for side, words in enumerate(contrast.sides) if any(said(w) for w in words)]
+        if len(sides) > 1 and asking:
+            # "covered 3 billion yuan of investment. How much output value…": the side said
+            # first after the question word is asked, the other sets the scene. A Chinese
+            # question's own order is kept: in "一共增长了多少" the verb stands nearest
+            after = sorted((at, side) for side, (at, _) in spans if at >= asking.start())
+            sides = [after[0][1] if after else max((at, side) for side, (at, _) in spans)[1]]
+        if sides:
+            word = next(w for w in contrast.sides[sides[0]] if said(w))
+            found.append(Constraint("contrast:" + contrast.name, word, sides[0]))
     return found
 
 
