@@ -545,6 +545,19 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
     return verify(asked, candidate)
 
 
+def test_a_list_of_members_needs_them_listed() -> None:
+    """"这“五区”具体是哪五个区": a clause that only repeats the name counting them lists
+    no member; one that lists them answers, and a list asked of other things is not held
+    to the name the question mentions on the way."""
+    question = "要持续抓好“五区同创”，这“五区”具体是哪五个区？"
+    assert not _verdict(question, "持续抓好“五区同创”，奋力推进中国式现代化的崂山实践。").ok
+    assert _verdict(question, "“五区同创”即创建甲区、乙区、丙区、丁区和戊区。").ok
+    english = "What are the names of the four specialised industrial parks (四大专业园区) the new area plans to build?"
+    assert not _verdict(english, "高标准建设四大专业园区，提速建设36个项目。").ok
+    other = "在深入实施“八项工程”的同时，还要统筹推进哪几件事？"
+    assert _verdict(other, "深入实施“八项工程”，统筹推进强链补链。").ok
+
+
 def test_the_issue_a_question_points_to_dates_the_article() -> None:
     """"According to the November 2022 report" names the paper's month, not the fact's
     year: an article of that month answers though its sentences name 2023, one of

@@ -32,6 +32,7 @@ _SHARE_REACH = 16  # "“四新”经济增加值占生产总值比重提升至4
 _IS_WHO = "[，,]?(?:分别|都)?(?:(?:是|为)(?:谁|哪位|哪一位|何人)|(?:的名字)?叫什么)"  # "…的社工，叫什么名字"
 _WHICH = "(?:哪位|哪一位|哪名)[^，。？?]{0,4}?"  # "是崂山区哪位负责人": the role after the question word
 _CLAUSE_END = clause_ends("，,；;。：:、！？")
+_NUMBERED_CHARS = 3  # "五区同创", "三大工程": a numbered name long enough to be a name
 _NAME_CHARS = 4  # a name before its head ("海程邦达半导体芯片项目"), not "重点项目"
 _SHARED_RUN = 3
 _PERSON_PRONOUNS = ("他", "她")
@@ -92,6 +93,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
         if not verdict.ok:
             return verdict
     for check in (_another_named(question, span, article.text.lower()), _group_figure(question, span), _only_listed(question, span),
+                  _members_listed(question, span),
                   _relation_said(question, span, before),
                   _counted(question, span, before, article.text),
                   _named_by_number(question, span, before, article.text), _one_batch(question, span),
@@ -362,6 +364,29 @@ def _only_listed(question: Question, span: str) -> Verdict:
         if any(longest_run(question.subject, item) * len(question.subject) >= _LISTED_CHARS for item in inner):
             return Verdict(False, Constraint("listed", question.subject))
     return OK
+
+
+def _members_listed(question: Question, span: str) -> Verdict:
+    """"这“五区”具体是哪五个区": a list asked of a name that counts its members is not
+    answered by a clause that only repeats the name ("持续抓好“五区同创”，奋力推进…").
+    The list asked is of the name's members when it counts as many ("哪五个", "the four");
+    "在实施“八项工程”的同时，要统筹推进哪几件事" asks for other things."""
+    if not question.wants_list or not question.count:
+        return OK
+    for name in _numbered_names(question.text):
+        if rules().count_words.get(next((ch for ch in name if ch in rules().count_words), "")) != question.count:
+            continue
+        for clause in _SENTENCE_PART.split(span):
+            if name in clause and not rules().listing_marks.search(clause.replace(name, "")):
+                return Verdict(False, Constraint("members", name))
+    return OK
+
+
+@cache
+def _numbered_names(question: str) -> list[str]:
+    """The names in a question that count their members, of three characters or more
+    ("五区" alone is also the 五区 of 五区同创)."""
+    return [match.group(0) for match in rules().numbered_name.finditer(question) if len(match.group(0)) >= _NUMBERED_CHARS]
 
 
 def _counted(question: Question, span: str, before: str, article: str) -> Verdict:

@@ -107,6 +107,8 @@ class Rules:
     recurring: re.Pattern[str]  # "“1500”…在两篇报道里都出现过": group 1, looked for as a mention is
     given: re.Pattern[str]  # "这492吨说的是哪种污染物": group 1 is the figure pointed at
     across: re.Pattern[str]  # the question asks across the paper ("这几期报纸里")
+    numbered_name: re.Pattern[str]  # a name counting its members ("五区同创", "四大专业园区")
+    listing_marks: re.Pattern[str]  # what a clause that lists members holds (、, 一是, 包括)
     ellipsis: re.Pattern[str]  # "那崂山区呢？": group 1 is what changes
     what_next: re.Pattern[str]  # a follow-up asking what the article tells after the last answer
     count_words: dict[str, int]
@@ -244,6 +246,8 @@ def rules() -> Rules:
         recurring=_any(data["lists"]["recurring"]),
         given=_any([pattern.replace("{figure}", data["lists"]["given_figure"]) for pattern in data["lists"]["given"]]),
         across=_any(data["lists"]["across"]),
+        numbered_name=_any(data["lists"]["numbered_name"]),
+        listing_marks=_any([re.escape(mark) for mark in data["lists"]["listing_marks"]]),
         ellipsis=re.compile(data["follow_up"]["ellipsis"]),
         what_next=_any(data["follow_up"]["what_next"]),
         count_words=dict(data["lists"]["count_words"]),
