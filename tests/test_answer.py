@@ -216,6 +216,13 @@ def test_units_are_found_in_their_latin_spellings(question: str, text: str, foun
     assert [text[start:end] for start, end in spans] == found
 
 
+def test_a_word_a_unit_starts_is_no_count() -> None:
+    """"连续4年保持两位数增长" counts digits, not people (位): no answer to how many firms."""
+    question = analyse("How many industrial enterprises does Jiaozhou have?", EMPTY)
+    text = "连续4年保持两位数增长，两位院士出席。"
+    assert [text[start:end] for start, end in type_spans(question, text) or []] == ["两位"]
+
+
 def test_an_abbreviated_department_is_read_in_full() -> None:
     """A reader says 人社局 and 发改委; the paper writes 人力资源社会保障局 and 发展改革委.
     The question is searched and judged by the full name, and its article's

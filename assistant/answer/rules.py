@@ -130,6 +130,7 @@ class Rules:
     units: dict[str, tuple[str, ...]]  # each group with its units' symbols
     unit_symbols: dict[str, tuple[str, ...]]  # 公里 -> km
     multipliers: str
+    not_units: tuple[str, ...]  # words a unit starts that are no unit (位数)
     measures: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
     constraints: dict[str, re.Pattern[str]]
     contrasts: tuple[Contrast, ...]
@@ -206,19 +207,21 @@ class Rules:
         return chinese or len(word) >= 3 and all(char in self.transliteration for char in word)
 
     def quantity_pattern(self, units: tuple[str, ...]) -> re.Pattern[str]:
-        return _quantity_pattern(units, self.multipliers)
+        return _quantity_pattern(units, self.multipliers, self.not_units)
 
     def all_units(self) -> tuple[str, ...]:
         return tuple(unit for group in self.units.values() for unit in group)
 
 
 @cache
-def _quantity_pattern(units: tuple[str, ...], multipliers: str) -> re.Pattern[str]:
-    """A number, optional multipliers (万, 亿, 余…), then one of `units`."""
+def _quantity_pattern(units: tuple[str, ...], multipliers: str, not_units: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """A number, optional multipliers (万, 亿, 余…), then one of `units`, unless the unit
+    starts one of `not_units` (两位数)."""
     ordered = sorted(set(units), key=len, reverse=True)
     # A symbol ends its word ("5 million" holds no metres); a Chinese unit need not ("10次WTA").
     unit = "|".join(re.escape(u) + ("(?![a-z])" if u[-1].isascii() and u[-1].isalpha() else "") for u in ordered) if ordered else r"[^\W\d]"
-    return re.compile(rf"{NUMBER}\s*[{multipliers}]{{0,3}}\s*(?:{unit})", re.IGNORECASE)
+    exception = f"(?!{'|'.join(re.escape(word) for word in not_units)})" if not_units else ""
+    return re.compile(rf"{NUMBER}\s*[{multipliers}]{{0,3}}\s*{exception}(?:{unit})", re.IGNORECASE)
 
 
 @cache
@@ -229,7 +232,7 @@ def rules() -> Rules:
     units = {
         name: tuple(dict.fromkeys(u for unit in values for u in (unit, *symbols.get(unit, ()))))
         for name, values in data["units"].items()
-        if name != "multipliers"
+        if name not in {"multipliers", "not_units"}
     }
     titles = tuple(sorted(evidence["person_titles"], key=len, reverse=True))  # 总经理 before 经理
     return Rules(
@@ -269,6 +272,7 @@ def rules() -> Rules:
         units=units,
         unit_symbols=symbols,
         multipliers="".join(data["units"]["multipliers"]),
+        not_units=tuple(data["units"]["not_units"]),
         measures=tuple(
             (name, _any(entry["ask"]), tuple(u for group in entry["units"] for u in units[group]))
             for name, entry in data["measures"].items()
