@@ -589,6 +589,20 @@ def test_the_issue_a_question_points_to_dates_the_article() -> None:
     assert _verdict(both, "加装电梯100部。", date="2024-02-22").ok and _verdict(both, "加装电梯107部。", date="2022-11-14").ok
 
 
+def test_a_follow_up_stays_in_the_issue_the_conversation_points_to() -> None:
+    """"2022年11月那篇报道说…", then "那老楼加装电梯呢？装了多少部？": the follow-up asks the
+    same report, so the other issue's lifts do not answer it; a follow-up naming an issue
+    of its own keeps that one."""
+    november = _chunk("107部既有住宅加装电梯，惠及居民3000余户。", article="a.txt#0", date="2022-11-14")
+    january = _chunk("全年加装电梯100部。", article="b.txt#0", date="2023-01-05")
+    history = [{"role": "user", "content": "2022年11月那篇报道说市北区新增了多少个公办学位？"},
+               {"role": "assistant", "content": "市北区加快配套学校建设，新增公办学位1500个。[1]"}]
+    answer = _answerer(january, november).answer("那老楼加装电梯呢？装了多少部？", history, _hits(january, november))
+    assert "107部" in answer.text and "100部" not in answer.text
+    own = _answerer(january, november).answer("那2023年1月那篇报道里加装了多少部电梯？", history, _hits(january, november))
+    assert "100部" in own.text and "107部" not in own.text
+
+
 @pytest.mark.parametrize(
     ("question", "text", "instead"),
     [

@@ -27,7 +27,7 @@ from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import asks_for_report, described_reports, labelled, listing, opening, printed_conditions, printed_listing, reports
 from .model import Model, model
 from .points import points
-from .question import (Constraint, Question, analyse, leans_on_part_before, quoted_phrases, resolve_follow_up, split_question,
+from .question import (Constraint, Question, analyse, issue_dated, leans_on_part_before, quoted_phrases, resolve_follow_up, split_question,
                        unspelt_conditions, with_conditions_of, with_pinyin_names)
 from .rules import clause_around, clause_ends, rules
 
@@ -118,6 +118,9 @@ class ExtractiveAnswerer:
             asked = with_pinyin_names(asked, passages, self.lexical, absent)
             if at and (leans_on_part_before(part) or is_english(part)):  # "…grow in 2023, and for how many years…"
                 asked = with_conditions_of(asked, parts[-1][0])
+            if earlier and is_follow_up(part) and not any(c.kind == "issue" for c in asked.constraints):
+                # "2022年11月那篇报道说…", then "那老楼加装电梯呢？": the follow-up stays in that issue
+                asked = replace(asked, constraints=asked.constraints + issue_dated(earlier[-1], ()))
             if rules().what_next.search(part) and is_follow_up(part) and (said := last_answer(history)):
                 asked = replace(asked, after=said)
             parts.append((asked, candidates(asked, hits, articles)))
