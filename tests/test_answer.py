@@ -552,6 +552,18 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
     return verify(asked, candidate)
 
 
+def test_a_later_phase_asked_of_an_article_that_counts_none_is_not_answered() -> None:
+    """"第二代相机是什么时候研制成功的" of an article on the camera as one whole: its date is
+    the first one's. The first phase asked, or an article that names the phase, still
+    answers."""
+    text = "凤麟核已于2022年成功研制国际首台智能中子照相相机产品。"
+    assert not _verdict("凤麟核的第二代智能中子照相相机是什么时候研制成功的？", text).ok
+    assert not _verdict("When was the second phase of the camera plant completed?", "相机工厂于2022年建成投产。").ok
+    assert _verdict("凤麟核的智能中子照相相机是什么时候研制成功的？", text).ok
+    assert _verdict("张村河水净化厂一期什么时候投入运行？", "张村河水净化厂2018年投入运行。").ok
+    assert _verdict("齐鲁医院二期什么时候建成运营？", "推动齐鲁医院二期建成运营，2023年启用。").ok
+
+
 def test_a_list_of_members_needs_them_listed() -> None:
     """"这“五区”具体是哪五个区": a clause that only repeats the name counting them lists
     no member; one that lists them answers, and a list asked of other things is not held

@@ -201,9 +201,18 @@ def _in_article(constraint: Constraint, article: str) -> Verdict:
     """A year or phase the article never mentions, where it does mention others, means
     the article is about another one ("2024年…" asked of an article on 2022 and 2023)."""
     stated = values_of(constraint.kind, article)
+    if not stated and constraint.kind == "phase" and _later(constraint.value):
+        return Verdict(False, constraint)  # "二期什么时候投运" of an article on the plant as one whole
     if not stated or _holds(constraint.value, stated):
         return OK
     return Verdict(False, constraint, _spelt(constraint.kind, stated[0]))
+
+
+def _later(phase: str) -> bool:
+    """A phase, batch or generation after the first: an article that counts none is
+    about the thing as one whole, and its facts are not the later one's."""
+    number = re.search(r"\d+", phase)
+    return bool(number) and int(number.group(0)) > 1
 
 
 def _holds(asked: str, stated: list[str]) -> bool:
