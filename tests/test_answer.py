@@ -552,6 +552,21 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
     return verify(asked, candidate)
 
 
+def test_people_asked_are_counted_in_people() -> None:
+    """"How many people watched the livestream": 2层 counts floors, not viewers, though 层
+    is a measure word; "the People's Congress" names no one counted, and a job is
+    counted as 个 as well as 人."""
+    question = "How many people watched the online livestream of the topping-out ceremony?"
+    assert "层" not in analyse(question, EMPTY).units
+    floors = _chunk("封顶仪式以线上直播方式举办，主楼共2层。")
+    assert _answerer(floors).answer(question, [], _hits(floors)).refused
+    viewers = _chunk("封顶仪式以线上直播方式举办，3万人在线观看。")
+    assert "3万人" in _answerer(viewers).answer(question, [], _hits(viewers)).text
+    assert "人" in analyse("青岛市常住人口有多少？", EMPTY).units and "层" not in analyse("青岛市常住人口有多少？", EMPTY).units
+    assert not analyse("At which session of the Laoshan District People's Congress were the goals presented?", EMPTY).units
+    assert "个" in analyse("How many jobs will the programme create?", EMPTY).units
+
+
 def test_a_later_phase_asked_of_an_article_that_counts_none_is_not_answered() -> None:
     """"第二代相机是什么时候研制成功的" of an article on the camera as one whole: its date is
     the first one's. The first phase asked, or an article that names the phase, still
