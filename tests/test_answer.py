@@ -1989,6 +1989,19 @@ def test_a_readers_words_for_attracting_and_settling_meet_the_papers_words() -> 
     assert all(terms[word].found_in(text) for word in ("拉", "投钱", "安家"))
 
 
+def test_hospital_beds_asked_in_english_are_beds() -> None:
+    """"How many hospital beds will the second phase of Qilu Hospital have": without 床位 the
+    question's words were only the hospital's, and a sentence on its opening (with a
+    15分钟 service circle) covered them all."""
+    assert "床位" in expand_english("How many hospital beds will it have?").split()
+    chunk = _chunk("推动齐鲁医院二期建成运营，打造15分钟中医药优质服务圈。")
+    question = "How many hospital beds will the second phase of Qilu Hospital have once it opens?"
+    beds_asked = next(t for t in analyse(question, EMPTY).terms if t.text == "床位")
+    assert not beds_asked.found_in(chunk.text)  # a word the support threshold counts as missing
+    beds = _chunk("齐鲁医院二期建成后将新增床位1000张。")
+    assert "1000张" in _answerer(beds).answer(question, [], _hits(beds)).text
+
+
 def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens() -> None:
     assert "合作伙伴" in expand_english("Who is its strategic partner.")
     assert "煤改气" in expand_english("How much does the coal-to-gas switch cut?")
