@@ -567,6 +567,17 @@ def test_people_asked_are_counted_in_people() -> None:
     assert "个" in analyse("How many jobs will the programme create?", EMPTY).units
 
 
+def test_a_kind_every_name_says_must_be_in_the_answer() -> None:
+    """"在哪家医院去世的": every hospital's name says 医院, so a sentence without the word
+    names none. A school or a company may be named without its kind (青岛二中, 海发置业)."""
+    question = "唐进倬同志最后是在青岛哪家医院去世的？"
+    assert not _verdict(question, "唐进倬同志因病医治无效，于2023年1月1日在青岛逝世，享年90岁。").ok
+    assert _verdict(question, "唐进倬同志于2023年1月1日在青岛市立医院逝世。").ok
+    assert not _verdict("In which hospital did Tang Jinzhuo die?", "唐进倬同志于2023年1月1日在青岛逝世。").ok
+    assert _verdict("他毕业于哪所学校？", "他毕业于青岛二中。").ok
+    assert _verdict("马飚毕业于哪所大学？", "马飚毕业于中央民族学院政治系。").ok  # a university may be a 学院
+
+
 def test_a_later_phase_asked_of_an_article_that_counts_none_is_not_answered() -> None:
     """"第二代相机是什么时候研制成功的" of an article on the camera as one whole: its date is
     the first one's. The first phase asked, or an article that names the phase, still

@@ -93,7 +93,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
         if not verdict.ok:
             return verdict
     for check in (_another_named(question, span, article.text.lower()), _group_figure(question, span), _only_listed(question, span),
-                  _members_listed(question, span),
+                  _members_listed(question, span), _kind_named(question, span),
                   _relation_said(question, span, before),
                   _counted(question, span, before, article.text),
                   _named_by_number(question, span, before, article.text), _one_batch(question, span),
@@ -329,6 +329,15 @@ def _another_named(question: Question, span: str, article: str) -> Verdict:
     if facility:  # the article speaks of the asked plant elsewhere: "nothing on it" would be untrue
         return Verdict(False, Constraint("entity", asked))
     return Verdict(False, Constraint("entity", asked), named)
+
+
+def _kind_named(question: Question, span: str) -> Verdict:
+    """"唐进倬是在哪家医院去世的": every hospital's name says 医院, so a sentence without the
+    word ("于2023年1月1日在青岛逝世") names no hospital, however well it matches the rest."""
+    for asked, said in rules().named_kinds:
+        if asked.search(question.text) and not any(word in span for word in said):
+            return Verdict(False, Constraint("entity", said[0]))
+    return OK
 
 
 def _group_figure(question: Question, span: str) -> Verdict:
