@@ -702,6 +702,9 @@ def test_a_follow_up_stays_in_the_issue_the_conversation_points_to() -> None:
         ("产业园是什么时候开工建设的？", "产业园项目预计2023年8月份交付使用。", "交付"),
         # when it happened asked, when it is to happen given
         ("产业园最后是哪天正式交付使用的？", "产业园项目位于书安路8号，预计2023年8月份交付使用。", "预计"),
+        # cities outside the province asked, those inside given
+        ("Which cities outside Shandong Province have signed 'cross-regional service' agreements?",
+         "主动联系山东省内16个地市23个县区签署“跨域通办”长期战略合作协议。", "省内"),
     ],
 )
 def test_verification_rejects_a_neighbouring_fact(question: str, text: str, instead: str) -> None:
