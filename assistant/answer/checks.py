@@ -392,7 +392,8 @@ def _members_listed(question: Question, span: str) -> Verdict:
     if not question.wants_list or not question.count:
         return OK
     for name in _numbered_names(question.text):
-        if rules().count_words.get(next((ch for ch in name if ch in rules().count_words), "")) != question.count:
+        counts = rules().count_words
+        if next((counts[ch] for ch in name if ch in counts), None) != question.count:
             continue
         for clause in _SENTENCE_PART.split(span):
             if name in clause and not rules().listing_marks.search(clause.replace(name, "")):
