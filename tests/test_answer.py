@@ -567,6 +567,13 @@ def test_people_asked_are_counted_in_people() -> None:
     assert "个" in analyse("How many jobs will the programme create?", EMPTY).units
 
 
+def test_a_count_pointed_with_is_no_unit_asked() -> None:
+    """"规模、期限和票面利率这几项基本要素分别是多少": 这几项 points back at the items listed,
+    so the answer is not held to a count in 项; "几项" alone asks one."""
+    assert "项" not in analyse("这只债券的规模、期限和票面利率这几项分别是多少？", EMPTY).units
+    assert "项" in analyse("这次一共推出了几项措施？", EMPTY).units
+
+
 def test_a_kind_every_name_says_must_be_in_the_answer() -> None:
     """"在哪家医院去世的": every hospital's name says 医院, so a sentence without the word
     names none. A school or a company may be named without its kind (青岛二中, 海发置业)."""
@@ -576,6 +583,20 @@ def test_a_kind_every_name_says_must_be_in_the_answer() -> None:
     assert not _verdict("In which hospital did Tang Jinzhuo die?", "唐进倬同志于2023年1月1日在青岛逝世。").ok
     assert _verdict("他毕业于哪所学校？", "他毕业于青岛二中。").ok
     assert _verdict("马飚毕业于哪所大学？", "马飚毕业于中央民族学院政治系。").ok  # a university may be a 学院
+
+
+def test_a_body_the_sentence_leaves_unnamed_is_not_answered() -> None:
+    """"是哪家保险公司" of a sentence calling it only what the question does ("承保公司"), or
+    某: the articles do not name it. A sentence naming one of its kind still answers."""
+    question = "那场暴雨后负责理赔的灾害民生综合保险承保公司，是哪家保险公司？"
+    assert not _verdict(question, "灾情发生后，灾害民生综合保险承保公司迅速反应，立刻启动大灾快速理赔通道。").ok
+    assert _verdict(question, "灾情发生后，承保公司中国人保财险青岛分公司迅速反应。").ok
+    worker = "收到报修的郑召斌是哪家物业公司的员工？"
+    assert not _verdict(worker, "近日，某小区物业工作人员郑召斌收到这样一条消息。").ok
+    assert _verdict(worker, "近日，青岛海信物业工作人员郑召斌收到这样一条消息。").ok
+    assert not _verdict("盐滩村拆迁里积极配合的那家开发企业叫什么名字？", "由区级平台公司开展土地整理，开发企业积极配合。").ok
+    assert _verdict("海梅·雷耶斯是哪家漫画公司的虚拟人物？", "海梅·雷耶斯是DC漫画公司的一个虚拟人物。").ok
+    assert _verdict("他在哪家物业公司工作？", "他在海信物业公司工作。").ok
 
 
 def test_a_later_phase_asked_of_an_article_that_counts_none_is_not_answered() -> None:

@@ -93,7 +93,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
         if not verdict.ok:
             return verdict
     for check in (_another_named(question, span, article.text.lower()), _group_figure(question, span), _only_listed(question, span),
-                  _members_listed(question, span), _kind_named(question, span),
+                  _members_listed(question, span), _kind_named(question, span), _left_unnamed(question, span),
                   _relation_said(question, span, before),
                   _counted(question, span, before, article.text),
                   _named_by_number(question, span, before, article.text), _one_batch(question, span),
@@ -337,6 +337,39 @@ def _kind_named(question: Question, span: str) -> Verdict:
     for asked, said in rules().named_kinds:
         if asked.search(question.text) and not any(word in span for word in said):
             return Verdict(False, Constraint("entity", said[0]))
+    return OK
+
+
+_CLAUSE_OPENERS = "，。；：、“”（）《》,;:( "
+
+
+def _left_unnamed(question: Question, span: str) -> Verdict:
+    """"是哪家保险公司" answered by "，灾害民生综合保险承保公司迅速反应": the sentence calls the
+    body only what the question calls it, from a clause's start or after 的, or 某 ("某小区
+    物业工作人员"), so the articles do not name it. Any other mention of its kind may be
+    the name ("海发置业有限公司", "DC漫画公司" for "哪家漫画公司")."""
+    if question.wants_list or question.english:
+        return OK
+    asked = next((m for pattern in rules().unnamed_bodies if (m := pattern.search(question.text))), None)
+    if asked is None:
+        return OK
+    kind, stem = asked.group("kind"), asked.group("stem")[-2:]
+
+    def unnamed(at: int, word: str) -> bool:
+        if "某" in span[max(at - 4, 0):at]:
+            return True
+        end, start = at + len(word), at
+        while word == kind and start > 0 and span[start - 1:end] in question.text:
+            start -= 1
+        said = span[start:end]
+        return len(said) > len(kind) and (said.startswith("的") or start == 0 or span[start - 1] in _CLAUSE_OPENERS)
+
+    kinds = [m.start() for m in re.finditer(kind, span)]
+    stems = [m.start() for m in re.finditer(stem, span)] if len(stem) == 2 else []
+    if kinds and not all(unnamed(at, kind) for at in kinds):
+        return OK
+    if any(unnamed(at, kind) for at in kinds) or any(unnamed(at, stem) for at in stems):
+        return Verdict(False, Constraint("entity", f"{asked.group('stem')}{kind}的名称"))
     return OK
 
 

@@ -324,10 +324,12 @@ def _nouns_before(text: str) -> str:
 
 
 def _asked_unit(text: str) -> re.Match[str] | None:
-    """"多少吨", "几万元": the unit named after 多少/几 (group 1), and where it ends."""
+    """"多少吨", "几万元": the unit named after 多少/几 (group 1), and where it ends. A 几
+    pointed with ("这几项基本要素分别是多少", "哪几座") counts nothing, as in the question
+    types of rules.toml."""
     table = rules()
     every = sorted(table.all_units(), key=len, reverse=True)
-    return re.search(rf"(?:多少|几)[{table.multipliers}]*(" + "|".join(map(re.escape, every)) + ")", text)
+    return re.search(rf"(?:多少|(?<![哪这那近前头好])几)[{table.multipliers}]*(" + "|".join(map(re.escape, every)) + ")", text)
 
 
 def _units(text: str, answer_type: str) -> tuple[str, ...]:

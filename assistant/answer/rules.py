@@ -71,7 +71,7 @@ class Contrast:
 
 
 # The [evidence] entries that are words or characters, not patterns of an answer type.
-_WORD_LISTS = {"named_heads", "named_kinds", "facility_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "generic_roles", "leaders", "surnames", "compound_surnames", "transliteration", "not_names", "going", "glued_after", "glued_verbs"}
+_WORD_LISTS = {"named_heads", "named_kinds", "unnamed_bodies", "facility_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "generic_roles", "leaders", "surnames", "compound_surnames", "transliteration", "not_names", "going", "glued_after", "glued_verbs"}
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,7 @@ class Rules:
     named_heads: tuple[str, ...]
     facility_heads: tuple[str, ...]
     named_kinds: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]  # "哪家医院": a name then says 医院
+    unnamed_bodies: tuple[re.Pattern[str], ...]  # groups stem and kind: "哪家物业公司"
     unnamed_openers: tuple[str, ...]
     org_suffixes: tuple[str, ...]
     place_suffixes: tuple[str, ...]  # longest first
@@ -260,6 +261,7 @@ def rules() -> Rules:
         facility_heads=tuple(evidence["facility_heads"]),
         named_kinds=tuple((re.compile(rf"哪[家所个座]?{kind['ask']}|\b(?i:which {kind['english']})\b"), tuple(kind["said"]))
                           for kind in evidence["named_kinds"]),
+        unnamed_bodies=tuple(map(re.compile, evidence["unnamed_bodies"])),
         unnamed_openers=tuple(evidence["unnamed_openers"]),
         org_suffixes=tuple(evidence["org_suffixes"]),
         place_suffixes=tuple(sorted(evidence["place_suffixes"], key=len, reverse=True)),  # 新区 before 区
