@@ -840,6 +840,29 @@ def test_a_running_total_is_answered_only_by_a_sentence_that_counts_one() -> Non
     assert _verdict(asked, "西海岸新区共引进投资亿元以上项目95个。").ok
 
 
+def test_a_day_asked_needs_a_date_with_its_day() -> None:
+    """"哪天开园的", "On what date…": a sentence dated only by its year or month gives no
+    day; one with its day, or dated by the article itself ("今天上午"), does."""
+    question = "青岛市人工智能产业园是哪天正式开园的？"
+    assert not _verdict(question, "2023年，青岛市人工智能产业园正式开园运营。").ok
+    assert _verdict(question, "1月5日，青岛市人工智能产业园正式开园运营。").ok
+    assert _verdict(question, "今天上午，青岛市人工智能产业园正式开园运营。").ok
+    assert not _verdict("On what date was the Qingdao AI industrial park formally opened?", "2023年，青岛市人工智能产业园正式开园运营。").ok
+    assert _verdict("青岛市人工智能产业园是哪一年开园的？", "2023年，青岛市人工智能产业园正式开园运营。").ok
+
+
+def test_a_phone_number_asked_needs_a_number_to_dial() -> None:
+    """"服务热线的电话号码是多少": "开通服务热线357条" counts lines and "除了热线电话外"
+    names one; only digits to dial answer. A count of lines is still a quantity."""
+    question = "青岛的供热服务热线，电话号码是多少？"
+    assert analyse(question, EMPTY).answer_type == "phone"
+    assert analyse("全市开通了多少条供热服务热线？", EMPTY).answer_type == "quantity"
+    assert not _verdict(question, "开通服务热线357条，500余名话务员24小时受理群众诉求。").ok
+    assert not _verdict(question, "除了热线电话外，他们还加入了小区物业群。").ok
+    assert _verdict(question, "市民可拨打供热服务热线96177反映问题。").ok
+    assert _verdict("What is the phone number of the heating hotline?", "供热服务热线0532-96177全天受理。").ok
+
+
 def test_a_paragraph_naming_only_another_district_is_about_that_one() -> None:
     chunk = _chunk("连续两年入选中国工业百强区。2023年，崂山区深入实施工业强区战略。\n西海岸新区规上工业增加值增长6.2%。",
                    title="加快发展先进制造业")

@@ -597,15 +597,19 @@ def _contrast(constraint: Constraint, span: str, asked: str) -> Verdict:
 
 def _answer_type(question: Question, candidate: Candidate, before: str = "") -> Verdict:
     """A person asked for, and the sentence names only an organisation: the articles
-    do not say who. Someone in a role asked for ("负责人是谁") and nobody named: not an
+    do not say who. A phone number asked, and the sentence has no number to dial. Someone in a role asked for ("负责人是谁") and nobody named: not an
     answer either. Other "谁" questions may be answered by a group or a name jieba
     does not know (README, "Measured and left out")."""
+    if question.answer_type == "phone" and not type_spans(question, candidate.text):
+        return Verdict(False, Constraint("type", "电话号码"))  # "除了热线电话外" gives no number to dial
     if question.answer_type == "date" and not question.wants_list:
         # "哪一年获批设立的", and the sentence gives neither a time nor the asked event: whatever
         # it says, not when ("推动二期建成运营" for "二期什么时候建成" is the articles' nearest)
         dates = type_spans(question, candidate.text) or []
         if dates and question.year_asked and not any(rules().years[1].search(candidate.text[start:end]) for start, end in dates):
             return Verdict(False, Constraint("type", "年份"))  # "当前和今后一个时期" for "是从哪年到哪年"
+        if dates and question.day_asked and not any(rules().days[1].search(candidate.text[start:end]) for start, end in dates):
+            return Verdict(False, Constraint("type", "日期"))  # "2023年，崂山区将…" for "哪天开园的"
         if dates or type_positions(question, _last_sentence(before)):
             return _dated_event(question, candidate.text, dates)
         return OK if any(term.found_in(candidate.text) for term in question.focus) else Verdict(False, Constraint("type", "时间"))

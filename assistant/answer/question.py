@@ -104,6 +104,7 @@ class Question:
     total_asked: str = ""  # "到现在一共…" -> 到现在: a total since the start is asked ([running_total])
     event: tuple[str, ...] = ()  # "什么时候开工的" -> the words of its event ([events]): the focus's, else the first named
     year_asked: bool = False  # "是从哪年到哪年": only a date holding a year answers ([years])
+    day_asked: bool = False  # "哪天开幕的": only a date holding a day answers ([days])
     after: str = ""  # "那他当时是怎么处理的？": the last answer, whose sequel in the article answers
 
     @property
@@ -157,6 +158,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         total_asked=next((word for word in table.running_total[0] if word in text), ""),
         event=_asked_event(text, focus),
         year_asked=bool(table.years[0].search(text)),
+        day_asked=bool(table.days[0].search(text)),
     )
 
 

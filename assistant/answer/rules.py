@@ -144,6 +144,7 @@ class Rules:
     running_total: tuple[tuple[str, ...], re.Pattern[str]]  # words asking for a total since the start, a span's words giving one
     saving: tuple[tuple[str, ...], tuple[str, ...], int]  # words asking what was saved, words saying it, their reach to the figure
     years: tuple[re.Pattern[str], re.Pattern[str]]  # a year asked ("哪一年"), and a year said
+    days: tuple[re.Pattern[str], re.Pattern[str]]  # a day asked, and what gives one
     issue_date: re.Pattern[str]  # the month of the paper a question points to ("the November 2022 report")
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
     rate_qualifiers: frozenset[str]  # "投资的预期增长目标": words between a thing and its rate that are not the thing
@@ -294,6 +295,7 @@ def rules() -> Rules:
         running_total=(tuple(data["running_total"]["asked"]), _any(data["running_total"]["said"])),
         saving=(tuple(data["saving"]["asked"]), tuple(data["saving"]["said"]), int(data["saving"]["reach"])),
         years=(_any(data["years"]["asked"]), _any(data["years"]["said"])),
+        days=(_any(data["days"]["asked"]), _any(data["days"]["said"])),
         issue_date=_any(data["issue_date"]["find"]),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         kinds_of_place=frozenset(data["ubiquitous"]["generic"]),
