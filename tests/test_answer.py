@@ -761,7 +761,7 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
         # the asked event in other words of its group: in use is 投入运行
         ("张村河水净化厂是哪一年投入使用的？", "张村河水净化厂2018年投入运行。"),
         ("产业园什么时候开工？", "产业园项目于2022年3月开工建设。"),
-        ("产业园是哪天交付使用的？", "产业园项目已于2023年8月交付使用。"),
+        ("产业园是什么时候交付使用的？", "产业园项目已于2023年8月交付使用。"),  # "哪天" would want the day ([days])
         ("产业园预计什么时候交付使用？", "产业园项目预计2023年8月份交付使用。"),
         ("崂山区是哪一年入选中国工业百强区的？", "崂山区2021年首次入选中国工业百强区。"),
         # a growth written 增长 is the rate asked, though 零售总额 names a total in the same sentence
@@ -849,6 +849,23 @@ def test_a_day_asked_needs_a_date_with_its_day() -> None:
     assert _verdict(question, "今天上午，青岛市人工智能产业园正式开园运营。").ok
     assert not _verdict("On what date was the Qingdao AI industrial park formally opened?", "2023年，青岛市人工智能产业园正式开园运营。").ok
     assert _verdict("青岛市人工智能产业园是哪一年开园的？", "2023年，青岛市人工智能产业园正式开园运营。").ok
+
+
+def test_the_holder_of_a_named_projects_role_must_be_named_with_it() -> None:
+    """"官路水库工程的项目负责人是谁": every project has a 项目负责人, so another project's
+    does not answer; the asked project's, or one pointed at ("这个工程"), does."""
+    other = "前不久，青兰高速公路改扩建工程通过用地预审，让项目负责人史陈鹏喜出望外。"
+    assert not _verdict("官路水库工程的项目负责人是谁？", other).ok
+    assert _verdict("青兰高速公路改扩建工程的项目负责人是谁？", other).ok
+    assert _verdict("这个工程的项目负责人是谁？", other).ok
+
+
+def test_an_english_party_secretary_is_a_role_asked() -> None:
+    """"Who is the Party secretary of …": a sentence naming the community but no 书记 does
+    not answer; one naming its 党委书记 does."""
+    question = "Who is the Party secretary of the Wangjia Village community?"
+    assert not _verdict(question, "完成金家岭街道王家村社区的改造拆迁。").ok
+    assert _verdict(question, "王家村社区党委书记王建国说，拆迁提前一年完成。").ok
 
 
 def test_a_phone_number_asked_needs_a_number_to_dial() -> None:

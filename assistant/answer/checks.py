@@ -618,6 +618,8 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
     role = _asked_role(question)
     if role and question.english and (owner := _role_owner(question)) and not owner.found_in(f"{before} {candidate.text}".lower()):
         return Verdict(False, Constraint("entity", owner.text))  # Haier's chairman is no answer to "the chairman of Hanlan"
+    if role and not question.english and (owner := _named_owner(question, role)) and not owner.found_in(f"{before} {candidate.text}".lower()):
+        return Verdict(False, Constraint("entity", owner.text))  # 青兰高速's 项目负责人 is no answer for 官路水库工程's
     titles = _role_titles(question, role)
     if titles and not any(_holds_title(title, candidate.text) for title in titles):
         if role_holder(question, candidate):
@@ -750,6 +752,18 @@ def _role_owner(question: Question) -> Term | None:
     words = set(re.findall(r"[\u4e00-\u9fff]+", owner.group(1))) | {word for forms in english_equivalents(owner.group(1)) for word in forms}
     suffixes = set(rules().org_suffixes)  # "research institute" -> 研究院 names a kind; 卡奥斯 names the one
     named = [term for term in question.terms if term.text in words and term.text not in suffixes]
+    return max(named, key=lambda term: term.weight, default=None)
+
+
+def _named_owner(question: Question, role: str) -> Term | None:
+    """"官路水库工程的项目负责人是谁": the named project, plant or company whose role is
+    asked, as its heaviest term; another project's 项目负责人 does not answer. None when
+    the owner is pointed at ("这个工程") or is no such name."""
+    owner = re.search(rf"([\u4e00-\u9fff]{{2,20}}?)的?(?:项目)?{re.escape(role)}", question.text)
+    if not owner or not owner.group(1).endswith(rules().owner_heads) or owner.group(1).startswith(rules().unnamed_openers):
+        return None
+    heads = set(rules().owner_heads)
+    named = [term for term in question.terms if len(term.text) > 1 and term.text in owner.group(1) and term.text not in heads]
     return max(named, key=lambda term: term.weight, default=None)
 
 

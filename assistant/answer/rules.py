@@ -71,7 +71,7 @@ class Contrast:
 
 
 # The [evidence] entries that are words or characters, not patterns of an answer type.
-_WORD_LISTS = {"named_heads", "named_kinds", "unnamed_bodies", "facility_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "generic_roles", "leaders", "surnames", "compound_surnames", "transliteration", "not_names", "going", "glued_after", "glued_verbs"}
+_WORD_LISTS = {"named_heads", "owner_heads", "named_kinds", "unnamed_bodies", "facility_heads", "unnamed_openers", "org_suffixes", "place_suffixes", "person_titles", "generic_roles", "leaders", "surnames", "compound_surnames", "transliteration", "not_names", "going", "glued_after", "glued_verbs"}
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,7 @@ class Rules:
     evidence: dict[str, re.Pattern[str]]
     named_heads: tuple[str, ...]
     facility_heads: tuple[str, ...]
+    owner_heads: tuple[str, ...]  # "官路水库工程的项目负责人": the owner's name must be in the answer
     named_kinds: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]  # "哪家医院": a name then says 医院
     unnamed_bodies: tuple[re.Pattern[str], ...]  # groups stem and kind: "哪家物业公司"
     unnamed_openers: tuple[str, ...]
@@ -260,6 +261,7 @@ def rules() -> Rules:
         evidence={kind: _any(patterns) for kind, patterns in evidence.items() if kind not in _WORD_LISTS},
         named_heads=tuple(evidence["named_heads"]),
         facility_heads=tuple(evidence["facility_heads"]),
+        owner_heads=tuple(evidence["owner_heads"]),
         named_kinds=tuple((re.compile(rf"哪[家所个座]?{kind['ask']}|\b(?i:which {kind['english']})\b"), tuple(kind["said"]))
                           for kind in evidence["named_kinds"]),
         unnamed_bodies=tuple(map(re.compile, evidence["unnamed_bodies"])),
@@ -316,7 +318,7 @@ def rules() -> Rules:
         ),
         english_levels=dict(data["english"]["places"]),
         english_role=re.compile(
-            r"\bwho (?:heads|leads|chairs|directs|runs|(?:is|was) (?:the )?((?:(?:executive|vice|deputy|general) )*(?:"
+            r"\bwho (?:heads|leads|chairs|directs|runs|(?:is|was) (?:the )?((?:(?:executive|vice|deputy|general|party) )*(?:"
             + "|".join(map(re.escape, data["english"]["roles"]["titles"])) + r"))\b)",
             re.I,
         ),
