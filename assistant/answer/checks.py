@@ -597,9 +597,10 @@ def _contrast(constraint: Constraint, span: str, asked: str) -> Verdict:
 
 def _answer_type(question: Question, candidate: Candidate, before: str = "") -> Verdict:
     """A person asked for, and the sentence names only an organisation: the articles
-    do not say who. A phone number asked, and the sentence has no number to dial. Someone in a role asked for ("负责人是谁") and nobody named: not an
+    do not say who. Someone in a role asked for ("负责人是谁") and nobody named: not an
     answer either. Other "谁" questions may be answered by a group or a name jieba
-    does not know (README, "Measured and left out")."""
+    does not know (README, "Measured and left out"). A phone number asked needs a
+    number to dial, and a day asked a date with its day."""
     if question.answer_type == "phone" and not type_spans(question, candidate.text):
         return Verdict(False, Constraint("type", "电话号码"))  # "除了热线电话外" gives no number to dial
     if question.answer_type == "date" and not question.wants_list:
