@@ -348,29 +348,33 @@ def _left_unnamed(question: Question, span: str) -> Verdict:
     body only what the question calls it, from a clause's start or after 的, or 某 ("某小区
     物业工作人员"), so the articles do not name it. Any other mention of its kind may be
     the name ("海发置业有限公司", "DC漫画公司" for "哪家漫画公司")."""
-    if question.wants_list or question.english:
+    if question.wants_list or question.english or not (asked := _asked_body(question.text)):
         return OK
-    asked = next((m for pattern in rules().unnamed_bodies if (m := pattern.search(question.text))), None)
-    if asked is None:
-        return OK
-    kind, stem = asked.group("kind"), asked.group("stem")[-2:]
+    stem, kind = asked
 
-    def unnamed(at: int, word: str) -> bool:
-        if "某" in span[max(at - 4, 0):at]:
-            return True
-        end, start = at + len(word), at
-        while word == kind and start > 0 and span[start - 1:end] in question.text:
+    def some(at: int) -> bool:
+        return "某" in span[max(at - 4, 0):at]
+
+    def in_question_words(at: int) -> bool:
+        start, end = at, at + len(kind)
+        while start > 0 and span[start - 1:end] in question.text:
             start -= 1
         said = span[start:end]
         return len(said) > len(kind) and (said.startswith("的") or start == 0 or span[start - 1] in _CLAUSE_OPENERS)
 
     kinds = [m.start() for m in re.finditer(kind, span)]
-    stems = [m.start() for m in re.finditer(stem, span)] if len(stem) == 2 else []
-    if kinds and not all(unnamed(at, kind) for at in kinds):
-        return OK
-    if any(unnamed(at, kind) for at in kinds) or any(unnamed(at, stem) for at in stems):
-        return Verdict(False, Constraint("entity", f"{asked.group('stem')}{kind}的名称"))
-    return OK
+    if kinds:
+        unnamed = all(some(at) or in_question_words(at) for at in kinds)
+    else:
+        unnamed = len(stem[-2:]) == 2 and any(some(m.start()) for m in re.finditer(stem[-2:], span))
+    return Verdict(False, Constraint("entity", f"{stem}{kind}的名称")) if unnamed else OK
+
+
+@cache
+def _asked_body(question: str) -> tuple[str, str] | None:
+    """"是哪家物业公司的员工" -> (物业, 公司): the words before the kind of body asked, and the kind."""
+    asked = next((m for pattern in rules().unnamed_bodies if (m := pattern.search(question))), None)
+    return (asked.group("stem"), asked.group("kind")) if asked else None
 
 
 def _group_figure(question: Question, span: str) -> Verdict:
@@ -607,20 +611,20 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
         # "哪一年获批设立的", and the sentence gives neither a time nor the asked event: whatever
         # it says, not when ("推动二期建成运营" for "二期什么时候建成" is the articles' nearest)
         dates = type_spans(question, candidate.text) or []
-        if dates and question.year_asked and not any(rules().years[1].search(candidate.text[start:end]) for start, end in dates):
-            return Verdict(False, Constraint("type", "年份"))  # "当前和今后一个时期" for "是从哪年到哪年"
-        if dates and question.day_asked and not any(rules().days[1].search(candidate.text[start:end]) for start, end in dates):
-            return Verdict(False, Constraint("type", "日期"))  # "2023年，崂山区将…" for "哪天开园的"
+        # "当前和今后一个时期" for "是从哪年到哪年", "2023年，崂山区将…" for "哪天开园的"
+        for asked, (_, said), grain in ((question.year_asked, rules().years, "年份"), (question.day_asked, rules().days, "日期")):
+            if dates and asked and not any(said.search(candidate.text[start:end]) for start, end in dates):
+                return Verdict(False, Constraint("type", grain))
         if dates or type_positions(question, _last_sentence(before)):
             return _dated_event(question, candidate.text, dates)
         return OK if any(term.found_in(candidate.text) for term in question.focus) else Verdict(False, Constraint("type", "时间"))
     if question.answer_type != "person" or question.wants_list:
         return OK
     role = _asked_role(question)
-    if role and question.english and (owner := _role_owner(question)) and not owner.found_in(f"{before} {candidate.text}".lower()):
-        return Verdict(False, Constraint("entity", owner.text))  # Haier's chairman is no answer to "the chairman of Hanlan"
-    if role and not question.english and (owner := _named_owner(question, role)) and not owner.found_in(f"{before} {candidate.text}".lower()):
-        return Verdict(False, Constraint("entity", owner.text))  # 青兰高速's 项目负责人 is no answer for 官路水库工程's
+    # Haier's chairman is no answer to "the chairman of Hanlan", nor 青兰高速's 项目负责人 to 官路水库工程's
+    owner = (_role_owner(question) if question.english else _named_owner(question, role)) if role else None
+    if owner and not owner.found_in(f"{before} {candidate.text}".lower()):
+        return Verdict(False, Constraint("entity", owner.text))
     titles = _role_titles(question, role)
     if titles and not any(_holds_title(title, candidate.text) for title in titles):
         if role_holder(question, candidate):

@@ -218,7 +218,7 @@ class Rules:
 
 
 @cache
-def _quantity_pattern(units: tuple[str, ...], multipliers: str, not_units: tuple[str, ...] = ()) -> re.Pattern[str]:
+def _quantity_pattern(units: tuple[str, ...], multipliers: str, not_units: tuple[str, ...]) -> re.Pattern[str]:
     """A number, optional multipliers (万, 亿, 余…), then one of `units`, unless the unit
     starts one of `not_units` (两位数)."""
     ordered = sorted(set(units), key=len, reverse=True)
