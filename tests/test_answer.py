@@ -142,6 +142,10 @@ def _answerer(*chunks: Chunk) -> ExtractiveAnswerer:
         ("这些设施是照着谁的验收要求来完善的？", "org"),  # whose requirements: mostly an organisation's
         ("她是谁的女儿？", "person"),
         ("总经理叫什么名字？", "person"),
+        ("那个线上平台叫啥名字来着？", "named"),  # a spoken question word asks what its written one asks
+        ("审批服务组合里那一项全称叫啥？", "named"),
+        ("这个换热站多会儿开始分户计量的？", "date"),
+        ("那位站长是咋把用户的事办好的？", "manner"),
         ("这种鱼的身体是什么颜色的？", "colour"),
         ("What colour are its flowers?", "colour"),
     ],

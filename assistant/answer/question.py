@@ -115,6 +115,7 @@ class Question:
 def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) -> Question:
     table = rules()
     english = is_english(text)
+    text = text if english else table.as_written(text)
     answer_type, where = table.answer_type(text)
     # "What is the total heating area?" asks for a measure; a Chinese question asks one
     # with 多少 or 多大, and its 什么 asks for what it names ("抓住什么时机", not 消费's 元)

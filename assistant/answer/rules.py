@@ -150,6 +150,8 @@ class Rules:
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
     rate_qualifiers: frozenset[str]  # "投资的预期增长目标": words between a thing and its rate that are not the thing
     kinds_of_place: frozenset[str]  # 城市, 县级市: what "哪个县级市" asks for, which no article need write
+    spoken: re.Pattern[str]  # a reader's spoken question words (啥), read as the written ones in `written`
+    written: dict[str, str]
     filler: frozenset[str]  # words of a spoken question that carry no topic
     pointing: frozenset[str]  # 那场, 这家: filler where no article uses them
     filler_phrases: re.Pattern[str]  # 叫什么名字: asks for a name, names no topic
@@ -170,6 +172,11 @@ class Rules:
     speaker_tag: re.Pattern[str]  # "乔智明说。" after a closing quotation mark
     cut_short: re.Pattern[str]  # "…的地理位置为。": a sentence that lost its value
     printed: Printed
+
+    def as_written(self, question: str) -> str:
+        """The question with its spoken question words (啥, 咋) in writing, so that one
+        table of question words serves both registers."""
+        return self.spoken.sub(lambda found: self.written[found.group()], question)
 
     def answer_type(self, question: str) -> tuple[str, re.Match[str] | None]:
         """The type of answer the question asks for, and where its question word is.
@@ -302,6 +309,8 @@ def rules() -> Rules:
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         kinds_of_place=frozenset(data["ubiquitous"]["generic"]),
         rate_qualifiers=frozenset(data["rates"]["qualifiers"]),
+        spoken=re.compile("|".join(sorted(map(re.escape, data["spoken"]), key=len, reverse=True))),
+        written=dict(data["spoken"]),
         filler=frozenset(data["filler"]["words"]),
         pointing=frozenset(pointer + unit for pointer in data["filler"]["pointers"] for unit in data["units"]["count"] if len(unit) == 1),
         filler_phrases=_any(data["filler"]["phrases"]),
