@@ -2081,6 +2081,16 @@ def test_hospital_beds_asked_in_english_are_beds() -> None:
     assert "1000张" in _answerer(beds).answer(question, [], _hits(beds)).text
 
 
+def test_everyday_english_words_of_a_report_meet_the_glossary() -> None:
+    """Words of training questions the glossary lacked: a compound's underfloor heating,
+    a loose marble slab, the land approved but not yet supplied, the low-altitude economy."""
+    heating = expand_english("Which compound has underfloor heating, and who fixed the loose marble?").split()
+    assert {"小区", "地暖", "松动", "大理石"} <= set(heating)
+    assert "批而未供" in expand_english("How much approved-but-unsupplied land will it dispose of?").split()
+    assert "低空" in expand_english("What plan will seize the low-altitude economy?").split()
+    assert {"博士后", "公益"} <= set(expand_english("How many postdoctoral and public-welfare posts?").split())
+
+
 def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens() -> None:
     assert "合作伙伴" in expand_english("Who is its strategic partner.")
     assert "煤改气" in expand_english("How much does the coal-to-gas switch cut?")
