@@ -589,6 +589,21 @@ def test_a_kind_every_name_says_must_be_in_the_answer() -> None:
     assert _verdict("马飚毕业于哪所大学？", "马飚毕业于中央民族学院政治系。").ok  # a university may be a 学院
 
 
+def test_a_sentence_about_another_document_does_not_date_the_one_asked() -> None:
+    """"《…创建规范》是哪一年制定出台的": a sentence dating another document it names is about
+    that one; a short form of the asked title, or an article headed by it, is not."""
+    question = "《青岛市综合减灾示范社区创建规范》是哪一年制定出台的？"
+    chunk = _chunk("市应急管理局在全省率先制定《青岛市综合减灾示范社区创建规范》。"
+                   "2022年以来，市应急管理局制定《关于进一步加强安全生产工作的若干措施》，提出32项创新举措。")
+    asked = analyse(question, EMPTY)
+    other = next(c for c in candidates(asked, _hits(chunk), Articles(None)) if "若干措施" in c.text and "创建规范" not in c.text)
+    assert not verify(asked, other).ok
+    assert _verdict(question, "2022年，市应急管理局制定《青岛市综合减灾示范社区创建规范》。").ok
+    assert _verdict("《决议》是哪天通过的？", "11月12日，全会审议通过了《中共青岛市委关于深入学习宣传贯彻党的二十大精神的决议》。").ok
+    adapted = "《宇宙奇兵》是何时被改编的？"
+    assert _verdict(adapted, "1986年，该作被改编为漫画《星际战记》。", title="宇宙奇兵").ok
+
+
 def test_a_body_the_sentence_leaves_unnamed_is_not_answered() -> None:
     """"是哪家保险公司" of a sentence calling it only what the question does ("承保公司"), or
     某: the articles do not name it. A sentence naming one of its kind still answers."""

@@ -92,7 +92,8 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             verdict = _contrast(constraint, span, question.text.lower())
         if not verdict.ok:
             return verdict
-    for check in (_another_named(question, span, article.text.lower()), _group_figure(question, span), _only_listed(question, span),
+    for check in (_another_named(question, span, article.text.lower()), _another_title(question, span, heading),
+                  _group_figure(question, span), _only_listed(question, span),
                   _members_listed(question, span), _kind_named(question, span), _left_unnamed(question, span),
                   _relation_said(question, span, before),
                   _counted(question, span, before, article.text),
@@ -329,6 +330,21 @@ def _another_named(question: Question, span: str, article: str) -> Verdict:
     if facility:  # the article speaks of the asked plant elsewhere: "nothing on it" would be untrue
         return Verdict(False, Constraint("entity", asked))
     return Verdict(False, Constraint("entity", asked), named)
+
+
+def _another_title(question: Question, span: str, heading: str) -> Verdict:
+    """"《青岛市综合减灾示范社区创建规范》是哪一年制定出台的", and the sentence names another
+    document ("2022年以来，…制定《关于进一步加强安全生产工作的若干措施》"): it is about
+    that one. A short form of the asked title (《决议》) is the same document, and in an
+    article headed by the title every sentence is about it ("改编为漫画《…》")."""
+    asked = [title for title in _TITLE.findall(question.text.lower()) if title not in heading.lower()]
+    said = _TITLE.findall(span)
+    if not asked or not said or any(a in s or s in a for a in asked for s in said):
+        return OK
+    return Verdict(False, Constraint("entity", asked[0]))
+
+
+_TITLE = re.compile(r"《([^《》]{2,40})》")
 
 
 def _kind_named(question: Question, span: str) -> Verdict:
