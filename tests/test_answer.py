@@ -616,6 +616,9 @@ def test_a_body_the_sentence_leaves_unnamed_is_not_answered() -> None:
     assert not _verdict("盐滩村拆迁里积极配合的那家开发企业叫什么名字？", "由区级平台公司开展土地整理，开发企业积极配合。").ok
     assert _verdict("海梅·雷耶斯是哪家漫画公司的虚拟人物？", "海梅·雷耶斯是DC漫画公司的一个虚拟人物。").ok
     assert _verdict("他在哪家物业公司工作？", "他在海信物业公司工作。").ok
+    school = "青钢片区2023年要建的那所九年一贯制学校，叫什么名字？"  # a school, a hospital: bodies too
+    assert not _verdict(school, "2023年，开展青钢遗址公园、九年一贯制学校、社区中心等项目建设。").ok
+    assert _verdict(school, "2023年开工建设青钢九年一贯制学校等3所学校。").ok
 
 
 def test_a_later_phase_asked_of_an_article_that_counts_none_is_not_answered() -> None:
