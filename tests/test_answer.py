@@ -556,6 +556,13 @@ def _verdict(question: str, text: str, title: str = "测试报道", date: str = 
     return verify(asked, candidate)
 
 
+def test_a_rainstorms_claims_are_counted_not_measured() -> None:
+    """"How many rainstorm insurance claims": a count (1300余笔), not the rain's 100毫米."""
+    question = "How many rainstorm insurance claims had the insurer accepted?"
+    assert "米" not in analyse(question, EMPTY).units and "笔" in analyse(question, EMPTY).units
+    assert "毫米" in analyse("How much rain fell in the heaviest hit areas?", EMPTY).units
+
+
 def test_people_asked_are_counted_in_people() -> None:
     """"How many people watched the livestream": 2层 counts floors, not viewers, though 层
     is a measure word; "the People's Congress" names no one counted, and a job is
