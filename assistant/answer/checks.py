@@ -21,7 +21,7 @@ from .candidates import Article, Candidate, longest_run, names_ending, person_sp
 from ..chunk import sentence_spans
 from ..lexical import english_equivalents, is_english
 from ..tagging import tagged
-from .question import NO_PERSON, Constraint, Question, Term, stated_at, values_of
+from .question import NO_PERSON, Constraint, Question, Term, book_titles, stated_at, values_of
 from .rules import clause_around, clause_ends, question_sentence, rules
 
 _NEIGHBOUR_KINDS = ("year", "relative_year", "period", "phase")
@@ -337,14 +337,11 @@ def _another_title(question: Question, span: str, heading: str) -> Verdict:
     document ("2022年以来，…制定《关于进一步加强安全生产工作的若干措施》"): it is about
     that one. A short form of the asked title (《决议》) is the same document, and in an
     article headed by the title every sentence is about it ("改编为漫画《…》")."""
-    asked = [title for title in _TITLE.findall(question.text.lower()) if title not in heading.lower()]
-    said = _TITLE.findall(span)
+    asked = [title for title in book_titles(question.text.lower()) if title not in heading.lower()]
+    said = book_titles(span)
     if not asked or not said or any(a in s or s in a for a in asked for s in said):
         return OK
     return Verdict(False, Constraint("entity", asked[0]))
-
-
-_TITLE = re.compile(r"《([^《》]{2,40})》")
 
 
 def _kind_named(question: Question, span: str) -> Verdict:

@@ -42,7 +42,8 @@ _JOINED_QUOTE = re.compile(r"[和与或、]“([^”]{1,20})”")
 _PLACEHOLDER = re.compile(r"…|××|\.\.\.|ＸＸ|XX")
 _ASPECT_TAGS = frozenset({"uz", "ul", "ug"})  # jieba's 着, 了, 过 after a verb
 _DESCRIBING_TAGS = frozenset("vad")  # the first letter of jieba's tags for verbs, adjectives, adverbs
-_QUOTED = re.compile(r"《([^》]{2,40})》|“([^”]{2,30})”|「([^」]{2,30})」|\"([^\"]{2,30})\"")
+_BOOK_TITLE = r"《([^《》]{2,40})》"
+_QUOTED = re.compile(_BOOK_TITLE + r"|“([^”]{2,30})”|「([^」]{2,30})」|\"([^\"]{2,30})\"")
 
 
 @dataclass(frozen=True)
@@ -477,6 +478,11 @@ def _focus(text: str, where: re.Match[str] | None, terms: tuple[Term, ...], answ
 def quoted_phrases(text: str) -> list[str]:
     """The phrases `text` puts in quotation marks or 《》, without the marks."""
     return [phrase for phrase, _, _ in quoted_spans(text)]
+
+
+def book_titles(text: str) -> list[str]:
+    """The titles `text` puts in 《》, without the marks."""
+    return re.findall(_BOOK_TITLE, text)
 
 
 def quoted_spans(text: str) -> list[tuple[str, int, int]]:

@@ -56,7 +56,7 @@ def _with_titles(pattern: str, titles: tuple[str, ...]) -> str:
 
 
 # A later clause asking with a question word of no set type ("…，他做了什么调整？")
-_ASKED_AFTER = re.compile(r"[，,；;][^？?]*?(?:什么|怎么|怎样|如何|为何|为什么|哪|谁|啥)")
+_ASKED_AFTER = re.compile(r"[，,；;][^？?]*?(?:什么|怎么|怎样|如何|为何|为什么|哪|谁)")
 
 
 def question_sentence(question: str) -> int:
