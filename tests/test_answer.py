@@ -289,6 +289,18 @@ def test_the_holder_of_a_title_asked_is_not_the_organisation_that_acted() -> Non
     assert "张明" in _answerer(named).answer("发安全防范通知的市南区安委办，主任是谁？", [], _hits(named)).text
 
 
+def test_a_belief_checked_by_a_yes_no_question_is_no_condition() -> None:
+    """"…，是市政府主办的吧？" states what the asker believes: the sentence saying who
+    did answers it (no), though it names another body. A tag ("是这样吧") is no belief."""
+    assert analyse("那次年会，是青岛市政府牵头主办的吧？", EMPTY).answer_type == "yesno"
+    assert analyse("他一个人管着一万多户人家的暖气，是这样吧？", EMPTY).answer_type != "yesno"
+    stated = {c.value for c in analyse("凤麟核那个项目，是国家自然科学基金给批的吧？", EMPTY).constraints}
+    assert "国家自然科学基金" not in stated
+    chunk = _chunk("中国自然资源学会2022年学术年会由中国自然资源学会、中国科学院海洋研究所主办。")
+    answer = _answerer(chunk).answer("自然资源学会那次年会，是青岛市政府牵头主办的吧？", [], _hits(chunk))
+    assert not answer.refused and "中国科学院海洋研究所" in answer.text
+
+
 def test_the_chief_of_a_rank_is_not_any_holder_of_the_title() -> None:
     """总河长 asked: the river chiefs at every level (各级河长) are not the chief one."""
     levels = _chunk("要突出“一河一策”治理，充分发挥各级河长作用，加强区市、部门协同。")

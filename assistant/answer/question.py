@@ -138,7 +138,8 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         units=units,
         terms=terms,
         focus=focus,
-        constraints=issue_dated(text, (*constraints_in(searchable, lexical), *_unknown_measure(text, where, answer_type, terms, lexical))
+        constraints=issue_dated(text, (*constraints_in(_without_premise(searchable, answer_type), lexical),
+                                       *_unknown_measure(text, where, answer_type, terms, lexical))
                                 if not english else _stated_in_english(text)),
         wants_list=wants_list,
         several=bool(table.several.search(text)),
@@ -199,6 +200,19 @@ def _list_key(text: str) -> str:
 def _first_group(pattern: re.Pattern[str], text: str) -> str:
     match = pattern.search(text)
     return next((group for group in match.groups() if group), "") if match else ""
+
+
+def _without_premise(text: str, answer_type: str) -> str:
+    """"凤麟核那个项目，是国家自然科学基金给批的吧？": the clause a yes/no question closes
+    with, opening with 是, states what the asker believes, to be checked against the
+    articles. A body or year named only there is no condition an answer must meet: the
+    sentence about the project says who approved it, yes or no."""
+    if answer_type != "yesno":
+        return text
+    return _PREMISE.sub("", text.rstrip())
+
+
+_PREMISE = re.compile(r"(?<=[，,])\s*(?:是不是|不是|是)[^，,。？?！!]*[？?]?$")
 
 
 def with_pinyin_names(question: Question, passages: list[str], lexical: LexicalIndex, absent: tuple[Constraint, ...] = ()) -> Question:
