@@ -301,6 +301,18 @@ def test_a_belief_checked_by_a_yes_no_question_is_no_condition() -> None:
     assert not answer.refused and "中国科学院海洋研究所" in answer.text
 
 
+def test_a_districts_plan_is_not_the_whole_citys() -> None:
+    """全市 asked: a district's report ("升级15处…" under 市北区's headline) gives the
+    district's plan. 全市 in a meeting's name ("全市…推进大会") asks about no scope."""
+    district = _chunk("升级15处居家社区养老服务中心，打造1处示范性失智老年人日间照护中心。", title="市北区：稳经济促转型惠民生")
+    assert _answerer(district).answer("全市要升级多少处居家社区养老服务中心？", [], _hits(district)).refused
+    assert "15处" in _answerer(district).answer("要升级多少处居家社区养老服务中心？", [], _hits(district)).text
+    city = _chunk("全市升级15处居家社区养老服务中心。", title="市北区：稳经济促转型惠民生")
+    assert "15处" in _answerer(city).answer("全市要升级多少处居家社区养老服务中心？", [], _hits(city)).text
+    meeting = _chunk("升级15处居家社区养老服务中心。", title="市北区：稳经济促转型惠民生")
+    assert "15处" in _answerer(meeting).answer("全市养老工作会议上说要升级多少处居家社区养老服务中心？", [], _hits(meeting)).text
+
+
 def test_the_chief_of_a_rank_is_not_any_holder_of_the_title() -> None:
     """总河长 asked: the river chiefs at every level (各级河长) are not the chief one."""
     levels = _chunk("要突出“一河一策”治理，充分发挥各级河长作用，加强区市、部门协同。")

@@ -156,6 +156,7 @@ class Rules:
     pointing: frozenset[str]  # 那场, 这家: filler where no article uses them
     filler_phrases: re.Pattern[str]  # 叫什么名字: asks for a name, names no topic
     places: tuple[str, ...]  # the collection's districts and cities, longest first
+    whole_city: tuple[tuple[str, ...], tuple[str, ...]]  # words asking for the whole city, and words saying it
     rate_words: frozenset[str]  # an English rate question's words that name no rated thing
     place_levels: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]  # "哪个区" -> names ending in 区
     synonyms: dict[str, tuple[str, ...]]
@@ -315,6 +316,7 @@ def rules() -> Rules:
         pointing=frozenset(pointer + unit for pointer in data["filler"]["pointers"] for unit in data["units"]["count"] if len(unit) == 1),
         filler_phrases=_any(data["filler"]["phrases"]),
         places=tuple(sorted(data["places"]["named"], key=len, reverse=True)),
+        whole_city=(tuple(data["places"]["whole_city_asked"]), tuple(data["places"]["whole_city_said"])),
         rate_words=frozenset(data["rates"]["words"]),
         place_levels=tuple((re.compile(level["ask"], re.IGNORECASE), tuple(level["ends"])) for level in data["places"]["levels"]),
         synonyms=_with_groups(data["synonyms"], data["synonym_groups"]["groups"]),
