@@ -2146,6 +2146,9 @@ def test_everyday_english_words_of_a_report_meet_the_glossary() -> None:
     assert "批而未供" in expand_english("How much approved-but-unsupplied land will it dispose of?").split()
     assert "低空" in expand_english("What plan will seize the low-altitude economy?").split()
     assert {"博士后", "公益"} <= set(expand_english("How many postdoctoral and public-welfare posts?").split())
+    # the fields a technique is widely needed in, a port's new internet-famous landmark
+    assert {"领域", "广泛"} <= set(expand_english("In which fields is it widely needed?").split())
+    assert {"网红", "地标"} <= set(expand_english("What is the new internet-famous landmark?").split())
 
 
 def test_english_words_meet_the_glossary_before_a_full_stop_and_across_hyphens() -> None:
