@@ -313,6 +313,13 @@ def test_a_districts_plan_is_not_the_whole_citys() -> None:
     assert "15处" in _answerer(meeting).answer("全市养老工作会议上说要升级多少处居家社区养老服务中心？", [], _hits(meeting)).text
 
 
+def test_an_english_role_with_a_word_before_its_title_needs_a_holder() -> None:
+    """"Who is the plant manager of…": a role asked (manager, with the word saying of
+    what), so a sentence about the plant that names nobody does not answer."""
+    chunk = _chunk("2021年团岛污水处理厂与青岛啤酒厂合作实现啤酒废水与市政污水分类处理。")
+    assert _answerer(chunk).answer("Who is the plant manager of the Tuandao sewage treatment plant?", [], _hits(chunk)).refused
+
+
 def test_the_chief_of_a_rank_is_not_any_holder_of_the_title() -> None:
     """总河长 asked: the river chiefs at every level (各级河长) are not the chief one."""
     levels = _chunk("要突出“一河一策”治理，充分发挥各级河长作用，加强区市、部门协同。")

@@ -329,7 +329,7 @@ def rules() -> Rules:
         ),
         english_levels=dict(data["english"]["places"]),
         english_role=re.compile(
-            r"\bwho (?:heads|leads|chairs|directs|runs|(?:is|was) (?:the )?((?:(?:executive|vice|deputy|general|party) )*(?:"
+            r"\bwho (?:heads|leads|chairs|directs|runs|(?:is|was) (?:the )?((?:(?:executive|vice|deputy|general|party) )*(?:[a-z]+ )?(?:"
             + "|".join(map(re.escape, data["english"]["roles"]["titles"])) + r"))\b)",
             re.I,
         ),
