@@ -341,6 +341,8 @@ def test_constraints_stated_in_the_question() -> None:
     # An English question names a place by its pinyin and its level ("Jimo District").
     assert ("place", "即墨区") in {(c.kind, c.value) for c in analyse("How many firms are registered in Jimo District?", EMPTY).constraints}
     assert ("contrast:cumulative or rate", "累计") in {(c.kind, c.value) for c in analyse("累计处理了多少污水？", EMPTY).constraints}
+    # a result asked in the reader's words: 实打实 is 实际, which a target (保持在) does not answer
+    assert ("contrast:result or plan", "实打实") in {(c.kind, c.value) for c in analyse("实打实新增了多少就业？", EMPTY).constraints}
     # both sides of a contrast asked together ("online and offline") are neither side
     both = analyse("How many delegates, online and offline, took part?", EMPTY).constraints
     assert not [c for c in both if c.kind == "contrast:offline or online"]
