@@ -320,6 +320,17 @@ def test_an_english_role_with_a_word_before_its_title_needs_a_holder() -> None:
     assert _answerer(chunk).answer("Who is the plant manager of the Tuandao sewage treatment plant?", [], _hits(chunk)).refused
 
 
+def test_a_size_asked_is_of_the_noun_before_it() -> None:
+    """"台东三路步行街有多长": the length of the street; the greenway's 7.3公里 in a
+    sentence that names no street is another thing's length."""
+    assert analyse("市北区升级改造的台东三路步行街有多长？", EMPTY).counted == "步行街"
+    greenway = _chunk("台东三路步行街升级改造进展迅速。259栋老旧小区改造和7.3公里生态绿道建设全面开工。")
+    answer = _answerer(greenway).answer("台东三路步行街有多长？", [], _hits(greenway))
+    assert "7.3公里" not in answer.text
+    street = _chunk("升级改造后的台东三路步行街全长1.2公里。")
+    assert "1.2公里" in _answerer(street).answer("台东三路步行街有多长？", [], _hits(street)).text
+
+
 def test_the_chief_of_a_rank_is_not_any_holder_of_the_title() -> None:
     """总河长 asked: the river chiefs at every level (各级河长) are not the chief one."""
     levels = _chunk("要突出“一河一策”治理，充分发挥各级河长作用，加强区市、部门协同。")

@@ -254,6 +254,7 @@ _REACHES = re.compile(r"(?:达到|达|突破|超过|为|是|有)$")  # the verb 
 _ENDING = re.compile(r"[？?。！!，,\s呢啊呀]")  # what may follow the asked unit at a question's end
 _CLAUSE_MARKS = re.compile(r"[，,。？?！!；;]")
 _RATED_REACH = 3  # words between the thing and its rate: 交易额/定/的/增长率, 投资/的/预期/增长
+_SIZE_ASKED = re.compile(r"(?:有|是)多[长高宽深远]")
 _BARE_PART_CHARS = 6  # a part this short names nothing of its own: "规模多大", "投了多少钱"
 
 
@@ -305,8 +306,13 @@ def _counted_thing(text: str, units: tuple[str, ...]) -> str:
     媒体): what the figure counts; where the question ends at the unit, the nouns before
     the verb that asks it ("“四新”经济增加值达到多少亿元" -> 经济增加值). "哪几个方面" lists,
     and counts nothing."""
-    if not units or not (match := _asked_unit(text)):
+    if not units:
         return ""
+    if not (match := _asked_unit(text)):
+        # "台东三路步行街有多长": the nouns before a size asked ("7.3公里生态绿道" is another's)
+        sized = _SIZE_ASKED.search(text)
+        words = tagged(_CLAUSE_MARKS.split(text[: sized.start()])[-1]) if sized else ()
+        return words[-1][0] if words and words[-1][1].startswith("n") and len(words[-1][0]) >= 2 else ""
     after = [(word, tag) for word, tag, at in tagged(text) if at >= match.end()]
     word, tag = next(((word, tag) for word, tag in after if tag not in _QUALIFIER_TAGS), ("", ""))  # 老/旧 街区
     if tag[:1] in {"n", "s"} and len(word) >= 2:
