@@ -309,7 +309,7 @@ def _counted_thing(text: str, units: tuple[str, ...]) -> str:
     if not units:
         return ""
     if not (match := _asked_unit(text)):
-        # "台东三路步行街有多长": the nouns before a size asked ("7.3公里生态绿道" is another's)
+        # "台东三路步行街有多长": the noun before a size asked is what it measures ("7.3公里生态绿道" is another's)
         sized = _SIZE_ASKED.search(text)
         words = tagged(_CLAUSE_MARKS.split(text[: sized.start()])[-1]) if sized else ()
         return words[-1][0] if words and words[-1][1].startswith("n") and len(words[-1][0]) >= 2 else ""
