@@ -331,6 +331,14 @@ def test_a_size_asked_is_of_the_noun_before_it() -> None:
     assert "1.2公里" in _answerer(street).answer("台东三路步行街有多长？", [], _hits(street)).text
 
 
+def test_a_total_of_kinds_asked_over_a_first_batch_does_not_fail() -> None:
+    """"一共拿了哪几类牌子" asks a running total of no figure (a description): a sentence
+    naming a batch (首批) once made the batch check iterate over no figure positions."""
+    chunk = _chunk("青岛市成功创建“十四五”期间全省首批“平安农机”示范市，全省仅有青岛和威海两市入选。")
+    answer = _answerer(chunk).answer("青岛这回在全省“平安农机”评选里一共拿了哪几类牌子？", [], _hits(chunk))
+    assert answer.text
+
+
 def test_the_chief_of_a_rank_is_not_any_holder_of_the_title() -> None:
     """总河长 asked: the river chiefs at every level (各级河长) are not the chief one."""
     levels = _chunk("要突出“一河一策”治理，充分发挥各级河长作用，加强区市、部门协同。")

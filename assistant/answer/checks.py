@@ -177,7 +177,7 @@ def _one_batch(question: Question, span: str) -> Verdict:
     batches = stated_at("phase", span) if total else []
     if not batches:
         return OK
-    figures = type_positions(question, span)
+    figures = type_positions(question, span) or []  # a description asked ("一共拿了哪几类牌子") has no figure to find
     # "一期投资2.2亿美元，总建筑面积约6.5万平方米": a batch whose clause has a figure of its
     # own counts that one; "第二期…比选活动中，共有33座" scopes the whole sentence
     counted_clauses = {_clause_at(span, at) for at in figures}
