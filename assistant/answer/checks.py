@@ -521,20 +521,16 @@ def _another_of_its_kind(thing: str, span: str) -> bool:
     return bool(head) and thing not in span and head in span
 
 
-_CITY_MEETING = re.compile(r"全市[^，,。？?]{0,12}?(?:大会|会议)")
-
-
 def _whole_city(question: Question, span: str, heading: str) -> Verdict:
     """"全市要升级多少处居家社区养老服务中心": a district's report ("升级15处…" under
     市北区's headline) gives that district's plan, not the city's. A question naming a
     district itself ("崂山排在全市前头") asks about the district."""
-    asked, said = rules().whole_city
-    text = _CITY_MEETING.sub("", question.text.lower())  # "全市新型工业化推进大会" names a meeting, not a scope
-    if not any(word in text for word in asked) or any(c.kind == "place" for c in question.constraints):
+    if not question.city_asked or any(c.kind == "place" for c in question.constraints):
         return OK
-    if any(word in span for word in said):
+    table = rules()
+    if any(word in span for word in table.whole_city[1]):
         return OK
-    district = next((place for place in rules().places if place in span), "") or next((place for place in rules().places if place in heading), "")
+    district = next((place for text in (span, heading) for place in table.places if place in text), "")
     return Verdict(False, Constraint("place", "全市"), district) if district else OK
 
 

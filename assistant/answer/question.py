@@ -103,6 +103,7 @@ class Question:
     given: str = ""  # "这492吨说的是哪种污染物" -> 492吨: the figure whose sentence answers
     saving: bool = False  # "帮它省下了多少时间": only a figure said to be saved answers ([saving])
     total_asked: str = ""  # "到现在一共…" -> 到现在: a total since the start is asked ([running_total])
+    city_asked: bool = False  # "全市要升级多少处…": the whole city's figure is asked ([places] whole_city_asked)
     event: tuple[str, ...] = ()  # "什么时候开工的" -> the words of its event ([events]): the focus's, else the first named
     year_asked: bool = False  # "是从哪年到哪年": only a date holding a year answers ([years])
     day_asked: bool = False  # "哪天开幕的": only a date holding a day answers ([days])
@@ -159,6 +160,8 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         given=_first_group(table.given, text) if not english and answer_type not in _FIGURE_ASKED else "",
         saving=any(word in text for word in table.saving[0]),
         total_asked=next((word for word in table.running_total[0] if word in text), ""),
+        # "全市新型工业化推进大会" names a meeting, not a scope
+        city_asked=any(word in _CITY_MEETING.sub("", text.lower()) for word in table.whole_city[0]),
         event=_asked_event(text, focus),
         year_asked=bool(table.years[0].search(text)),
         day_asked=bool(table.days[0].search(text)),
@@ -254,6 +257,7 @@ _REACHES = re.compile(r"(?:达到|达|突破|超过|为|是|有)$")  # the verb 
 _ENDING = re.compile(r"[？?。！!，,\s呢啊呀]")  # what may follow the asked unit at a question's end
 _CLAUSE_MARKS = re.compile(r"[，,。？?！!；;]")
 _RATED_REACH = 3  # words between the thing and its rate: 交易额/定/的/增长率, 投资/的/预期/增长
+_CITY_MEETING = re.compile(r"全市[^，,。？?]{0,12}?(?:大会|会议)")
 _SIZE_ASKED = re.compile(r"(?:有|是)多[长高宽深远]")
 _BARE_PART_CHARS = 6  # a part this short names nothing of its own: "规模多大", "投了多少钱"
 
