@@ -941,6 +941,14 @@ def test_the_holder_of_a_named_projects_role_must_be_named_with_it() -> None:
     assert _verdict("这个工程的项目负责人是谁？", other).ok
 
 
+def test_the_holder_of_a_named_divisions_role_must_be_named_with_it() -> None:
+    """"国土空间规划处的处长是谁": every division of a bureau has a 处长, so another
+    division's (市政交通规划处处长李志强) does not answer; the asked division's does."""
+    other = "市自然资源和规划局市政交通规划处处长李志强说。"
+    assert not _verdict("市自然资源和规划局国土空间规划处的处长是谁？", other).ok
+    assert _verdict("市自然资源和规划局市政交通规划处的处长是谁？", other).ok
+
+
 def test_an_english_party_secretary_is_a_role_asked() -> None:
     """"Who is the Party secretary of …": a sentence naming the community but no 书记 does
     not answer; one naming its 党委书记 does."""

@@ -794,8 +794,9 @@ def _named_owner(question: Question, role: str) -> Term | None:
     if not owner or not owner.group(1).endswith(rules().owner_heads) or owner.group(1).startswith(rules().unnamed_openers):
         return None
     heads = set(rules().owner_heads)
-    named = [term for term in question.terms if len(term.text) > 1 and term.text in owner.group(1) and term.text not in heads]
-    return max(named, key=lambda term: term.weight, default=None)
+    own = re.split(r"(?<=[局委厅])", owner.group(1))[-1]  # "…规划局国土空间规划处": the division, not its bureau
+    named = [term for term in question.terms if len(term.text) > 1 and term.text in own and term.text not in heads]
+    return max(named, key=lambda term: (term.weight, len(term.text)), default=None)  # of equally rare words, the longer names more
 
 
 def _role_titles(question: Question, role: str) -> tuple[str, ...]:
