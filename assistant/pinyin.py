@@ -72,14 +72,19 @@ def _character_readings() -> dict[str, tuple[str, ...]]:
     return {chr(code): tuple(dict.fromkeys(map(toneless, listed.split(",")))) for code, listed in pinyin_dict.items()}
 
 
-def spelt_in(name: str, text: str) -> list[str]:
-    """The character runs of `text` that spell `name` in pinyin, most frequent first."""
+def spelt_in(name: str, text: str, loose: bool = False) -> list[str]:
+    """The character runs of `text` that spell `name` in pinyin, most frequent first.
+    `loose` lets a syllable's final n and ng stand for each other ("Lingkong" for 临空,
+    lín kōng): the confusion English spellers of pinyin make most."""
     readings = _readings(text)
     by_syllable = _starts(text)
-    starts = sorted({at for size in range(1, min(_LONGEST_SYLLABLE, len(name)) + 1) for at in by_syllable.get(name[:size], ())})
+    heads = {name[:size] for size in range(1, min(_LONGEST_SYLLABLE, len(name)) + 1)}
+    if loose:
+        heads |= {form for head in list(heads) for form in _nasal_forms(head)}
+    starts = sorted({at for head in heads for at in by_syllable.get(head, ())})
     counts: dict[str, int] = {}
     for start in starts:
-        for end in _spelling_ends(name, readings, start):
+        for end in _spelling_ends(name, readings, start, loose):
             if end - start >= _MIN_CHARS:
                 run = text[start:end]
                 counts[run] = counts.get(run, 0) + 1
@@ -100,15 +105,26 @@ def _starts(text: str) -> dict[str, tuple[int, ...]]:
     return {syllable: tuple(places) for syllable, places in found.items()}
 
 
-def _spelling_ends(name: str, readings: tuple[tuple[str, ...], ...], at: int) -> Iterable[int]:
+def _spelling_ends(name: str, readings: tuple[tuple[str, ...], ...], at: int, loose: bool = False) -> Iterable[int]:
     """Where a run of characters from `at` that spells all of `name` ends."""
     if not name:
         yield at
         return
     if at < len(readings):
-        for syllable in readings[at]:
-            if syllable and name.startswith(syllable):
-                yield from _spelling_ends(name[len(syllable):], readings, at + 1)
+        for rank, syllable in enumerate(readings[at]):
+            # only a character's usual reading (the table's first) is misspelt: 控 is read qiang too
+            for form in _nasal_forms(syllable) if loose and rank == 0 else (syllable,):
+                if form and name.startswith(form):
+                    yield from _spelling_ends(name[len(form):], readings, at + 1, loose)
+
+
+def _nasal_forms(syllable: str) -> tuple[str, ...]:
+    """The syllable, and it with its final n and ng swapped (lin, ling)."""
+    if syllable.endswith("ng"):
+        return syllable, syllable[:-1]
+    if syllable.endswith("n"):
+        return syllable, f"{syllable}g"
+    return (syllable,)
 
 
 def pinyin_names(question: str, passages: Iterable[str]) -> dict[str, list[str]]:
@@ -120,6 +136,7 @@ def pinyin_names(question: str, passages: Iterable[str]) -> dict[str, list[str]]
         if any(name in longer for longer in found):
             continue
         forms = list(dict.fromkeys(form for text in texts for form in spelt_in(name, text)))
+        forms = forms or list(dict.fromkeys(form for text in texts for form in spelt_in(name, text, loose=True)))
         if forms:
             found[name] = forms[:_MAX_MATCHES]
     return found
@@ -132,7 +149,7 @@ def unspelt_names(question: str, passages: Iterable[str]) -> list[str]:
     texts = list(passages)
     return [word for run in _CAPITALISED.finditer(question) for word in _words(run.group(0))
             if _syllable_count(word) >= _MIN_CHARS and not english_equivalents(word) and not is_english_word(word)
-            and not any(spelt_in(word, text) for text in texts)]
+            and not any(spelt_in(word, text, loose=True) for text in texts)]
 
 
 @lru_cache(maxsize=1)

@@ -2287,6 +2287,17 @@ def test_a_pinyin_name_no_passage_spells_is_refused_in_every_part() -> None:
     assert not named.refused and "15个" in named.text
 
 
+def test_a_pinyin_name_may_swap_a_syllables_final_n_and_ng() -> None:
+    """"Lingkong" for 临空 (lín kōng): English spellers of pinyin confuse the final n and ng
+    more than any other sound, so the name is the zone the passage names, not one it
+    lacks; a name no reading comes near (Qianwan) is still unspelt."""
+    passage = "临空区管委会先后投资19.38亿元，完成综保区道路建设。"
+    assert unspelt_names("When did the Lingkong administration hope to pass the acceptance?", [passage]) == []
+    assert pinyin_names("When did the Lingkong administration hope to pass the acceptance?", [passage]) == {"lingkong": ["临空"]}
+    assert pinyin_names("What did the Linkong zone build?", [passage]) == {"linkong": ["临空"]}
+    assert unspelt_names("What did the Qianwan zone build?", [passage]) == ["qianwan"]
+
+
 def test_an_english_question_weighs_the_name_it_spells() -> None:
     asked = "Who accompanied Sun Aijun?"
     named = _chunk("11月14日，省委宣讲团成员孙爱军深入我市企业宣讲，市委常委、宣传部部长刘升勤陪同。", article="a.txt#0")
