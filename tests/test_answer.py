@@ -2298,6 +2298,22 @@ def test_a_pinyin_name_may_swap_a_syllables_final_n_and_ng() -> None:
     assert unspelt_names("What did the Qianwan zone build?", [passage]) == ["qianwan"]
 
 
+def test_the_age_of_something_is_an_era_not_a_persons_years() -> None:
+    """"seize in the age of intelligence" asks for no age in 岁; "at what age" and "how old" do."""
+    era = analyse("What does Zhou Yunjie say this will let Haier seize in the age of intelligence?", EMPTY)
+    assert "岁" not in era.units
+    assert "岁" in analyse("At what age did Tang Jinzhuo die?", EMPTY).units
+    assert "岁" in analyse("How old is Li Shu'an?", EMPTY).units
+
+
+def test_an_area_named_in_english_is_a_region_not_a_measure() -> None:
+    """"the Zhangcun River area of Laoshan" names a region: the question asks which schools,
+    not a size in 平方米; "the area of the industrial park" asks a size."""
+    region = analyse("Which schools in the Zhuzhou Road and Zhangcun River area of Laoshan have been completed?", EMPTY)
+    assert region.answer_type != "quantity" and "平方米" not in region.units
+    assert "平方米" in analyse("What is the area of the Zhongtianrun industrial park?", EMPTY).units
+
+
 def test_an_english_question_weighs_the_name_it_spells() -> None:
     asked = "Who accompanied Sun Aijun?"
     named = _chunk("11月14日，省委宣讲团成员孙爱军深入我市企业宣讲，市委常委、宣传部部长刘升勤陪同。", article="a.txt#0")
