@@ -2314,6 +2314,15 @@ def test_an_area_named_in_english_is_a_region_not_a_measure() -> None:
     assert "平方米" in analyse("What is the area of the Zhongtianrun industrial park?", EMPTY).units
 
 
+def test_office_names_and_words_of_english_training_questions_are_in_the_glossary() -> None:
+    """Words the glossary lacked, from training questions it then answered: a bureau's
+    name (发展改革委, 人力资源社会保障) and everyday words (都市圈, 党课, 支部)."""
+    expanded = expand_english("Which metropolitan area does Qingdao's development and reform commission want approved?")
+    assert "都市圈" in expanded and "发展改革委" in expanded
+    expanded = expand_english("the human resources and social security bureau; branches give themed Party lectures")
+    assert "人力资源社会保障" in expanded and "党课" in expanded and "支部" in expanded
+
+
 def test_an_english_question_weighs_the_name_it_spells() -> None:
     asked = "Who accompanied Sun Aijun?"
     named = _chunk("11月14日，省委宣讲团成员孙爱军深入我市企业宣讲，市委常委、宣传部部长刘升勤陪同。", article="a.txt#0")
