@@ -16,7 +16,7 @@ import pytest
 
 from assistant.answer import ExtractiveAnswerer
 from assistant.answer.candidates import Article, Articles, Candidate, candidates, clause_windows, person_spans, spans_of, topic, type_spans
-from assistant.answer.checks import verify
+from assistant.answer.checks import vague_amount, verify
 from assistant.answer.compose import Finding, Quote, _in_english, compose
 from assistant.answer.extractive import _attribute_first, _defining_first, _dropped_one
 from assistant.pinyin import pinyin_names, unspelt_names
@@ -2321,6 +2321,24 @@ def test_office_names_and_words_of_english_training_questions_are_in_the_glossar
     assert "都市圈" in expanded and "发展改革委" in expanded
     expanded = expand_english("the human resources and social security bureau; branches give themed Party lectures")
     assert "人力资源社会保障" in expanded and "党课" in expanded and "支部" in expanded
+
+
+def test_a_vague_amount_of_the_thing_counted_is_no_figure_of_it() -> None:
+    """"装上高空抛物监控系统的小区一共有多少个": the sentence that says the thing counted gives
+    only "很多小区"; another sentence's figure (一千余个老旧开放式小区) counts something else.
+    The answer says the articles give no figure and quotes what they do say."""
+    vague = _chunk("全市很多小区还安装了高空抛物监控系统，强力支撑起“头顶上的安全网”。")
+    figure = _chunk("目前，全市一千余个老旧开放式小区，已基本实现智慧安防设施全覆盖。", start=40)
+    question = "全市装上高空抛物监控系统的小区一共有多少个？"
+    asked = analyse(question, EMPTY)
+    assert vague_amount(asked, vague.text) == "很多小区"
+    assert vague_amount(asked, figure.text) == ""
+    assert vague_amount(analyse("奇瑞打算吸引多少家上下游配套企业落户青岛？", EMPTY), "吸引更多产业上下游企业落户青岛。") == "更多产业上下游企业"
+    answer = _answerer(vague, figure).answer(question, [], _hits(vague, figure))
+    assert answer.refused and "一千余个" not in answer.text and "文章没有给出具体数字" in answer.text and "很多小区" in answer.text
+    # a figure stated of the thing counted answers
+    stated = _chunk("全市已有320个小区安装了高空抛物监控系统。")
+    assert "320个" in _answerer(stated, figure).answer(question, [], _hits(stated, figure)).text
 
 
 def test_an_english_question_weighs_the_name_it_spells() -> None:

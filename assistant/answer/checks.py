@@ -546,6 +546,21 @@ def _running_total(question: Question, span: str) -> Verdict:
     return Verdict(False, Constraint("contrast:one year or several", asked, 1), _spelt("year", years[0]) if years else "")
 
 
+def vague_amount(question: Question, span: str) -> str:
+    """The vague amount (rules.toml [vague_amount]) the span gives of the thing a count
+    asks for ("很多小区", "更多产业上下游企业"), or "". Where the sentence that best says
+    the thing counted gives only that, the articles hold no figure of it."""
+    if not question.counted_words:
+        return ""
+    said, reach = rules().vague_amount
+    for match in said.finditer(span):
+        after = _SENTENCE_PART.split(span[match.end() : match.end() + reach])[0]
+        ends = [after.index(word) + len(word) for word in question.counted_words if word in after]
+        if ends:
+            return span[match.start() : match.end() + min(ends)]
+    return ""
+
+
 @cache
 def _figure() -> re.Pattern[str]:
     """A figure in digits, or in words before a counting unit (十多个, 数十家)."""

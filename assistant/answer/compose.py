@@ -14,7 +14,7 @@ from typing import Literal
 
 from ..chunk import Chunk
 from .base import REFUSAL_EN, REFUSAL_ZH, Answer, Citation
-from .question import NO_PERSON
+from .question import NO_FIGURE, NO_PERSON
 from .rules import NUMBER, rules
 
 BACKEND = "extractive"
@@ -133,6 +133,8 @@ def _lacking(finding: Finding, english: bool) -> str:
         return f"{lacking}; {held if instead else 'the closest passage'}"
     if person:
         lacking = f"文章没有提到{role}是谁" if role else f"文章没有给出{NO_PERSON}"
+    elif missing == NO_FIGURE:
+        lacking = f"文章没有给出{NO_FIGURE}"
     else:
         lacking = f"文章没有针对{_asked(missing)}的说法"
     return f"{lacking}；{f'文章提到的是{instead}' if instead else '最接近的内容'}"

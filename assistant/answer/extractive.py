@@ -22,12 +22,12 @@ from ..settings import AnswerSettings
 from .base import Answer
 from .candidates import (Articles, Candidate, bigram_share, candidates, clause_runs, key_value, person_spans, rare_weight, says_figure,
                          type_spans)
-from .checks import quotation_speaker, role_holder, verify
+from .checks import quotation_speaker, role_holder, vague_amount, verify
 from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import asks_for_report, described_reports, labelled, listing, opening, printed_conditions, printed_listing, reports
 from .model import Model, model
 from .points import points
-from .question import (Constraint, Question, analyse, issue_dated, leans_on_part_before, quoted_phrases, resolve_follow_up, split_question,
+from .question import (NO_FIGURE, Constraint, Question, analyse, issue_dated, leans_on_part_before, quoted_phrases, resolve_follow_up, split_question,
                        unspelt_conditions, with_conditions_of, with_pinyin_names)
 from .rules import clause_around, clause_ends, rules
 
@@ -173,6 +173,8 @@ class ExtractiveAnswerer:
         ranked = _after_last_answer(asked, ranked)
         partial: tuple[Candidate, Constraint, str] | None = None
         best = next((c for c in ranked if has_asked_form(asked, c)), ranked[0])
+        if best is not ranked[0] and (vague := self._vague(asked, ranked[0])):
+            return vague
         for candidate in ranked:
             if candidate.score < best.score - self.model.reach:
                 break  # far below the best: quoting it because the best failed a check would be a guess
@@ -318,6 +320,14 @@ class ExtractiveAnswerer:
         if not holding:
             return None
         return Finding("answer", _distinct([_quote(c, asked) for c in holding]), support=holding[0].confidence)
+
+    def _vague(self, asked: Question, top: Candidate) -> Finding | None:
+        """"全市装上高空抛物监控系统的小区一共有多少个", and the best-ranked sentence, which
+        gives no figure, says "全市很多小区还安装了…": the honest answer is that the articles
+        give only that, not the figure of another sentence (一千余个老旧开放式小区)."""
+        if top.confidence < self.threshold or not (vague := vague_amount(asked, top.text)) or not verify(asked, top, _before(top)).ok:
+            return None
+        return Finding("partial", [_quote(top, asked)], missing=NO_FIGURE, missing_kind="measure", instead=vague, support=top.confidence)
 
     def _eligible(self, asked: Question, candidate: Candidate) -> bool:
         return has_asked_form(asked, candidate) and candidate.confidence >= self.threshold

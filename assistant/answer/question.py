@@ -61,6 +61,7 @@ class Term:
 
 
 NO_PERSON = "具体人名"  # the "type" condition a sentence naming nobody fails, when a person is asked
+NO_FIGURE = "具体数字"  # what a sentence giving only a vague amount (很多小区) lacks, when a count is asked
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Question:
     defined: str = ""  # "什么是冠夫姓" -> 冠夫姓: the term whose defining sentence answers
     mentions: tuple[str, ...] = ()  # "哪些报道提到了“上合”" -> 上合: listed from every article that holds one
     counted: str = ""  # "多少吨啤酒废水" -> 啤酒: the thing a figure must be of
+    counted_words: tuple[str, ...] = ()  # "多少家上下游配套企业" -> 上下游, 配套, 企业: the nouns of what a count asked counts
     given: str = ""  # "这492吨说的是哪种污染物" -> 492吨: the figure whose sentence answers
     saving: bool = False  # "帮它省下了多少时间": only a figure said to be saved answers ([saving])
     total_asked: str = ""  # "到现在一共…" -> 到现在: a total since the start is asked ([running_total])
@@ -157,6 +159,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         mentions=_mentioned(text) if wants_list and table.across.search(text) else _recurring(text),
         counted=_counted_thing(text, units) if answer_type == "quantity" and not english and not wants_list
         else _rated_thing(text) if answer_type == "percent" and not english and not wants_list else "",
+        counted_words=_counted_words(text, units) if answer_type == "quantity" and not english and not wants_list else (),
         given=_first_group(table.given, text) if not english and answer_type not in _FIGURE_ASKED else "",
         saving=any(word in text for word in table.saving[0]),
         total_asked=next((word for word in table.running_total[0] if word in text), ""),
@@ -326,6 +329,16 @@ def _counted_thing(text: str, units: tuple[str, ...]) -> str:
     clause = _CLAUSE_MARKS.split(text[: match.start()])[-1]
     reached = _REACHES.search(clause) if ends else None
     return _nouns_before(clause[: reached.start()]) if reached else ""
+
+
+def _counted_words(text: str, units: tuple[str, ...]) -> tuple[str, ...]:
+    """The nouns of the phrase a count asked is of: after the asked unit to the clause's
+    end ("多少家上下游配套企业落户"), or, where the question ends at the unit, the clause
+    before it ("装上高空抛物监控系统的小区一共有多少个")."""
+    if not units or not (match := _asked_unit(text)):
+        return ()
+    phrase = _CLAUSE_MARKS.split(text[match.end() :])[0] or _CLAUSE_MARKS.split(text[: match.start()])[-1]
+    return tuple(word for word, tag, _ in tagged(phrase) if tag.startswith("n") and len(word) >= 2)
 
 
 def _rated_thing(text: str) -> str:

@@ -144,6 +144,7 @@ class Rules:
     plan_reach: int
     running_total: tuple[tuple[str, ...], re.Pattern[str]]  # words asking for a total since the start, a span's words giving one
     saving: tuple[tuple[str, ...], tuple[str, ...], int]  # words asking what was saved, words saying it, their reach to the figure
+    vague_amount: tuple[re.Pattern[str], int]  # words of an amount without a figure (很多, 更多), their reach to the thing counted
     years: tuple[re.Pattern[str], re.Pattern[str]]  # a year asked ("哪一年"), and a year said
     days: tuple[re.Pattern[str], re.Pattern[str]]  # a day asked, and what gives one
     issue_date: re.Pattern[str]  # the month of the paper a question points to ("the November 2022 report")
@@ -304,6 +305,7 @@ def rules() -> Rules:
         plan_reach=int(data["events"]["plan_reach"]),
         running_total=(tuple(data["running_total"]["asked"]), _any(data["running_total"]["said"])),
         saving=(tuple(data["saving"]["asked"]), tuple(data["saving"]["said"]), int(data["saving"]["reach"])),
+        vague_amount=(_any(data["vague_amount"]["said"]), int(data["vague_amount"]["reach"])),
         years=(_any(data["years"]["asked"]), _any(data["years"]["said"])),
         days=(_any(data["days"]["asked"]), _any(data["days"]["said"])),
         issue_date=_any(data["issue_date"]["find"]),
