@@ -2341,6 +2341,26 @@ def test_a_vague_amount_of_the_thing_counted_is_no_figure_of_it() -> None:
     assert "320个" in _answerer(stated, figure).answer(question, [], _hits(stated, figure)).text
 
 
+def test_a_length_that_names_the_thing_asked_must_be_in_the_answer() -> None:
+    """"那7.3公里生态绿道，建设总投资是多少": the length names the greenway, so a sentence
+    of other projects' money (6个30亿元项目) without it is about another thing."""
+    greenway = _chunk("259栋老旧小区改造和7.3公里生态绿道建设全面开工。")
+    money = _chunk("新落地国电投山东海洋能源总部等6个30亿元项目。", start=40)
+    answer = _answerer(greenway, money).answer("那7.3公里生态绿道，建设总投资是多少？", [], _hits(greenway, money))
+    assert answer.refused and "30亿元" not in answer.text
+    funded = _chunk("7.3公里生态绿道总投资2亿元。", start=80)
+    assert "2亿元" in _answerer(greenway, money, funded).answer("那7.3公里生态绿道，建设总投资是多少？", [], _hits(greenway, money, funded)).text
+
+
+def test_an_area_pointed_at_must_be_in_the_answer() -> None:
+    """"新开工的那75万平方米，对应的投资额是多少": the area names what is asked about, so the
+    money of other projects (6个30亿元项目) in a sentence without it is no answer."""
+    area = _chunk("老四方工业区新开工面积75万平方米，建设正酣。")
+    money = _chunk("新落地国电投山东海洋能源总部等6个30亿元项目。", start=40)
+    answer = _answerer(area, money).answer("老四方工业区新开工的那75万平方米，对应的投资额是多少？", [], _hits(area, money))
+    assert answer.refused and "30亿元" not in answer.text
+
+
 def test_an_english_question_weighs_the_name_it_spells() -> None:
     asked = "Who accompanied Sun Aijun?"
     named = _chunk("11月14日，省委宣讲团成员孙爱军深入我市企业宣讲，市委常委、宣传部部长刘升勤陪同。", article="a.txt#0")

@@ -582,16 +582,22 @@ def _named_by_number(question: Question, span: str, before: str, article: str) -
 
 def _naming_numbers(text: str) -> list[str]:
     """Numbers that name a set of things: a count before its measure word (那58个项目,
-    259栋), or "the 259 …" in English. Not a month, an ordinal, an age or a model."""
+    259栋), a length or area before a noun (7.3公里生态绿道), or "the 259 …" in English.
+    Not a month, an ordinal, an age or a model."""
     return [number for pattern in _naming_patterns() for number in pattern.findall(text)]
 
 
 @cache
 def _naming_patterns() -> tuple[re.Pattern[str], ...]:
     """Built once: verification runs for every candidate of every question."""
-    counted = "|".join(map(re.escape, sorted(rules().units["count"], key=len, reverse=True)))
+    table = rules().units
+    counted = "|".join(map(re.escape, sorted(table["count"], key=len, reverse=True)))
+    measured = "|".join(map(re.escape, sorted(table["length"] + table["area"], key=len, reverse=True)))
     return (
         re.compile(rf"(?<![\d.第A-Za-z-])(\d+)(?:{counted})"),
+        # "7.3公里生态绿道", or pointed at: "新开工的那75万平方米，对应的投资额"
+        re.compile(rf"(?<![\d.第A-Za-z-])(\d+(?:\.\d+)?[万亿千]?)(?:{measured})(?=[\u4e00-\u9fff])"),
+        re.compile(rf"(?<=[那这])(\d+(?:\.\d+)?[万亿千]?)(?:{measured})"),
         re.compile(r"\bthe (?!(?:19|20)\d\d\b)(\d+) (?!years?\b|[a-z]+-year)", re.I),  # not "the 2022 conference"
     )
 
