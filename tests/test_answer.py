@@ -2352,6 +2352,13 @@ def test_a_length_that_names_the_thing_asked_must_be_in_the_answer() -> None:
     assert "2亿元" in _answerer(greenway, money, funded).answer("那7.3公里生态绿道，建设总投资是多少？", [], _hits(greenway, money, funded)).text
 
 
+def test_a_subdistrict_asked_needs_one_named() -> None:
+    """"在城阳区哪个街道": every subdistrict's name says 街道, so a street address does not answer."""
+    question = "中天润产业园在城阳区哪个街道？"
+    assert not _verdict(question, "青岛中天润项目位于城阳区书安路8号。").ok
+    assert _verdict(question, "青岛中天润项目位于城阳区流亭街道。").ok
+
+
 def test_an_area_pointed_at_must_be_in_the_answer() -> None:
     """"新开工的那75万平方米，对应的投资额是多少": the area names what is asked about, so the
     money of other projects (6个30亿元项目) in a sentence without it is no answer."""
