@@ -2352,6 +2352,13 @@ def test_a_length_that_names_the_thing_asked_must_be_in_the_answer() -> None:
     assert "2亿元" in _answerer(greenway, money, funded).answer("那7.3公里生态绿道，建设总投资是多少？", [], _hits(greenway, money, funded)).text
 
 
+def test_a_deputy_commander_is_no_commander_in_chief() -> None:
+    """"森林防火指挥部总指挥是谁": another headquarters' 副总指挥 is not the one asked."""
+    question = "市森林防火指挥部的总指挥是谁？"
+    assert not _verdict(question, "时任工程指挥部副总指挥张炳辉接到任务。").ok
+    assert _verdict(question, "市森林防火指挥部总指挥王强说，演练取得实效。").ok
+
+
 def test_a_subdistrict_asked_needs_one_named() -> None:
     """"在城阳区哪个街道": every subdistrict's name says 街道, so a street address does not answer."""
     question = "中天润产业园在城阳区哪个街道？"
