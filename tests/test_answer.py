@@ -2366,6 +2366,12 @@ def test_a_subdistrict_asked_needs_one_named() -> None:
     assert _verdict(question, "青岛中天润项目位于城阳区流亭街道。").ok
 
 
+def test_this_round_is_no_phase_one() -> None:
+    """"那这一期一共有多少座污水厂上了榜": 这一期 points at the round talked about, it asks no 一期."""
+    assert not [c for c in analyse("那这一期一共有多少座污水厂上了榜？", EMPTY).constraints if c.kind == "phase"]
+    assert [c.value for c in analyse("张村河水净化厂一期工程什么时候投运的？", EMPTY).constraints if c.kind == "phase"]
+
+
 def test_an_area_pointed_at_must_be_in_the_answer() -> None:
     """"新开工的那75万平方米，对应的投资额是多少": the area names what is asked about, so the
     money of other projects (6个30亿元项目) in a sentence without it is no answer."""
