@@ -1182,7 +1182,9 @@ def test_a_role_asked_needs_a_name() -> None:
     english = "Who heads the Shibei District administrative approval service bureau?"
     assert not _verdict(english, "陶先生要将公司由诸城市迁入市北区，但由于疫情，他无法前来审批大厅办理该业务。").ok
     assert _verdict(english, "市北区行政审批服务局局长王刚介绍，跨域通办已开通。").ok
-    assert _verdict("Who wrote the book?", "这本书由大久保笃创作。").ok  # not a role
+    # in English a name the tagger misses gets no benefit of the doubt, as it does in Chinese
+    # (above): over the papers' Chinese names, a sentence naming nobody is mostly the wrong one
+    assert not _verdict("Who wrote the book?", "这本书由大久保笃创作。").ok
     # "Who was the resident…" asks for a 居民: the staff member who got the message is not one
     resident = "Who was the resident of the Rongshui Road community who sent the message?"
     assert not _verdict(resident, "李沧区融水路社区某小区物业工作人员郑召斌收到这样一条消息。").ok
@@ -2350,6 +2352,29 @@ def test_a_length_that_names_the_thing_asked_must_be_in_the_answer() -> None:
     assert answer.refused and "30亿元" not in answer.text
     funded = _chunk("7.3公里生态绿道总投资2亿元。", start=80)
     assert "2亿元" in _answerer(greenway, money, funded).answer("那7.3公里生态绿道，建设总投资是多少？", [], _hits(greenway, money, funded)).text
+
+
+def test_a_month_asked_needs_a_date_with_its_month() -> None:
+    """"是2022年几月份研制成功的": "2022年成功研制" gives the year only, not the month asked."""
+    question = "凤麟核那台中子照相相机，是2022年几月份研制成功的？"
+    assert not _verdict(question, "凤麟核已于2022年成功研制国际首台中子照相相机产品。").ok
+    assert _verdict(question, "凤麟核已于2022年5月成功研制国际首台中子照相相机产品。").ok
+
+
+def test_the_ordinal_of_a_series_asked_needs_the_series_own_ordinal() -> None:
+    """"那场擂台赛是第几届了": a sentence dating the contest gives no 第几届; 第三届 or 首届 does."""
+    question = "市应急管理局那场处长擂台赛，是第几届了？"
+    assert not _verdict(question, "2022年7月，市应急管理局组织开展处长擂台赛。").ok
+    assert _verdict(question, "2022年7月，市应急管理局举办第三届处长擂台赛。").ok
+    assert _verdict(question, "2022年7月，市应急管理局举办首届处长擂台赛。").ok
+
+
+def test_an_english_who_question_needs_a_person_named() -> None:
+    """"Who accepted the award on behalf of the plant?": a sentence naming nobody does not
+    answer, however well it matches; one naming the person does."""
+    question = "Who accepted the benchmark award on behalf of the water purification plant?"
+    assert not _verdict(question, "此次张村河水净化厂的成功入选，也是青岛市污水处理厂在智慧化维度上的首次入选。").ok
+    assert _verdict(question, "张村河水净化厂厂长王建国代表水净化厂领取了标杆奖牌。").ok
 
 
 def test_a_deputy_commander_is_no_commander_in_chief() -> None:

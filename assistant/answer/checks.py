@@ -659,12 +659,15 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
         # it says, not when ("推动二期建成运营" for "二期什么时候建成" is the articles' nearest)
         dates = type_spans(question, candidate.text) or []
         # "当前和今后一个时期" for "是从哪年到哪年", "2023年，崂山区将…" for "哪天开园的"
-        for asked, (_, said), grain in ((question.year_asked, rules().years, "年份"), (question.day_asked, rules().days, "日期")):
+        grains = ((question.year_asked, rules().years, "年份"), (question.month_asked, rules().months, "月份"), (question.day_asked, rules().days, "日期"))
+        for asked, (_, said), grain in grains:
             if dates and asked and not any(said.search(candidate.text[start:end]) for start, end in dates):
                 return Verdict(False, Constraint("type", grain))
         if dates or type_positions(question, _last_sentence(before)):
             return _dated_event(question, candidate.text, dates)
         return OK if any(term.found_in(candidate.text) for term in question.focus) else Verdict(False, Constraint("type", "时间"))
+    if question.answer_type == "rank":
+        return _series_ordinal(question, candidate.text)
     if question.answer_type != "person" or question.wants_list:
         return OK
     role = _asked_role(question)
@@ -686,9 +689,20 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
     if orgs:
         start, end = orgs[0]
         return Verdict(False, who, candidate.text[start:end])
-    # "Who hosted the session in which Teng Junhong answered…": the sentence names only the
-    # person the question gives; a name the tagger misses may still answer ("由大久保笃创作")
-    return Verdict(False, who) if role or question.english and person_spans(candidate.text) else OK
+    # "Who accepted the award on behalf of the plant?", and the sentence names nobody ("此次张村河
+    # 水净化厂的成功入选…") or only the person the question gives: an English question is about
+    # the Chinese papers, whose names the tagger reads. In Chinese a name it misses may answer
+    # ("由大久保笃创作")
+    return Verdict(False, who) if role or question.english else OK
+
+
+def _series_ordinal(question: Question, span: str) -> Verdict:
+    """"是第几届了": the ordinal of a series ([series]) is given only as its own (第三届,
+    首届); a sentence that dates the event or ranks something else does not give it."""
+    asked = next((measure for measure in rules().series if f"第几{measure}" in question.text), "")
+    if not asked or re.search(rf"(?:第[一二三四五六七八九十百\d]+|首){asked}", span):
+        return OK
+    return Verdict(False, Constraint("type", f"第几{asked}"))
 
 
 def quotation_speaker(candidate: Candidate) -> str:

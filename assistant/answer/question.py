@@ -109,6 +109,7 @@ class Question:
     event: tuple[str, ...] = ()  # "什么时候开工的" -> the words of its event ([events]): the focus's, else the first named
     year_asked: bool = False  # "是从哪年到哪年": only a date holding a year answers ([years])
     day_asked: bool = False  # "哪天开幕的": only a date holding a day answers ([days])
+    month_asked: bool = False  # "几月份研制成功的": only a date holding a month answers ([months])
     after: str = ""  # "那他当时是怎么处理的？": the last answer, whose sequel in the article answers
 
     @property
@@ -168,6 +169,7 @@ def analyse(text: str, lexical: LexicalIndex, history: list[str] | None = None) 
         event=_asked_event(text, focus),
         year_asked=bool(table.years[0].search(text)),
         day_asked=bool(table.days[0].search(text)),
+        month_asked=bool(table.months[0].search(text)),
     )
 
 

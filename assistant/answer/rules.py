@@ -147,6 +147,8 @@ class Rules:
     vague_amount: tuple[re.Pattern[str], int]  # words of an amount without a figure (很多, 更多), their reach to the thing counted
     years: tuple[re.Pattern[str], re.Pattern[str]]  # a year asked ("哪一年"), and a year said
     days: tuple[re.Pattern[str], re.Pattern[str]]  # a day asked, and what gives one
+    months: tuple[re.Pattern[str], re.Pattern[str]]  # a month asked ("几月份"), and what gives one
+    series: tuple[str, ...]  # measure words of a series' ordinal ("第几届"), which only its own ordinal answers
     issue_date: re.Pattern[str]  # the month of the paper a question points to ("the November 2022 report")
     ubiquitous: frozenset[str]  # places every article implies, and kinds of place: never a condition
     rate_qualifiers: frozenset[str]  # "投资的预期增长目标": words between a thing and its rate that are not the thing
@@ -308,6 +310,8 @@ def rules() -> Rules:
         vague_amount=(_any(data["vague_amount"]["said"]), int(data["vague_amount"]["reach"])),
         years=(_any(data["years"]["asked"]), _any(data["years"]["said"])),
         days=(_any(data["days"]["asked"]), _any(data["days"]["said"])),
+        months=(_any(data["months"]["asked"]), _any(data["months"]["said"])),
+        series=tuple(data["series"]["measures"]),
         issue_date=_any(data["issue_date"]["find"]),
         ubiquitous=frozenset(data["ubiquitous"]["words"] + data["ubiquitous"]["generic"] + data["ubiquitous"]["not_places"]),
         kinds_of_place=frozenset(data["ubiquitous"]["generic"]),
