@@ -2406,6 +2406,16 @@ def test_an_area_pointed_at_must_be_in_the_answer() -> None:
     assert answer.refused and "30亿元" not in answer.text
 
 
+def test_a_date_of_another_event_does_not_say_when_a_road_is_opened() -> None:
+    """"同德路定在几月份打通": "1月5日上午…会议开幕" dates a meeting, not the road's 打通."""
+    question = "市北区2023年要贯通的同德路，定在几月份打通？"
+    asked = analyse(question, EMPTY)
+    for text, answers in (("2023年1月5日上午，市北区第三届人民代表大会第二次会议开幕。", False), ("2023年6月，同德路将打通。", True)):
+        chunk = _chunk(f"市北区将打通同德路。{text}")
+        (candidate,) = [c for c in candidates(asked, _hits(chunk), Articles(None)) if c.text.startswith("2023")]
+        assert verify(asked, candidate, "市北区将打通同德路。").ok is answers
+
+
 def test_an_english_question_weighs_the_name_it_spells() -> None:
     asked = "Who accompanied Sun Aijun?"
     named = _chunk("11月14日，省委宣讲团成员孙爱军深入我市企业宣讲，市委常委、宣传部部长刘升勤陪同。", article="a.txt#0")
