@@ -2416,6 +2416,16 @@ def test_a_date_of_another_event_does_not_say_when_a_road_is_opened() -> None:
         assert verify(asked, candidate, "市北区将打通同德路。").ok is answers
 
 
+def test_a_figure_an_english_question_gives_is_no_answer_to_it() -> None:
+    """"Apart from a parent fund of at least 200 million yuan, how much…": the span's 2亿元 is
+    the figure the question gives, compared by size across the two languages, as 2亿元 in a
+    Chinese question is by its text."""
+    asked = analyse("Apart from a government parent fund of at least 200 million yuan, how much will the zone invest?", EMPTY)
+    assert type_spans(asked, "设立规模不少于2亿元的政府引导母基金。") == []
+    assert type_spans(asked, "全年计划投资5亿元。") == [(6, 9)]
+    assert type_spans(analyse("Of the more than 13,600 representatives, how many were students?", EMPTY), "参会代表1.36万余名。") == []
+
+
 def test_an_english_question_weighs_the_name_it_spells() -> None:
     asked = "Who accompanied Sun Aijun?"
     named = _chunk("11月14日，省委宣讲团成员孙爱军深入我市企业宣讲，市委常委、宣传部部长刘升勤陪同。", article="a.txt#0")

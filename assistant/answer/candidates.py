@@ -18,7 +18,7 @@ from ..guard import instruction_spans, without_instructions
 from ..retrieve import Hit
 from ..tagging import dictionary_tag, tagged
 from .question import PERSON_TAGS, Constraint, Question, Term, names_a_thing, values_of
-from .rules import clause_ends, rules
+from .rules import clause_ends, figure_parts, rules
 
 MAX_SENTENCE = 150  # characters: a longer sentence is judged (and quoted) by its clauses
 MAX_CLAUSES = 100
@@ -352,7 +352,8 @@ def type_spans(question: Question, span: str) -> list[tuple[int, int]] | None:
         if kind != "percent" and question.saving:
             found = _saved(span, found)
         # a figure the question gives ("查了2万余台次，查出多少台次…") is what it knows already
-        return sorted((s, e) for s, e in found if not says_figure(question.text, span[s:e]))
+        return sorted((s, e) for s, e in found if not says_figure(question.text, span[s:e])
+                      and not (question.english and _given_in_english(question.text, span[s:e])))
     if kind in table.evidence:
         return [m.span() for m in table.evidence[kind].finditer(span)]
     if kind in {"person", "org", "place"}:  # a name the question gives is what it asks about, not its answer
@@ -376,6 +377,20 @@ def says_figure(text: str, figure: str) -> bool:
     """Whether `text` states `figure` whole: 30亿元 is not in 330亿元, nor 259 in 2590."""
     figure = figure.replace(" ", "")
     return bool(re.search(rf"(?<![\d.]){re.escape(figure)}(?![\d.])", text.replace(" ", "")))
+
+
+_ENGLISH_AMOUNT = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion)\b)?", re.I)
+_SCALES = {"": 1.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+def _given_in_english(text: str, figure: str) -> bool:
+    """"Apart from a parent fund of at least 200 million yuan, which loan…": the span's 2亿元
+    is the figure the English question gives, compared by size, and no answer to it."""
+    parts = figure_parts(figure)
+    if not parts:
+        return False
+    given = [float(number.replace(",", "")) * _SCALES[scale.lower()] for number, scale in _ENGLISH_AMOUNT.findall(text)]
+    return any(abs(parts[0] - amount) <= 1e-9 * amount for amount in given if amount)
 
 
 def _figure(fact: str) -> str:

@@ -15,7 +15,7 @@ from typing import Literal
 from ..chunk import Chunk
 from .base import REFUSAL_EN, REFUSAL_ZH, Answer, Citation
 from .question import NO_FIGURE, NO_PERSON
-from .rules import NUMBER, rules
+from .rules import figure_parts, rules
 
 BACKEND = "extractive"
 
@@ -154,16 +154,13 @@ _CALENDAR_YEAR = re.compile(r"(?:1[89]|20)\d\d年")  # a date, not a duration of
 
 def _in_english(value: str) -> str:
     """" (about 335 million square metres)" for "3.35亿平方米"; "" when nothing converts."""
-    table = rules()
-    match = re.fullmatch(rf"(?:约|近|超|超过)?({NUMBER})\s*(万亿|[万亿千百])?[余多]?\s*(.*)", value.strip())
-    if not match or not re.fullmatch(r"[\d,，.]+", match.group(1)) or _CALENDAR_YEAR.fullmatch(value.strip()):
+    parts = figure_parts(value)
+    if not parts or _CALENDAR_YEAR.fullmatch(value.strip()):
         return ""
-    number = float(match.group(1).replace(",", "").replace("，", ""))
-    number *= table.english_multipliers.get(match.group(2) or "", 1.0)
-    unit = table.english_units.get(match.group(3).strip(), None)
-    if unit is None or (not match.group(2) and not unit):
+    number, multiplier, unit = parts[0], parts[1], rules().english_units.get(parts[2], None)
+    if unit is None or (not multiplier and not unit):
         return ""
-    return f" (about {_readable(number)}{' ' + unit if unit else ''})" if match.group(2) else f" ({_readable(number)} {unit})"
+    return f" (about {_readable(number)}{' ' + unit if unit else ''})" if multiplier else f" ({_readable(number)} {unit})"
 
 
 def _readable(number: float) -> str:

@@ -27,6 +27,19 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千"
 NUMBER = rf"(?:\d[\d,，]*(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)"
 
 
+_FIGURE = re.compile(rf"(?:约|近|超|超过)?({NUMBER})\s*(万亿|[万亿千百])?[余多]?\s*(.*)")
+
+
+def figure_parts(figure: str) -> tuple[float, str, str] | None:
+    """"3.35亿平方米" -> (335000000.0, "亿", "平方米"): a figure written in digits, as its
+    size, its multiplier and its unit; None for anything else (三年, 2022年 is a size too)."""
+    match = _FIGURE.fullmatch(figure.strip())
+    if not match or not re.fullmatch(r"[\d,，.]+", match.group(1)):
+        return None
+    number = float(match.group(1).replace(",", "").replace("，", ""))
+    return number * rules().english_multipliers.get(match.group(2) or "", 1.0), match.group(2) or "", match.group(3).strip()
+
+
 def clause_ends(marks: str) -> re.Pattern[str]:
     """Where a clause ends: at any of `marks`, but for an ASCII comma or colon between
     digits, which belongs to a number ("海拔1,900米", "下午5:00～6:30")."""
