@@ -2426,6 +2426,14 @@ def test_a_figure_an_english_question_gives_is_no_answer_to_it() -> None:
     assert type_spans(analyse("Of the more than 13,600 representatives, how many were students?", EMPTY), "参会代表1.36万余名。") == []
 
 
+def test_an_import_export_service_asks_no_amount() -> None:
+    """"what kind of import-export logistics service…" names a trade: no amount in 元 is asked;
+    "How much did exports reach" asks one."""
+    service = analyse("What kind of import-export logistics service will the project offer?", EMPTY)
+    assert service.answer_type != "quantity" and "元" not in service.units
+    assert "元" in analyse("How much did Qingdao's agricultural exports reach?", EMPTY).units
+
+
 def test_an_english_question_weighs_the_name_it_spells() -> None:
     asked = "Who accompanied Sun Aijun?"
     named = _chunk("11月14日，省委宣讲团成员孙爱军深入我市企业宣讲，市委常委、宣传部部长刘升勤陪同。", article="a.txt#0")
