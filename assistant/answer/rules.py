@@ -32,7 +32,8 @@ _FIGURE = re.compile(rf"(?:约|近|超|超过)?({NUMBER})\s*(万亿|[万亿千�
 
 def figure_parts(figure: str) -> tuple[float, str, str] | None:
     """"3.35亿平方米" -> (335000000.0, "亿", "平方米"): a figure written in digits, as its
-    size, its multiplier and its unit; None for anything else (三年, 2022年 is a size too)."""
+    size, its multiplier and its unit; None for one in words (三年). A year (2022年) reads as
+    a size too: callers that meet dates rule it out."""
     match = _FIGURE.fullmatch(figure.strip())
     if not match or not re.fullmatch(r"[\d,，.]+", match.group(1)):
         return None
