@@ -2354,41 +2354,30 @@ def test_a_length_that_names_the_thing_asked_must_be_in_the_answer() -> None:
     assert "2亿元" in _answerer(greenway, money, funded).answer("那7.3公里生态绿道，建设总投资是多少？", [], _hits(greenway, money, funded)).text
 
 
-def test_a_month_asked_needs_a_date_with_its_month() -> None:
-    """"是2022年几月份研制成功的": "2022年成功研制" gives the year only, not the month asked."""
-    question = "凤麟核那台中子照相相机，是2022年几月份研制成功的？"
-    assert not _verdict(question, "凤麟核已于2022年成功研制国际首台中子照相相机产品。").ok
-    assert _verdict(question, "凤麟核已于2022年5月成功研制国际首台中子照相相机产品。").ok
-
-
-def test_the_ordinal_of_a_series_asked_needs_the_series_own_ordinal() -> None:
-    """"那场擂台赛是第几届了": a sentence dating the contest gives no 第几届; 第三届 or 首届 does."""
-    question = "市应急管理局那场处长擂台赛，是第几届了？"
-    assert not _verdict(question, "2022年7月，市应急管理局组织开展处长擂台赛。").ok
-    assert _verdict(question, "2022年7月，市应急管理局举办第三届处长擂台赛。").ok
-    assert _verdict(question, "2022年7月，市应急管理局举办首届处长擂台赛。").ok
-
-
-def test_an_english_who_question_needs_a_person_named() -> None:
-    """"Who accepted the award on behalf of the plant?": a sentence naming nobody does not
-    answer, however well it matches; one naming the person does."""
-    question = "Who accepted the benchmark award on behalf of the water purification plant?"
-    assert not _verdict(question, "此次张村河水净化厂的成功入选，也是青岛市污水处理厂在智慧化维度上的首次入选。").ok
-    assert _verdict(question, "张村河水净化厂厂长王建国代表水净化厂领取了标杆奖牌。").ok
-
-
-def test_a_deputy_commander_is_no_commander_in_chief() -> None:
-    """"森林防火指挥部总指挥是谁": another headquarters' 副总指挥 is not the one asked."""
-    question = "市森林防火指挥部的总指挥是谁？"
-    assert not _verdict(question, "时任工程指挥部副总指挥张炳辉接到任务。").ok
-    assert _verdict(question, "市森林防火指挥部总指挥王强说，演练取得实效。").ok
-
-
-def test_a_subdistrict_asked_needs_one_named() -> None:
-    """"在城阳区哪个街道": every subdistrict's name says 街道, so a street address does not answer."""
-    question = "中天润产业园在城阳区哪个街道？"
-    assert not _verdict(question, "青岛中天润项目位于城阳区书安路8号。").ok
-    assert _verdict(question, "青岛中天润项目位于城阳区流亭街道。").ok
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        # a month asked: "2022年成功研制" gives the year only
+        ("凤麟核那台中子照相相机，是2022年几月份研制成功的？", "凤麟核已于2022年成功研制国际首台中子照相相机产品。",
+         "凤麟核已于2022年5月成功研制国际首台中子照相相机产品。"),
+        # the ordinal of a series: a sentence dating the contest gives no 第几届; 第三届 or 首届 does
+        ("市应急管理局那场处长擂台赛，是第几届了？", "2022年7月，市应急管理局组织开展处长擂台赛。", "2022年7月，市应急管理局举办第三届处长擂台赛。"),
+        ("市应急管理局那场处长擂台赛，是第几届了？", "2022年7月，市应急管理局组织开展处长擂台赛。", "2022年7月，市应急管理局举办首届处长擂台赛。"),
+        # an English "who": a sentence naming nobody does not answer, however well it matches
+        ("Who accepted the benchmark award on behalf of the water purification plant?",
+         "此次张村河水净化厂的成功入选，也是青岛市污水处理厂在智慧化维度上的首次入选。", "张村河水净化厂厂长王建国代表水净化厂领取了标杆奖牌。"),
+        # 总指挥 is a title: another headquarters' 副总指挥 is not the one asked
+        ("市森林防火指挥部的总指挥是谁？", "时任工程指挥部副总指挥张炳辉接到任务。", "市森林防火指挥部总指挥王强说，演练取得实效。"),
+        # every subdistrict's name says 街道, so a street address does not answer
+        ("中天润产业园在城阳区哪个街道？", "青岛中天润项目位于城阳区书安路8号。", "青岛中天润项目位于城阳区流亭街道。"),
+    ],
+    ids=["month", "series-ordinal", "series-first", "english-who", "commander", "subdistrict"],
+)
+def test_the_form_of_the_answer_asked_must_be_in_the_sentence(question: str, wrong: str, right: str) -> None:
+    """A month, a series' ordinal, a person, a title or a named kind asked: a sentence without
+    it does not answer, however well the rest of it matches."""
+    assert not _verdict(question, wrong).ok
+    assert _verdict(question, right).ok
 
 
 def test_this_round_is_no_phase_one() -> None:
