@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..chunk import Chunk, sentence_spans
 from ..guard import instruction_spans, without_instructions
@@ -387,10 +388,15 @@ def _given_in_english(text: str, figure: str) -> bool:
     """"Apart from a parent fund of at least 200 million yuan, which loan…": the span's 2亿元
     is the figure the English question gives, compared by size, and no answer to it."""
     parts = figure_parts(figure)
-    if not parts:
-        return False
-    given = [float(number.replace(",", "")) * _SCALES[scale.lower()] for number, scale in _ENGLISH_AMOUNT.findall(text)]
-    return any(abs(parts[0] - amount) <= 1e-9 * amount for amount in given if amount)
+    return bool(parts) and any(abs(parts[0] - amount) <= 1e-9 * amount for amount in _english_amounts(text))
+
+
+@lru_cache(maxsize=64)
+def _english_amounts(text: str) -> tuple[float, ...]:
+    """The amounts an English question states ("200 million" -> 2e8), read once per question,
+    not once per figure of every candidate."""
+    return tuple(amount for number, scale in _ENGLISH_AMOUNT.findall(text)
+                 if (amount := float(number.replace(",", "")) * _SCALES[scale.lower()]))
 
 
 def _figure(fact: str) -> str:
