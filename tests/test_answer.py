@@ -783,6 +783,9 @@ def test_a_follow_up_stays_in_the_issue_the_conversation_points_to() -> None:
         ("团岛污水处理厂现在每天实际处理多少吨污水？", "团岛污水处理厂日处理能力10万吨。", "处理能力"),
         ("胶州市规上工业增加值这4年加起来一共增长了多少？", "2023年胶州市规上工业增加值增速12.8%，连续4年保持两位数增长。", "增速"),
         ("崂山区10月这一个月的限上零售业增速是多少？", "1-10月，崂山区限上零售业增速高达22.1%。", "1-10月"),
+        # a running total counted to another month's end
+        ("截至2022年6月底，保险公司共受理了多少笔理赔案件？", "截至当年7月底，承保公司共受理暴雨理赔案件1300余笔。", "7月底"),
+        ("By the end of June 2022, how many claims had the insurer accepted?", "截至当年7月底，承保公司共受理暴雨理赔案件1300余笔。", "7月底"),
         # the phase is the project's: another project's 一期 in the same sentence is no match
         ("科技园（莱钢地块）一期是哪一年建成的？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。", "3期"),
         ("综保区的预验收是哪天通过的？", "综保区争取2023年1月完成正式验收。", "正式验收"),

@@ -777,6 +777,8 @@ def _canonical(kind: str, value: str) -> str:
         value = {"首批": "第1批", "首届": "第1届", "首期": "1期", "首轮": "第1轮"}.get(value, value)
         value = re.sub(r"^第(\d+期)$", r"\1", value)  # 第二期 and 二期 are the same phase
     if kind == "period":
+        if end := re.search(r"(\d{1,2})月[底末]$|end of (\w+)$", value):  # "截至当年7月底", "by the end of July": 7月底
+            return (end.group(1) + "月" if end.group(1) else rules().english_conditions[end.group(2)]) + "底"
         value = value.replace("第", "")
         # 前10个月, 1-10月, 一至十月: one span of months, spelt "1-10月"
         value = _CHINESE_NUMBER.sub(lambda m: str(_chinese_number(m.group(0))), value) if value.endswith("月") else value
