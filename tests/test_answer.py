@@ -762,6 +762,7 @@ def test_a_follow_up_stays_in_the_issue_the_conversation_points_to() -> None:
         # an investment asked, an output value given (and the other way round in English,
         # where the side said nearest "how much" is the one asked)
         ("京东方项目总投资是多少？", "促进京东方等已投产重点项目达产满产，产值超过500亿元。", "产值"),
+        ("那31个涉农大项目总投资一共多少？", "今年统筹推进31个涉农大项目建设，确保农产品出口50亿美元以上。", "出口"),  # trade, not investment
         ("What is the total investment of the Jinzi R&D headquarters?", "新开工金字数字生态研发总部等项目，年内实现产值50亿元以上。", "产值"),
         ("The services covered 3 billion yuan of direct investment. How much output value was involved?", "涉及投资规模30亿元的项目。", "投资规模"),
         ("社会消费品零售总额环比增长多少？", "社会消费品零售总额同比增长5%。", "同比"),
