@@ -2327,6 +2327,9 @@ def test_office_names_and_words_of_english_training_questions_are_in_the_glossar
     assert "都市圈" in expanded and "发展改革委" in expanded
     expanded = expand_english("the human resources and social security bureau; branches give themed Party lectures")
     assert "人力资源社会保障" in expanded and "党课" in expanded and "支部" in expanded
+    # the festival, not the season; the "first lesson" of work safety as firms reopen
+    expanded = expand_english("running 'first lesson' safety sessions as firms reopened after the 2024 Spring Festival")
+    assert "春节" in expanded and "春季" not in expanded and "第一课" in expanded
 
 
 def test_a_vague_amount_of_the_thing_counted_is_no_figure_of_it() -> None:
