@@ -790,6 +790,8 @@ def test_a_follow_up_stays_in_the_issue_the_conversation_points_to() -> None:
         # the phase is the project's: another project's 一期 in the same sentence is no match
         ("科技园（莱钢地块）一期是哪一年建成的？", "推动科技园（莱钢地块三期）等项目开工，研究院一期等项目竣工。", "3期"),
         ("综保区的预验收是哪天通过的？", "综保区争取2023年1月完成正式验收。", "正式验收"),
+        # an English event, by its English word: the sentence dates another event
+        ("In which year was the China Society of Natural Resources founded?", "11月12日至13日，中国自然资源学会2022年学术年会在青岛召开。", "召开"),
         ("青岛第二座全地下污水处理厂是哪一座？", "张村河水净化厂作为青岛市首座全地下污水处理厂，2018年投入运行。", "首座"),
         # the first in the country asked, the first in the province given
         ("全国第一个面向公众开放的数据平台是哪个城市的？", "青岛市数据平台是全省首个面向公众开放的市级数据平台。", "全省首个"),
@@ -817,6 +819,14 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
     verdict = _verdict(question, text)
     assert not verdict.ok and verdict.partial
     assert verdict.instead == instead
+
+
+def test_an_english_question_names_its_event_in_whole_words() -> None:
+    """"founded" is the event of 成立, and "into service grids" or "designed" names none:
+    a word inside another word, or a phrase of another sense, is no event."""
+    assert "成立" in analyse("In which year was the society founded?", EMPTY).event
+    assert analyse("When was the building designed?", EMPTY).event == ()
+    assert analyse("What did the bureau open up when it divided the areas into service grids?", EMPTY).event == ()
 
 
 @pytest.mark.parametrize(

@@ -177,7 +177,9 @@ def _asked_event(text: str, focus: tuple[Term, ...]) -> tuple[str, ...]:
     """The [events] group a question asks the date of: its focus's, else the first it names."""
     events = rules().events
     by_focus = next((group for term in focus for group in events if any(word in term.text or term.text in word for word in group)), ())
-    return by_focus or next((group for group in events if any(word in text for word in group)), ())
+    # an English event by its own words ("When was it founded?"), whole: "signed" is not in "designed"
+    return by_focus or next((group for group in events if any(re.search(rf"\b{re.escape(word)}\b", text, re.I) if word.isascii() else word in text
+                                                             for word in group)), ())
 
 
 def _mentioned(text: str) -> tuple[str, ...]:

@@ -151,7 +151,7 @@ class Rules:
     measures: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
     constraints: dict[str, re.Pattern[str]]
     contrasts: tuple[Contrast, ...]
-    events: tuple[tuple[str, ...], ...]  # the words of one event each, longest first
+    events: tuple[tuple[str, ...], ...]  # the words of one event each, Chinese first, longest first
     event_reach: int  # characters after a date in which its event's word stands
     happened: re.Pattern[str]  # a question asking when an event took place ("是哪天交付使用的")
     planned: tuple[str, ...]  # words before a date that is only a plan (预计, 计划)
@@ -314,7 +314,7 @@ def rules() -> Rules:
         contrasts=tuple(
             Contrast(entry["name"], tuple(tuple(side) for side in entry["sides"])) for entry in data["contrasts"]
         ),
-        events=tuple(tuple(sorted(group, key=len, reverse=True)) for group in data["events"]["groups"]),
+        events=tuple(tuple(sorted(group, key=lambda word: (word.isascii(), -len(word)))) for group in data["events"]["groups"]),
         event_reach=int(data["events"]["reach"]),
         happened=_any(data["events"]["happened"]),
         planned=tuple(data["events"]["planned"]),
