@@ -766,6 +766,7 @@ def test_a_follow_up_stays_in_the_issue_the_conversation_points_to() -> None:
         ("What is the total investment of the Jinzi R&D headquarters?", "新开工金字数字生态研发总部等项目，年内实现产值50亿元以上。", "产值"),
         ("The services covered 3 billion yuan of direct investment. How much output value was involved?", "涉及投资规模30亿元的项目。", "投资规模"),
         ("社会消费品零售总额环比增长多少？", "社会消费品零售总额同比增长5%。", "同比"),
+        ("崂山区1-10月限上餐饮业的增速是多少？", "1-10月，崂山区限上零售业增速高达22.1%。", "零售业"),
         ("学术年会线下到场的代表有多少名？", "共13600余名代表通过线上线下相结合的方式开展了探讨。", "线上线下"),
         ("那36个重点水利项目计划总投资一共多少？", "36个重点水利项目进展顺利，完成投资21.5亿元。", "完成投资"),
         ("When will the third phase of Qilu Hospital open?", "推动齐鲁医院二期建成运营。", "2期"),
