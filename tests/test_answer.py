@@ -2829,6 +2829,17 @@ def test_a_district_asked_of_a_sentence_naming_none_is_its_articles() -> None:
     assert _answerer(lead, named).answer("哪个区要引进国家数字金融测评中心？", [], _hits(named, lead)).text.startswith("崂山区新引进")
 
 
+def test_a_district_asked_of_an_article_naming_none_is_not_said() -> None:
+    """"开在青岛哪个区": neither the sentence nor its article names a district (青岛 in
+    the company's name is the city the question gives), so the articles do not say which.
+    "哪个区域" asks a region, which a city answers."""
+    chunk = _chunk("凤麟核中科超睿（青岛）技术有限公司牵头申报的中子分析仪项目获批。", title="中子分析仪项目获批")
+    answer = _answerer(chunk).answer("凤麟核中科超睿（青岛）技术有限公司开在青岛哪个区？", [], _hits(chunk))
+    assert answer.refused
+    region = _chunk("A-135反弹道导弹系统是俄罗斯部署在莫斯科附近区域的一套反弹道飞弹系统。", title="A-135")
+    assert not _answerer(region).answer("A-135反弹道导弹系统部署在哪个区域附近？", [], _hits(region)).refused
+
+
 def test_a_year_the_question_only_sets_the_scene_with_is_not_the_one_asked() -> None:
     # The opening statement gives 2022, the asking sentence 2023: a 2022 figure is the
     # neighbouring fact, not an answer; both years asked together still take either.

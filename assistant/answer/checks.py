@@ -668,6 +668,8 @@ def _answer_type(question: Question, candidate: Candidate, before: str = "") -> 
         return OK if any(term.found_in(candidate.text) for term in question.focus) else Verdict(False, Constraint("type", "时间"))
     if question.answer_type == "rank":
         return _series_ordinal(question, candidate.text)
+    if question.answer_type == "place":
+        return _district_named(question, candidate)
     if question.answer_type != "person" or question.wants_list:
         return OK
     role = _asked_role(question)
@@ -744,6 +746,26 @@ def role_holder(question: Question, candidate: Candidate) -> str:
 
 
 _NAME_REACH = 6  # characters after a title in which the holder's name is read ("刘学俊表示")
+
+
+def asked_place_level(question: Question) -> tuple[str, ...]:
+    """The endings of the names of the level of place asked ("哪个区" -> 区), or ()."""
+    return next((ends for pattern, ends in rules().place_levels if pattern.search(question.text)), ())
+
+
+def _district_named(question: Question, candidate: Candidate) -> Verdict:
+    """"开在青岛哪个区", and neither the sentence nor its article names a district: the
+    articles do not say which ("青岛" in the company's name is the city, and the question's)."""
+    ends = asked_place_level(question)
+    if question.wants_list or "区" not in ends:
+        return OK
+    span = candidate.text
+    if any(span[start:end].endswith(ends) for start, end in type_spans(question, span) or []):
+        return OK
+    article = f"{candidate.article.title} {candidate.article.text}"
+    if any(place in article or place in span for place in rules().places if place.endswith(ends)):
+        return OK
+    return Verdict(False, Constraint("type", ends[0]))
 
 
 def _dated_event(question: Question, span: str, dates: list[tuple[int, int]]) -> Verdict:
