@@ -1242,6 +1242,11 @@ def test_a_rate_asked_is_the_rate_of_the_thing_named() -> None:
     trade = "进出口总额增长目标是百分之多少？"
     both = _chunk("市北区2023年固定资产投资增长10%左右，货物进出口总额固基强质。")
     assert _answerer(both).answer("市北区2023年给货物" + trade, [], _hits(both)).refused
+    # a rate named by its own word (就业率) is of what it rates; a word that only ends in 率 (利率) names no thing
+    question = "2022年前三季度，就业困难人员的实际就业率是多少？"
+    assert analyse(question, EMPTY).counted == "就业" and analyse("票面利率是多少？", EMPTY).counted == ""
+    other = _chunk("前三季度，全区固投增速15%，全市位列第4。全区就业形势保持稳定。")
+    assert _answerer(other).answer(question, [], _hits(other)).refused
 
 
 def test_a_name_an_english_question_gives_is_not_its_answer() -> None:

@@ -350,7 +350,10 @@ def _rated_thing(text: str) -> str:
     "数字经济核心产业增加值占生产总值的比重" -> 数字经济核心产业增加值): a sentence of other
     targets' rates (地区生产总值增长5.5%…) does not give it."""
     rate = _RATE.search(text)
-    return _nouns_before(text[: rate.start()]) if rate else ""
+    if rate:
+        return _nouns_before(text[: rate.start()])
+    # "实际就业率是多少": a rate named by its own word is of what the word rates (就业)
+    return next((word[:-1] for word, _, _ in tagged(text) if len(word) >= 3 and word.endswith("率")), "")
 
 
 def _nouns_before(text: str) -> str:
