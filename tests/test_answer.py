@@ -183,6 +183,20 @@ def test_units_follow_the_question() -> None:
     # English "how many <things>" counts like 多少个, unless it names its unit
     assert {"个", "家"} <= set(analyse("How many industrial enterprises does Jiaozhou have?", EMPTY).units)
     assert analyse("How many households were connected?", EMPTY).units == ("户",)
+    # ...and the thing an English count names takes its own measure words: enterprises 家,
+    # rounds 次; "走出了一条…道路" or "《十条举措》" counts none of them
+    assert analyse("How many national 'little giant' enterprises has the zone cultivated?", EMPTY).units == ("家", "个")
+    assert "条" not in analyse("How many rounds of supervision has the bureau carried out so far?", EMPTY).units
+
+
+def test_a_count_is_not_a_longer_unit_that_starts_with_its_measure_word() -> None:
+    """A count in 个 is not "3个月" (a duration) nor "9.9个百分点" (a rate), so "How many
+    first stores has Laoshan attracted" is not answered by how far its retail growth
+    outran the city's."""
+    counts = rules().quantity_pattern(("家", "个"))
+    assert [m.group(0) for m in counts.finditer("新引进30个项目，用时3个月，高出9.9个百分点，落户5家。")] == ["30个", "5家"]
+    chunk = _chunk("1-10月，崂山区限上零售业增速高达22.1%，分别高于全省、全市15.2和9.9个百分点。")
+    assert _answerer(chunk).answer("How many 'first stores' has Laoshan District attracted so far?", [], _hits(chunk)).refused
     assert "%" not in analyse("How many enterprises are above designated size?", EMPTY).units
     # "high-frequency", "High-tech" and "long-term" name no height or length
     assert "项" in analyse("How many high-frequency government services can people handle close to home?", EMPTY).units

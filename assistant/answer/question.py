@@ -263,6 +263,7 @@ _RATED_TAGS = frozenset({"n", "nz", "vn", "l", "j"})  # 投资 (vn), 固定资�
 _REACHES = re.compile(r"(?:达到|达|突破|超过|为|是|有)$")  # the verb before 多少亿元 that names no thing of its own
 _ENDING = re.compile(r"[？?。！!，,\s呢啊呀]")  # what may follow the asked unit at a question's end
 _CLAUSE_MARKS = re.compile(r"[，,。？?！!；;]")
+_COUNTED_NOUN_REACH = 80  # characters after "how many" in which the thing counted is named
 _RATED_REACH = 3  # words between the thing and its rate: 交易额/定/的/增长率, 投资/的/预期/增长
 _CITY_MEETING = re.compile(r"全市[^，,。？?]{0,12}?(?:大会|会议)")
 _SIZE_ASKED = re.compile(r"(?:有|是)多[长高宽深远]")
@@ -401,7 +402,11 @@ def _units(text: str, answer_type: str) -> tuple[str, ...]:
     # "how many households" -> 户: the English name of a unit the answer carries; any
     # other "how many <things>" counts, as "多少个" does (a rate is no answer to it)
     named = tuple(zh for zh, en in table.english_units.items() if en and re.search(rf"\bhow many {re.escape(en)}\b", text.lower()))
-    return named or (table.units["count"] if re.search(r"\bhow many\b", text, re.I) else ())
+    if named or not (asked := re.search(r"\bhow many\b", text, re.I)):
+        return named
+    # "how many national 'little giant' enterprises": the first thing counted, by its measure words
+    counted = re.search(rf"\b({'|'.join(map(re.escape, table.english_counted))})\b", text[asked.end() : asked.end() + _COUNTED_NOUN_REACH].lower())
+    return table.english_counted[counted.group(1)] if counted else table.units["count"]
 
 
 def _terms(text: str, lexical: LexicalIndex, english: bool) -> tuple[Term, ...]:

@@ -179,6 +179,7 @@ class Rules:
     synonyms: dict[str, tuple[str, ...]]
     relations: frozenset[str]  # the words of [synonym_groups]: 成立, 逝世, 位于…
     english_units: dict[str, str]
+    english_counted: dict[str, tuple[str, ...]]  # "enterprises" -> 家, 个: the measure words a count of them takes
     english_multipliers: dict[str, float]
     english_conditions: dict[str, str]
     english_place: re.Pattern[str]  # a capitalised name before a place's level ("Jimo District")
@@ -236,19 +237,26 @@ class Rules:
         return chinese or len(word) >= 3 and all(char in self.transliteration for char in word)
 
     def quantity_pattern(self, units: tuple[str, ...]) -> re.Pattern[str]:
-        return _quantity_pattern(units, self.multipliers, self.not_units)
+        return _quantity_pattern(units, self.multipliers, self.not_units, self.all_units())
 
     def all_units(self) -> tuple[str, ...]:
         return tuple(unit for group in self.units.values() for unit in group)
 
 
 @cache
-def _quantity_pattern(units: tuple[str, ...], multipliers: str, not_units: tuple[str, ...]) -> re.Pattern[str]:
+def _quantity_pattern(units: tuple[str, ...], multipliers: str, not_units: tuple[str, ...], every: tuple[str, ...]) -> re.Pattern[str]:
     """A number, optional multipliers (万, 亿, 余…), then one of `units`, unless the unit
-    starts one of `not_units` (两位数)."""
+    starts one of `not_units` (两位数) or a longer unit not asked (`every`): a count in 个
+    is not "3个月" or "9.9个百分点"."""
     ordered = sorted(set(units), key=len, reverse=True)
-    # A symbol ends its word ("5 million" holds no metres); a Chinese unit need not ("10次WTA").
-    unit = "|".join(re.escape(u) + ("(?![a-z])" if u[-1].isascii() and u[-1].isalpha() else "") for u in ordered) if ordered else r"[^\W\d]"
+
+    def alone(u: str) -> str:
+        # A symbol ends its word ("5 million" holds no metres); a Chinese unit need not ("10次WTA").
+        longer = sorted({other[len(u):] for other in every if other.startswith(u) and other != u and other not in units}, key=len, reverse=True)
+        ending = "(?![a-z])" if u[-1].isascii() and u[-1].isalpha() else f"(?!{'|'.join(map(re.escape, longer))})" if longer else ""
+        return re.escape(u) + ending
+
+    unit = "|".join(map(alone, ordered)) if ordered else r"[^\W\d]"
     exception = f"(?!{'|'.join(re.escape(word) for word in not_units)})" if not_units else ""
     return re.compile(rf"{NUMBER}\s*[{multipliers}]{{0,3}}\s*{exception}(?:{unit})", re.IGNORECASE)
 
@@ -342,6 +350,7 @@ def rules() -> Rules:
         synonyms=_with_groups(data["synonyms"], data["synonym_groups"]["groups"]),
         relations=frozenset(word for group in data["synonym_groups"]["groups"] for word in group),
         english_units=dict(data["english"]["units"]),
+        english_counted={noun: tuple(units) for noun, units in data["english"]["counted"].items()},
         english_multipliers={k: float(v) for k, v in data["english"]["multipliers"].items()},
         english_conditions=dict(data["english"]["conditions"]),
         english_place=re.compile(
