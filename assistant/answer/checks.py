@@ -760,12 +760,18 @@ def _district_named(question: Question, candidate: Candidate) -> Verdict:
     if question.wants_list or "区" not in ends:
         return OK
     span = candidate.text
-    if any(span[start:end].endswith(ends) for start, end in type_spans(question, span) or []):
-        return OK
-    article = f"{candidate.article.title} {candidate.article.text}"
-    if any(place in article or place in span for place in rules().places if place.endswith(ends)):
+    if any(span[start:end].endswith(ends) for start, end in type_spans(question, span) or []) or article_place(candidate, ends):
         return OK
     return Verdict(False, Constraint("type", ends[0]))
+
+
+def article_place(candidate: Candidate, ends: tuple[str, ...]) -> str:
+    """The collection's place of one level (names ending in `ends`) that the candidate's
+    article names most, or "" when it names none."""
+    article = f"{candidate.article.title} {candidate.article.text}"
+    counts = {place: article.count(place) for place in rules().places if place.endswith(ends)}
+    place = max(counts, key=counts.__getitem__, default="")
+    return place if counts.get(place) else ""
 
 
 def _dated_event(question: Question, span: str, dates: list[tuple[int, int]]) -> Verdict:

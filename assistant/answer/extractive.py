@@ -22,7 +22,7 @@ from ..settings import AnswerSettings
 from .base import Answer
 from .candidates import (Articles, Candidate, bigram_share, candidates, clause_runs, key_value, person_spans, rare_weight, says_figure,
                          type_spans)
-from .checks import asked_place_level, quotation_speaker, role_holder, vague_amount, verify
+from .checks import article_place, asked_place_level, quotation_speaker, role_holder, vague_amount, verify
 from .compose import MOST_CHARS, Finding, Quote, compose
 from .metadata import asks_for_report, described_reports, labelled, listing, opening, printed_conditions, printed_listing, reports
 from .model import Model, model
@@ -370,14 +370,10 @@ def _article_place(asked: Question, best: Candidate) -> str:
     """"这件事是算在哪个区头上的", and the sentence that answers names no district: it
     is told of the district its article names most (the report on 市北区's year), which
     the answer gives before the quote. "" when the sentence names one, or the article none."""
-    table = rules()
     ends = asked_place_level(asked)
-    if asked.wants_list or not ends or any(place in best.text for place in table.places if place.endswith(ends)):
+    if asked.wants_list or not ends or any(place in best.text for place in rules().places if place.endswith(ends)):
         return ""
-    article = f"{best.article.title} {best.article.text}"
-    counts = {place: article.count(place) for place in table.places if place.endswith(ends)}
-    place = max(counts, key=counts.__getitem__, default="")
-    return place if counts.get(place) else ""
+    return article_place(best, ends)
 
 
 def _speaker(asked: Question, best: Candidate) -> str:

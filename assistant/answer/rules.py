@@ -237,17 +237,18 @@ class Rules:
         return chinese or len(word) >= 3 and all(char in self.transliteration for char in word)
 
     def quantity_pattern(self, units: tuple[str, ...]) -> re.Pattern[str]:
-        return _quantity_pattern(units, self.multipliers, self.not_units, self.all_units())
+        return _quantity_pattern(units, self.multipliers, self.not_units)
 
     def all_units(self) -> tuple[str, ...]:
         return tuple(unit for group in self.units.values() for unit in group)
 
 
 @cache
-def _quantity_pattern(units: tuple[str, ...], multipliers: str, not_units: tuple[str, ...], every: tuple[str, ...]) -> re.Pattern[str]:
+def _quantity_pattern(units: tuple[str, ...], multipliers: str, not_units: tuple[str, ...]) -> re.Pattern[str]:
     """A number, optional multipliers (万, 亿, 余…), then one of `units`, unless the unit
-    starts one of `not_units` (两位数) or a longer unit not asked (`every`): a count in 个
-    is not "3个月" or "9.9个百分点"."""
+    starts one of `not_units` (两位数) or a longer unit not asked: a count in 个 is not
+    "3个月". Built once per set of units; the table's units are read here, not per call."""
+    every = rules().all_units()
     ordered = sorted(set(units), key=len, reverse=True)
 
     def alone(u: str) -> str:
