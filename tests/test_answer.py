@@ -1498,6 +1498,15 @@ def test_a_batch_counts_only_the_figures_of_its_own_clause() -> None:
     assert _answerer(batch).answer("到现在一共有几座污水厂评上过标杆？", [], _hits(batch)).refused
 
 
+def test_a_total_of_the_round_in_the_news_is_counted_within_its_batch() -> None:
+    """"这回…加起来占全国多大一块": the question points at the round the news is about, so
+    the 第二期 its sentence names is that round, not one batch of a running total."""
+    batch = _chunk("参与第二期“双百跨越”比选活动的水务企业有34家，污水处理规模合计占到全国总规模的60%。")
+    answer = _answerer(batch).answer("这回全国评标杆污水厂，参加比选的水务企业处理的污水加起来占全国多少？", [], _hits(batch))
+    assert not answer.refused and "60%" in answer.text
+    assert _answerer(batch).answer("到现在参加过比选的水务企业处理的污水加起来占全国多少？", [], _hits(batch)).refused
+
+
 def test_a_follow_up_opening_with_it_is_about_the_earlier_subject() -> None:
     """"它总共要盖多大面积的房子？" after a question about 芯恒源's project: a sentence that
     opens with another project's name gives that one's area."""

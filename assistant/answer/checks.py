@@ -170,8 +170,9 @@ def _phase_owner(question: str, phase: str) -> str:
 
 def _one_batch(question: Question, span: str) -> Verdict:
     """"到目前为止一共累计有几座": a running total asked, and the sentence counts one
-    batch or round (第二期…33座) where the question names none."""
-    if any(c.kind == "phase" for c in question.constraints):
+    batch or round (第二期…33座) where the question names none. One that points at the
+    round in the news ("这回…加起来") names it."""
+    if any(c.kind == "phase" for c in question.constraints) or any(word in question.text.lower() for word in rules().this_round):
         return OK
     total = next((c for c in question.constraints if (c.kind, c.side) in _RUNNING_TOTAL), None)
     batches = stated_at("phase", span) if total else []

@@ -157,6 +157,7 @@ class Rules:
     planned: tuple[str, ...]  # words before a date that is only a plan (预计, 计划)
     plan_reach: int
     running_total: tuple[tuple[str, ...], re.Pattern[str]]  # words asking for a total since the start, a span's words giving one
+    this_round: tuple[str, ...]  # words pointing at the round in the news, whose batch a total is within
     saving: tuple[tuple[str, ...], tuple[str, ...], int]  # words asking what was saved, words saying it, their reach to the figure
     vague_amount: tuple[re.Pattern[str], int]  # words of an amount without a figure (很多, 更多), their reach to the thing counted
     years: tuple[re.Pattern[str], re.Pattern[str]]  # a year asked ("哪一年"), and a year said
@@ -329,6 +330,7 @@ def rules() -> Rules:
         planned=tuple(data["events"]["planned"]),
         plan_reach=int(data["events"]["plan_reach"]),
         running_total=(tuple(data["running_total"]["asked"]), _any(data["running_total"]["said"])),
+        this_round=tuple(data["running_total"]["this_round"]),
         saving=(tuple(data["saving"]["asked"]), tuple(data["saving"]["said"]), int(data["saving"]["reach"])),
         vague_amount=(_any(data["vague_amount"]["said"]), int(data["vague_amount"]["reach"])),
         years=(_any(data["years"]["asked"]), _any(data["years"]["said"])),
