@@ -789,6 +789,7 @@ def test_a_follow_up_stays_in_the_issue_the_conversation_points_to() -> None:
         ("崂山区眼下一共聚集了多少家金融机构？", "2023年，崂山区将新引进金融机构和类金融企业100家。", "新引进"),  # 眼下 is 目前
         ("到现在为止，高新区一共帮企业对接了多少次需求？", "高新区全年新开工项目30个，成功对接企业需求150次以上。", "全年"),  # so far, not a year's
         ("市北区到现在一共有多少户家庭在领租赁补贴？", "市北区新增公共租赁住房租赁补贴家庭1200户。", "新增"),  # this year's additions, no total
+        ("市北区眼下全区一共有多少所公办幼儿园？", "市北区新建成双山小学等3所学校及3所公办园。", "新建成"),  # the year's new ones, not all
         # the newly registered asked, the stock a place has given; one batch asked, a running total given
         ("胶州市新注册了多少家工业企业？", "胶州市拥有注册工业企业1.5万家。", "拥有"),
         ("胶州市现在有多少家规上工业企业？", "胶州市拥有注册工业企业1.5万家。", "注册工业企业"),  # above a size, not all registered
