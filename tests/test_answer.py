@@ -843,6 +843,10 @@ def test_an_english_question_names_its_event_in_whole_words() -> None:
     a word inside another word, or a phrase of another sense, is no event."""
     assert "成立" in analyse("In which year was the society founded?", EMPTY).event
     assert analyse("When was the building designed?", EMPTY).event == ()
+    recognised = "In which year was COSMOPlat recognised as a national-level industrial internet platform?"
+    assert "入选" in analyse(recognised, EMPTY).event
+    assert not _verdict(recognised, "2023年，崂山区发挥卡奥斯等国家级工业互联网平台作用，深化“工赋青岛”行动。").ok
+    assert _verdict(recognised, "2019年，卡奥斯入选国家级工业互联网平台。").ok
     assert analyse("What did the bureau open up when it divided the areas into service grids?", EMPTY).event == ()
 
 
