@@ -838,6 +838,16 @@ def test_verification_rejects_a_neighbouring_fact(question: str, text: str, inst
     assert verdict.instead == instead
 
 
+def test_the_chinese_an_english_question_spells_is_what_the_span_is_about() -> None:
+    """"acupoint-style supervision (点穴式督导)": a sentence of the same article counting
+    another service does not answer; one naming it, quote marks and all, does, and so does
+    one whose headline names it."""
+    asked = "How many rounds of 'acupoint-style' targeted supervision (点穴式督导) has the bureau carried out?"
+    assert not _verdict(asked, "目前，市应急管理局开展“嵌入式”审批服务共6次。").ok
+    assert _verdict(asked, "目前，市应急管理局开展“点穴式”督导共3次。").ok
+    assert _verdict(asked, "目前共开展3次。", title="点穴式督导显成效").ok
+
+
 def test_an_english_question_names_its_event_in_whole_words() -> None:
     """"founded" is the event of 成立, and "into service grids" or "designed" names none:
     a word inside another word, or a phrase of another sense, is no event."""

@@ -95,7 +95,7 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
     for check in (_another_named(question, span, article.text.lower()), _another_title(question, span, heading),
                   _group_figure(question, span), _only_listed(question, span),
                   _members_listed(question, span), _kind_named(question, span), _left_unnamed(question, span),
-                  _relation_said(question, span, before),
+                  _relation_said(question, span, before), _spelt_named(question, span, before, heading),
                   _counted(question, span, before, article.text),
                   _named_by_number(question, span, before, article.text), _one_batch(question, span),
                   _running_total(question, span), _english_rated(question, span), _whole_city(question, span, heading)):
@@ -355,6 +355,24 @@ def _kind_named(question: Question, span: str) -> Verdict:
 
 
 _CLAUSE_OPENERS = "，。；：、“”（）《》,;:( "
+_SPELT = re.compile(r"[（(]([^（()）]*[\u4e00-\u9fff][^（()）]*)[）)]")
+_QUOTE_MARKS = re.compile(r"[“”‘’\"']")
+
+
+def _spelt_named(question: Question, span: str, before: str, heading: str) -> Verdict:
+    """"How many rounds of acupoint-style supervision (点穴式督导)…": the Chinese an English
+    question spells in brackets is the thing it asks about. A sentence that names neither it
+    nor, in the sentence before or the headline, its topic tells of something else of the
+    same article ("“嵌入式”审批服务共6次")."""
+    if not question.english:
+        return OK
+    near = _QUOTE_MARKS.sub("", f"{heading} {_last_sentence(before)} {span}".lower())
+    for name in _SPELT.findall(question.text):
+        if _QUOTE_MARKS.sub("", name.lower()) not in near:
+            return Verdict(False, Constraint("entity", name))
+    return OK
+
+
 
 
 def _left_unnamed(question: Question, span: str) -> Verdict:
