@@ -857,6 +857,9 @@ def test_an_english_question_names_its_event_in_whole_words() -> None:
     assert "入选" in analyse(recognised, EMPTY).event
     assert not _verdict(recognised, "2023年，崂山区发挥卡奥斯等国家级工业互联网平台作用，深化“工赋青岛”行动。").ok
     assert _verdict(recognised, "2019年，卡奥斯入选国家级工业互联网平台。").ok
+    became = "In which year did Wang Baolan become director of the bureau?"
+    assert not _verdict(became, "市应急管理局2022年初开始试行行政审批“精致化”管理。").ok
+    assert _verdict(became, "2021年，王保岚出任市应急管理局局长。").ok
     assert analyse("What did the bureau open up when it divided the areas into service grids?", EMPTY).event == ()
 
 
