@@ -2599,6 +2599,10 @@ def test_seed_near_miss_is_a_cited_partial_answer(lexical_assistant) -> None:
         ("团岛污水处理厂是哪年投入使用的？", "那要扩建的厂呢？", "那要扩建的厂呢？"),  # a description, not a name
         # an area for an area, not for the district the question is set in
         ("市北区2023年对邮轮港区有什么安排？", "历史城区呢？", "市北区2023年对历史城区有什么安排？"),
+        # a new subject and a question about it by a pronoun; an aspect's pronoun is still the district's
+        ("金水源换热站管着多少户？", "那浮山供热中心站呢？它管着多大一摊？", "浮山供热中心站管着多大一摊？"),
+        ("唐进倬享年多少岁？", "那供热报道里那位独居老太太呢？她多大岁数？", "供热报道里那位独居老太太多大岁数？"),
+        ("市北区2023年要办哪些实事？", "那惠企政策呢？它打算怎么落实？", "那惠企政策呢？它打算怎么落实？"),
     ],
 )
 def test_an_elliptic_follow_up_is_the_earlier_question_with_one_part_replaced(earlier: str, question: str, standalone: str) -> None:

@@ -832,12 +832,28 @@ def resolve_follow_up(question: str, earlier: list[str]) -> str:
     崂山区: the earlier question with its part of the same kind replaced (a year, a
     period or phase, a place, a measure of one [[contrasts]] table, else its subject).
     Any other question, or one with nothing of its kind to replace, stays as it is."""
+    if restated := _pronoun_restated(question):
+        return restated
     match = rules().ellipsis.fullmatch(question.strip())
     if not match or not earlier:
         return question
     changed, last = match.group(1), earlier[-1]
     old, new = _same_kind(changed, last)
     return last.replace(old, new, 1) if old else question
+
+
+def _pronoun_restated(question: str) -> str:
+    """"那2022年那篇写的浮山供热中心站呢？它管着多大一摊？" asks "…浮山供热中心站管着多大一摊？":
+    the pronoun stands for the new subject where that is a place or a thing of the kinds
+    in [follow_up] subject_heads; "" for any other question."""
+    pattern, heads = rules().new_subject
+    match = pattern.fullmatch(question.strip())
+    if not match:
+        return ""
+    subject, rest = match.groups()
+    if subject.endswith(heads) or any(c.kind == "place" and subject.endswith(c.value) for c in constraints_in(subject)):
+        return subject + rest
+    return ""
 
 
 def _same_kind(changed: str, last: str) -> tuple[str, str]:

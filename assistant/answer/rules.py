@@ -124,6 +124,7 @@ class Rules:
     numbered_name: re.Pattern[str]  # a name counting its members ("五区同创", "四大专业园区")
     listing_marks: re.Pattern[str]  # what a clause that lists members holds (、, 一是, 包括)
     ellipsis: re.Pattern[str]  # "那崂山区呢？": group 1 is what changes
+    new_subject: tuple[re.Pattern[str], tuple[str, ...]]  # "那X呢？它…": X and the question, the kinds of X a pronoun stands for
     what_next: re.Pattern[str]  # a follow-up asking what the article tells after the last answer
     count_words: dict[str, int]
     evidence: dict[str, re.Pattern[str]]
@@ -291,6 +292,7 @@ def rules() -> Rules:
         numbered_name=_any(data["lists"]["numbered_name"]),
         listing_marks=_any([re.escape(mark) for mark in data["lists"]["listing_marks"]]),
         ellipsis=re.compile(data["follow_up"]["ellipsis"]),
+        new_subject=(re.compile(data["follow_up"]["new_subject"]), tuple(data["follow_up"]["subject_heads"])),
         what_next=_any(data["follow_up"]["what_next"]),
         count_words=dict(data["lists"]["count_words"]),
         evidence={kind: _any(patterns) for kind, patterns in evidence.items() if kind not in _WORD_LISTS},
