@@ -661,6 +661,9 @@ def test_a_kind_every_name_says_must_be_in_the_answer() -> None:
     assert not _verdict("In which hospital did Tang Jinzhuo die?", "唐进倬同志于2023年1月1日在青岛逝世。").ok
     assert _verdict("他毕业于哪所学校？", "他毕业于青岛二中。").ok
     assert _verdict("马飚毕业于哪所大学？", "马飚毕业于中央民族学院政治系。").ok  # a university may be a 学院
+    underwriter = "财通集团那只债券由哪家券商担任主承销商？"  # a securities firm's name says 证券
+    assert not _verdict(underwriter, "青岛财通集团有限公司日前在深圳成功发行青岛首单创新创业公司债券，债券规模为5亿元。").ok
+    assert _verdict(underwriter, "财通集团这只债券由中信证券担任主承销商。").ok
 
 
 def test_a_sentence_about_another_document_does_not_date_the_one_asked() -> None:

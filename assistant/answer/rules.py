@@ -299,7 +299,7 @@ def rules() -> Rules:
         named_heads=tuple(evidence["named_heads"]),
         facility_heads=tuple(evidence["facility_heads"]),
         owner_heads=tuple(evidence["owner_heads"]),
-        named_kinds=tuple((re.compile(rf"哪[家所个座]?{kind['ask']}|\b(?i:which {kind['english']})\b"), tuple(kind["said"]))
+        named_kinds=tuple((re.compile(rf"哪[家所个座]?(?:{kind['ask']})|\b(?i:which (?:{kind['english']}))\b"), tuple(kind["said"]))
                           for kind in evidence["named_kinds"]),
         unnamed_bodies=tuple(map(re.compile, evidence["unnamed_bodies"])),
         unnamed_openers=tuple(evidence["unnamed_openers"]),
