@@ -652,6 +652,16 @@ def test_a_count_pointed_with_is_no_unit_asked() -> None:
     assert "项" in analyse("这次一共推出了几项措施？", EMPTY).units
 
 
+def test_a_reporter_the_question_names_is_found_in_the_byline() -> None:
+    """"王冰洁写的那篇规划局报道里": the name is the article's byline, not its text."""
+    chunk = _chunk("“我们将严真细实快推进规划工作。”市自然资源和规划局市政交通规划处处长李志强说。", byline="记者 王冰洁")
+    asked = analyse("王冰洁写的那篇规划局报道里，是哪位处长说要做好规划？", EMPTY)
+    assert any(c.kind == "entity" and c.value == "王冰洁" for c in asked.constraints)
+    assert all(verify(asked, candidate).ok for candidate in candidates(asked, _hits(chunk), Articles(None)))
+    other = _chunk("“我们将严真细实快推进规划工作。”市自然资源和规划局市政交通规划处处长李志强说。", byline="记者 吴帅")
+    assert not any(verify(asked, candidate).ok for candidate in candidates(asked, _hits(other), Articles(None)))
+
+
 def test_a_kind_every_name_says_must_be_in_the_answer() -> None:
     """"在哪家医院去世的": every hospital's name says 医院, so a sentence without the word
     names none. A school or a company may be named without its kind (青岛二中, 海发置业)."""

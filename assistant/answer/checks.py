@@ -83,8 +83,8 @@ def verify(question: Question, candidate: Candidate, before: str = "") -> Verdic
             verdict = _place(constraint, span, heading, paragraph, body)
             if not verdict.ok and any(_place(other, span, heading, paragraph, body).ok for other in _compared(question, constraint)):
                 verdict = OK  # "崂山区比市北区高几个百分点": a quote about either district answers a part
-        elif constraint.kind == "entity":  # "在“举旗铸魂”那部分": a name may be a sub-heading's
-            whole = f"{heading} {article.sections} {article.text}".lower()
+        elif constraint.kind == "entity":  # "在“举旗铸魂”那部分": a name may be a sub-heading's, "记者吴帅写的" the byline's
+            whole = f"{heading} {article.byline} {article.sections} {article.text}".lower()
             verdict = OK if any(c.said_in(whole) for c in (constraint, *_compared(question, constraint))) else Verdict(False, constraint)
         elif question.answer_type == "yesno":
             verdict = OK  # "Did they all meet in person?": the other side (线上线下) is the answer, no
