@@ -373,8 +373,6 @@ def _spelt_named(question: Question, span: str, before: str, heading: str) -> Ve
     return OK
 
 
-
-
 def _left_unnamed(question: Question, span: str) -> Verdict:
     """"是哪家保险公司" answered by "，灾害民生综合保险承保公司迅速反应": the sentence calls the
     body only what the question calls it, from a clause's start or after 的, or 某 ("某小区
