@@ -172,9 +172,11 @@ def _one_batch(question: Question, span: str) -> Verdict:
     """"到目前为止一共累计有几座": a running total asked, and the sentence counts one
     batch or round (第二期…33座) where the question names none. One that points at the
     round in the news ("这回…加起来") names it."""
-    if any(c.kind == "phase" for c in question.constraints) or any(word in question.text.lower() for word in rules().this_round):
+    if any(c.kind == "phase" for c in question.constraints):
         return OK
     total = next((c for c in question.constraints if (c.kind, c.side) in _RUNNING_TOTAL), None)
+    if total and any(word in question.text.lower() for word in rules().this_round):
+        return OK
     batches = stated_at("phase", span) if total else []
     if not batches:
         return OK
@@ -364,10 +366,11 @@ def _spelt_named(question: Question, span: str, before: str, heading: str) -> Ve
     question spells in brackets is the thing it asks about. A sentence that names neither it
     nor, in the sentence before or the headline, its topic tells of something else of the
     same article ("“嵌入式”审批服务共6次")."""
-    if not question.english:
-        return OK
+    names = _SPELT.findall(question.text) if question.english else []
+    if not names:
+        return OK  # most questions: no text of the candidate's to normalise
     near = _QUOTE_MARKS.sub("", f"{heading} {_last_sentence(before)} {span}".lower())
-    for name in _SPELT.findall(question.text):
+    for name in names:
         if _QUOTE_MARKS.sub("", name.lower()) not in near:
             return Verdict(False, Constraint("entity", name))
     return OK
